@@ -1,0 +1,15 @@
+//! Marks the document once the wasm has hydrated it, so browser tests (and CSS) can tell.
+
+use leptos::prelude::*;
+
+/// Sets `data-hydrated="true"` on `<body>` once hydration has run. Effects never run during server
+/// rendering, so a page without JavaScript never carries the mark.
+#[component]
+pub fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

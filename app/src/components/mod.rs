@@ -1,0 +1,3 @@
+//! Reusable pieces of the user interface.
+
+pub mod hydration_marker;

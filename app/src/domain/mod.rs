@@ -1,0 +1,13 @@
+//! Domain types: plain data validated at construction, shared by server and browser.
+//!
+//! Nothing here touches the web or a database, so every rule can be unit- and property-tested alone.
+
+pub mod capacity;
+pub mod freshness;
+pub mod gaps;
+pub mod hold;
+pub mod need;
+pub mod profile;
+pub mod region;
+pub mod search;
+pub mod taxonomy;

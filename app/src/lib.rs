@@ -1,0 +1,20 @@
+//! Continuum's application crate: the pages and server functions that the server renders and the browser
+//! hydrates, the domain rules they share, and (with the `ssr` feature) the storage layer behind them.
+//!
+//! - [`domain`]: plain types validated at construction; no web or database dependency.
+//! - [`api`]: Leptos server functions, grouped by area; thin entry points into [`store`].
+//! - [`pages`] and [`components`]: the user interface, one page per file.
+//! - `store` (server only): the one query layer for SQLite and PostgreSQL.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod pages;
+mod shell;
+
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use shell::{App, shell};

@@ -1,0 +1,64 @@
+//! The start page: Connecticut's planning regions, with a filter that works live once hydrated and as a
+//! plain GET form without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::regions::list_regions;
+use crate::domain::region::RegionSummary;
+
+/// The start page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let initial = use_query_map().with_untracked(|q| q.get("q").unwrap_or_default());
+    let filter = RwSignal::new(initial);
+    let regions = Resource::new(|| (), |_| list_regions());
+
+    view! {
+        <h1>"Connecticut's planning regions"</h1>
+        <p>"Continuum shows, live, where help exists for survivors of human trafficking across the state's nine planning regions, and where it does not."</p>
+        <form method="get" action="/" role="search" class="filter-form">
+            <label for="region-filter">"Filter regions by name"</label>
+            <input
+                id="region-filter"
+                name="q"
+                type="search"
+                autocomplete="off"
+                prop:value=move || filter.get()
+                on:input=move |ev| filter.set(event_target_value(&ev))
+            />
+            <button type="submit">"Filter"</button>
+        </form>
+        <Transition fallback=|| view! { <p>"Loading regions…"</p> }>
+            <ErrorBoundary fallback=|_| view! { <p role="alert">"The regions could not be loaded. Please try again."</p> }>
+                {move || Suspend::new(async move {
+                    regions.await.map(|all| view! { <RegionList regions=all filter /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn RegionList(regions: Vec<RegionSummary>, filter: RwSignal<String>) -> impl IntoView {
+    let shown = Memo::new(move |_| {
+        let f = filter.get();
+        regions.iter().filter(|r| r.matches(&f)).cloned().collect::<Vec<_>>()
+    });
+    view! {
+        <p aria-live="polite" data-testid="region-count">
+            {move || {
+                let n = shown.with(Vec::len);
+                if n == 1 { "1 region".to_owned() } else { format!("{n} regions") }
+            }}
+        </p>
+        <ul class="region-list" data-testid="region-list">
+            <For each=move || shown.get() key=|r| r.id let:region>
+                <li>
+                    <span class="region-name">{region.name.clone()}</span>
+                    <span class="region-towns">{format!("{} towns", region.town_count)}</span>
+                </li>
+            </For>
+        </ul>
+    }
+}

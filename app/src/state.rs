@@ -1,0 +1,31 @@
+//! The one application state, passed to handlers through axum `State` and to server functions through
+//! Leptos context.
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::domain::freshness::FreshnessPolicy;
+use crate::store::Db;
+
+/// Everything a request needs: the database, the freshness rules and Leptos's options.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Database pool (SQLite or PostgreSQL).
+    pub db: Db,
+    /// Freshness thresholds.
+    pub freshness: FreshnessPolicy,
+    /// Leptos site options.
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state from the Leptos context of the current request, or an error a server function can return.
+pub fn app_state() -> Result<AppState, leptos::prelude::ServerFnError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| leptos::prelude::ServerFnError::new("server state missing from request context"))
+}

@@ -1,0 +1,111 @@
+//! The storage layer: one set of queries for SQLite and PostgreSQL.
+//!
+//! Every query is written once, with `$1`-style placeholders that both drivers accept, and run against
+//! whichever pool [`Db`] holds through the [`on_db!`] and [`write_tx!`] macros. Timestamps are UTC Unix
+//! seconds. Write transactions take the write lock up front (`BEGIN IMMEDIATE` on SQLite, a row lock on
+//! PostgreSQL), so concurrent writers queue instead of failing.
+
+pub mod bulk;
+pub mod capacity;
+mod connect;
+pub mod gaps;
+pub mod holds;
+pub mod needs;
+pub mod providers;
+pub mod reference;
+pub mod regions;
+pub mod search;
+mod sql;
+
+use std::sync::Arc;
+
+use sqlx::{PgPool, SqlitePool};
+
+pub use connect::{ConnectError, connect, migrate};
+
+/// A connection pool to one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// The embedded default.
+    Sqlite {
+        /// The pool.
+        pool: SqlitePool,
+        /// Serializes this process's write transactions, so they queue fairly in Rust instead of
+        /// spinning in SQLite's busy handler. `BEGIN IMMEDIATE` still guards against other processes.
+        write_gate: Arc<tokio::sync::Mutex<()>>,
+    },
+    /// The production, scale-out backend.
+    Postgres(PgPool),
+}
+
+impl Db {
+    /// Which backend this is, for logs and tests.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes the pool, waiting for connections to return.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { pool, .. } => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Failures of the storage layer that callers cannot fix by changing their input.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed the operation.
+    #[error("database operation failed")]
+    Database(#[from] sqlx::Error),
+    /// The row addressed does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A stored value breaks a domain rule (a bug or a hand edit).
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend. The body is compiled once per
+/// backend, so the same query text serves both.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite { pool: $pool, .. } => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction bound to `$tx`, committing when the body finishes and rolling
+/// back when it returns early with `?`.
+#[macro_export]
+macro_rules! write_tx {
+    ($db:expr, |$tx:ident| $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite { pool, write_gate } => {
+                let _gate = write_gate.lock().await;
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::store::Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+/// Converts a stored Unix timestamp.
+pub fn from_unix(secs: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}

@@ -1,0 +1,104 @@
+//! Needs (profiles, never people) and their outcomes.
+
+use crate::domain::need::{NeedClosing, NeedError, NeedInput};
+use crate::write_tx;
+
+use super::{Db, StoreError};
+
+/// Records a need; unknown region or category is a [`NeedError::NotFound`] and nothing is written.
+#[tracing::instrument(skip(db, input), fields(backend = db.backend()))]
+pub async fn create(
+    db: &Db,
+    input: &NeedInput,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<Result<i64, NeedError>, StoreError> {
+    if let Err(e) = input.validate() {
+        return Ok(Err(e));
+    }
+    write_tx!(db, |tx| {
+        let region: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM regions WHERE id = $1").bind(input.region_id).fetch_optional(&mut *tx).await?;
+        let mut known_categories = 0;
+        for category in &input.categories {
+            let found: Option<(String,)> = sqlx::query_as("SELECT code FROM categories WHERE code = $1")
+                .bind(category.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            known_categories += usize::from(found.is_some());
+        }
+        if region.is_none() || known_categories != input.categories.len() {
+            return Ok(Err(NeedError::NotFound));
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO needs (created_at, created_by, region_id, age_group, trafficking_type, gender, household_size,
+                wheelchair, urgency)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(input.region_id)
+        .bind(input.age_group.code())
+        .bind(input.trafficking_type.code())
+        .bind(input.gender.map(|g| g.code()))
+        .bind(i64::from(input.household_size))
+        .bind(input.wheelchair)
+        .bind(input.urgency.code())
+        .fetch_one(&mut *tx)
+        .await?;
+        for language in &input.languages {
+            sqlx::query("INSERT INTO need_languages (need_id, language) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(language.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for category in &input.categories {
+            sqlx::query("INSERT INTO need_categories (need_id, category) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(category.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(Ok(id))
+    })
+}
+
+/// Closes an open need with its outcome and reasons; `placed_region_id` records where it was met.
+#[tracing::instrument(skip(db), fields(backend = db.backend()))]
+pub async fn close(
+    db: &Db,
+    need_id: i64,
+    closing: &NeedClosing,
+    placed_region_id: Option<i64>,
+    now: i64,
+) -> Result<Result<(), NeedError>, StoreError> {
+    if let Err(e) = closing.validate() {
+        return Ok(Err(e));
+    }
+    write_tx!(db, |tx| {
+        let found: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT closed_at FROM needs WHERE id = $1").bind(need_id).fetch_optional(&mut *tx).await?;
+        match found {
+            None => Ok(Err(NeedError::NotFound)),
+            Some((Some(_),)) => Ok(Err(NeedError::AlreadyClosed)),
+            Some((None,)) => {
+                sqlx::query("UPDATE needs SET closed_at = $1, outcome = $2, placed_region_id = $3 WHERE id = $4")
+                    .bind(now)
+                    .bind(closing.outcome.code())
+                    .bind(placed_region_id)
+                    .bind(need_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for reason in &closing.reasons {
+                    sqlx::query("INSERT INTO need_reasons (need_id, reason) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(need_id)
+                        .bind(reason.code())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(Ok(()))
+            }
+        }
+    })
+}

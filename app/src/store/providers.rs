@@ -1,0 +1,251 @@
+//! Organizations, their sites and services, and the people who act for them.
+
+use crate::domain::capacity::CapacityCounts;
+use crate::domain::profile::Eligibility;
+use crate::domain::taxonomy::CategoryCode;
+use crate::write_tx;
+
+use super::{Db, StoreError};
+
+/// A role a signed-in person can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Runs the system.
+    Administrator,
+    /// Finds placements.
+    Coordinator,
+    /// Reads aggregates.
+    Funder,
+    /// Provider staff who may also invite colleagues and edit sites.
+    ProviderAdmin,
+    /// Provider staff.
+    ProviderStaff,
+}
+
+impl Role {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Coordinator => "coordinator",
+            Role::Funder => "funder",
+            Role::ProviderAdmin => "provider_admin",
+            Role::ProviderStaff => "provider_staff",
+        }
+    }
+}
+
+/// A person to create.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// Sign-in email.
+    pub email: &'a str,
+    /// Name shown next to what they change.
+    pub display_name: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Organizations they act for (providers only).
+    pub organization_ids: &'a [i64],
+}
+
+/// An organization to create.
+#[derive(Debug, Clone)]
+pub struct NewOrganization<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Website.
+    pub website: Option<&'a str>,
+    /// Main phone.
+    pub phone: Option<&'a str>,
+    /// Whether it is a victim service provider.
+    pub victim_service_provider: bool,
+    /// Whether an administrator has verified it.
+    pub verified: bool,
+}
+
+/// A site to create.
+#[derive(Debug, Clone)]
+pub struct NewSite<'a> {
+    /// Owning organization.
+    pub organization_id: i64,
+    /// Name.
+    pub name: &'a str,
+    /// Town id.
+    pub town_id: i64,
+    /// Street address (never shown to anyone but the owner and administrators when confidential).
+    pub street_address: Option<&'a str>,
+    /// Whether the address is confidential.
+    pub address_confidential: bool,
+    /// Public intake phone.
+    pub intake_phone: Option<&'a str>,
+    /// Whether the site is wheelchair accessible.
+    pub wheelchair_accessible: bool,
+}
+
+/// A service to create, with its starting capacity.
+#[derive(Debug, Clone)]
+pub struct NewService<'a> {
+    /// Site.
+    pub site_id: i64,
+    /// Category.
+    pub category: &'a CategoryCode,
+    /// Display name.
+    pub name: &'a str,
+    /// Eligibility rules.
+    pub eligibility: &'a Eligibility,
+    /// Starting counts (no holds yet).
+    pub counts: CapacityCounts,
+    /// Whether it accepts referrals.
+    pub accepting_referrals: bool,
+}
+
+/// Creates a user; returns the id.
+pub async fn create_user(db: &Db, user: &NewUser<'_>, now: i64) -> Result<i64, StoreError> {
+    write_tx!(db, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (email, display_name, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user.email)
+        .bind(user.display_name)
+        .bind(user.role.code())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for org in user.organization_ids {
+            sqlx::query("INSERT INTO user_organizations (user_id, organization_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(org)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(id)
+    })
+}
+
+/// Creates an organization; returns the id.
+pub async fn create_organization(db: &Db, org: &NewOrganization<'_>, now: i64) -> Result<i64, StoreError> {
+    write_tx!(db, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO organizations (name, description, website, phone, victim_service_provider, verified, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(org.name)
+        .bind(org.description)
+        .bind(org.website)
+        .bind(org.phone)
+        .bind(org.victim_service_provider)
+        .bind(org.verified)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(id)
+    })
+}
+
+/// Creates a site; returns the id.
+pub async fn create_site(db: &Db, site: &NewSite<'_>) -> Result<i64, StoreError> {
+    write_tx!(db, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO sites (organization_id, name, town_id, street_address, address_confidential, intake_phone, wheelchair_accessible)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(site.organization_id)
+        .bind(site.name)
+        .bind(site.town_id)
+        .bind(site.street_address)
+        .bind(site.address_confidential)
+        .bind(site.intake_phone)
+        .bind(site.wheelchair_accessible)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(id)
+    })
+}
+
+/// Creates a service with its capacity row and first history entry, confirmed at `now` by `user_id`.
+pub async fn create_service(
+    db: &Db,
+    service: &NewService<'_>,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    service.eligibility.validate().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let e = service.eligibility;
+    write_tx!(db, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO services (site_id, category, name, age_groups, trafficking_types, genders, min_age, max_age,
+                accepts_children, pets_allowed, wheelchair_accessible, id_required, sobriety_required)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(service.site_id)
+        .bind(service.category.as_str())
+        .bind(service.name)
+        .bind(e.age_groups.bits())
+        .bind(e.trafficking_types.bits())
+        .bind(e.genders.bits())
+        .bind(e.min_age.map(i64::from))
+        .bind(e.max_age.map(i64::from))
+        .bind(e.accepts_children)
+        .bind(e.pets_allowed)
+        .bind(e.wheelchair_accessible)
+        .bind(e.id_required)
+        .bind(e.sobriety_required)
+        .fetch_one(&mut *tx)
+        .await?;
+        for language in &e.languages {
+            sqlx::query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
+                .bind(id)
+                .bind(language.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO capacity (service_id, total, vacant, accepting_referrals, last_changed_at, last_changed_by,
+                last_confirmed_at, last_confirmed_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $5, $6)",
+        )
+        .bind(id)
+        .bind(service.counts.total())
+        .bind(service.counts.vacant())
+        .bind(service.accepting_referrals)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO capacity_history (service_id, at, user_id, kind, new_total, new_vacant, new_accepting)
+             VALUES ($1, $2, $3, 'created', $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(user_id)
+        .bind(service.counts.total())
+        .bind(service.counts.vacant())
+        .bind(service.accepting_referrals)
+        .execute(&mut *tx)
+        .await?;
+        Ok(id)
+    })
+}
+
+/// Sets a service's status (`active`, `temporarily_closed`, `inactive`).
+pub async fn set_service_status(db: &Db, service_id: i64, status: &str) -> Result<(), StoreError> {
+    let done = write_tx!(db, |tx| {
+        sqlx::query("UPDATE services SET status = $1 WHERE id = $2")
+            .bind(status)
+            .bind(service_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+    });
+    if done == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+}
+
+/// How many organizations exist.
+pub async fn count_organizations(db: &Db) -> Result<i64, StoreError> {
+    let (n,): (i64,) =
+        crate::on_db!(db, |pool| sqlx::query_as("SELECT COUNT(*) FROM organizations").fetch_one(pool).await)?;
+    Ok(n)
+}

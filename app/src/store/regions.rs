@@ -1,0 +1,39 @@
+//! Region look-ups.
+
+use crate::domain::region::{RegionScheme, RegionSummary};
+use crate::on_db;
+
+use super::{Db, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct RegionRow {
+    id: i64,
+    code: String,
+    name: String,
+    town_count: i64,
+}
+
+/// Every region of a scheme with its number of towns, by name.
+#[tracing::instrument(skip(db), fields(backend = db.backend()))]
+pub async fn summaries(db: &Db, scheme: RegionScheme) -> Result<Vec<RegionSummary>, StoreError> {
+    const SQL: &str = "SELECT r.id, r.code, r.name, COUNT(tr.town_id) AS town_count
+        FROM regions r LEFT JOIN town_regions tr ON tr.region_id = r.id
+        WHERE r.scheme = $1 GROUP BY r.id, r.code, r.name ORDER BY r.name";
+    let rows: Vec<RegionRow> = on_db!(db, |pool| sqlx::query_as(SQL).bind(scheme.code()).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RegionSummary { id: r.id, code: r.code, name: r.name, town_count: r.town_count })
+        .collect())
+}
+
+/// The id of a town by exact name.
+pub async fn town_id(db: &Db, name: &str) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> =
+        on_db!(db, |pool| sqlx::query_as("SELECT id FROM towns WHERE name = $1").bind(name).fetch_optional(pool).await)?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// All town names with their ids, by name.
+pub async fn towns(db: &Db) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(on_db!(db, |pool| sqlx::query_as("SELECT id, name FROM towns ORDER BY name").fetch_all(pool).await)?)
+}

@@ -1,0 +1,9 @@
+//! The `continuum` server: configuration, start-up, the HTTP router and the command-line tasks.
+//!
+//! `main.rs` parses the command line; [`startup::Application`] opens the database, migrates it and serves.
+//! Integration tests use the same [`startup::Application`] on port 0.
+
+pub mod config;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,141 @@
+//! Start-up: open and migrate the database, load demo data on first start, build the router, serve.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use app::state::AppState;
+use app::store::{self, ConnectError, Db};
+use app::{App, shell};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+
+use crate::config::Config;
+use crate::seed;
+
+/// Why the server could not start; each message is one sentence saying what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Database unreachable, URL malformed, or migration failed.
+    #[error(transparent)]
+    Database(#[from] ConnectError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {reason}. Choose another address with CONTINUUM_BIND")]
+    Bind {
+        /// Requested address.
+        addr: SocketAddr,
+        /// Why.
+        reason: String,
+    },
+    /// Demo data could not be loaded.
+    #[error("cannot load the demo data: {0}")]
+    Seed(String),
+}
+
+/// Opens the database named in the config and applies migrations and reference data.
+pub async fn open_database(config: &Config) -> Result<Db, ConnectError> {
+    let db = store::connect(&config.database_url).await?;
+    store::migrate(&db, &config.database_url).await?;
+    Ok(db)
+}
+
+/// A server bound to its address, ready to run.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+    sweep_every: Duration,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads demo data if asked and the database is empty, binds the port.
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let db = open_database(config).await?;
+        if config.demo_data {
+            let loaded = seed::demo::load_if_empty(&db, chrono::Utc::now().timestamp())
+                .await
+                .map_err(|e| StartupError::Seed(e.to_string()))?;
+            if loaded {
+                tracing::info!("loaded the demo data");
+            }
+        }
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| StartupError::Bind { addr: config.bind, reason: e.to_string() })?;
+        let addr = listener.local_addr().map_err(|e| StartupError::Bind { addr: config.bind, reason: e.to_string() })?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("continuum")
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState { db, freshness: config.freshness, leptos_options };
+        let router = router(state.clone());
+        Ok(Self { listener, router, state, sweep_every: Duration::from_secs(config.hold_sweep_secs) })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The shared state (tests reach the database through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the process receives Ctrl-C or SIGTERM, sweeping expired holds in the background.
+    pub async fn run(self) -> std::io::Result<()> {
+        let sweeper = tokio::spawn(sweep_expired_holds(self.state.db.clone(), self.sweep_every));
+        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
+        sweeper.abort();
+        self.state.db.close().await;
+        served
+    }
+}
+
+/// The HTTP router: Leptos pages and server functions, then static files, then the 404 page.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}
+
+async fn sweep_expired_holds(db: Db, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match store::holds::sweep_expired(&db, chrono::Utc::now().timestamp()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "recorded expired holds"),
+            Err(e) => tracing::warn!(error = ?e, "hold sweep failed; will retry"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}
