@@ -4,7 +4,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::{Db, reference};
@@ -69,10 +70,13 @@ pub async fn connect(url: &str) -> Result<Db, ConnectError> {
             .map_err(unreachable)?;
         Ok(Db::Sqlite { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())) })
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let options = PgConnectOptions::from_str(url).map_err(unreachable)?;
+        // One direct connection first: the pool would only report a time-out, this says why.
+        PgConnection::connect_with(&options).await.map_err(unreachable)?.close().await.map_err(unreachable)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options)
             .await
             .map_err(unreachable)?;
         Ok(Db::Postgres(pool))

@@ -35,7 +35,7 @@ struct HitRow {
 /// `CASE` expression giving 0 (fresh), 1 (aging) or 2 (stale) for a row with `cat.family` and
 /// `c.last_confirmed_at`, from cut-off timestamps bound now.
 pub(crate) fn band_sql(sql: &mut Sql, policy: &FreshnessPolicy, now: i64) {
-    sql.push("CASE");
+    sql.push("CAST(CASE");
     for family in CategoryFamily::ALL {
         let t = policy.for_family(family);
         sql.push(" WHEN cat.family = ").bind(Arg::Text(family.code().into()));
@@ -43,7 +43,7 @@ pub(crate) fn band_sql(sql: &mut Sql, policy: &FreshnessPolicy, now: i64) {
         sql.push(" THEN 2 WHEN c.last_confirmed_at <= ").bind(Arg::Int(now - t.fresh_secs));
         sql.push(" THEN 1 ELSE 0 END)");
     }
-    sql.push(" ELSE 2 END");
+    sql.push(" ELSE 2 END AS BIGINT)");
 }
 
 /// Active holds per service at `now`.

@@ -1,0 +1,170 @@
+//! `spawn_app`: a real server on port 0 over a brand-new database, dropped when the test ends.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::domain::freshness::FreshnessPolicy;
+use app::store::Db;
+use server::config::Config;
+use server::startup::Application;
+use sqlx::Connection;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and a handle on its database.
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub freshness: FreshnessPolicy,
+    pub client: reqwest::Client,
+    _database: TestDatabase,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    format!("continuum_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+/// The admin URL of the PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://continuum:continuum@127.0.0.1:5432/continuum".into())
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("database URL has a path");
+    format!("{base}/{name}")
+}
+
+/// A database that exists for one test.
+pub enum TestDatabase {
+    /// The folder holding the database file, removed on drop.
+    Sqlite { _dir: tempdir::TempDir },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// Creates the database; `None` when PostgreSQL is unreachable outside CI.
+    pub async fn create(backend: Backend) -> Option<(Self, String)> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempdir::TempDir::new();
+                let url = format!("sqlite:{}", dir.path().join("test.db").display());
+                Some((TestDatabase::Sqlite { _dir: dir }, url))
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+                    Ok(c) => c,
+                    Err(e) if std::env::var_os("CI").is_none() => {
+                        eprintln!("skipping a PostgreSQL test: {e} (set TEST_DATABASE_URL or run scripts/postgres.sh)");
+                        return None;
+                    }
+                    Err(e) => panic!("PostgreSQL is required in CI but unreachable: {e}"),
+                };
+                let name = unique_name();
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+                let url = with_database(&admin_url, &name);
+                Some((TestDatabase::Postgres { admin_url, name }, url))
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs inside the test's runtime: do the async clean-up on a thread of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async {
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A temporary folder removed on drop (no extra crate needed).
+mod tempdir {
+    pub struct TempDir(std::path::PathBuf);
+    impl TempDir {
+        pub fn new() -> Self {
+            let path = std::env::temp_dir().join(super::unique_name());
+            std::fs::create_dir_all(&path).expect("temp dir");
+            Self(path)
+        }
+        pub fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Starts the server on port 0 over a fresh database of `backend`.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// As [`spawn_app`], adjusting the config first.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    let (database, url) = TestDatabase::create(backend).await?;
+    let mut config = Config { database_url: url, bind: "127.0.0.1:0".parse().unwrap(), ..Config::default() };
+    config.site_root = std::env::temp_dir();
+    adjust(&mut config);
+    let app = Application::build(&config).await.expect("server starts");
+    let address = format!("http://{}", app.addr());
+    let db = app.state().db.clone();
+    tokio::spawn(app.run());
+    Some(TestApp {
+        address,
+        db,
+        freshness: config.freshness,
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        _database: database,
+    })
+}
+
+impl TestApp {
+    /// GET a path; returns status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let r = self.client.get(format!("{}{path}", self.address)).send().await.expect("request");
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap_or_default())
+    }
+}
+
+/// Defines each test twice, `sqlite` and `postgres`, in a module named after the test.
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports, reason = "some test bodies use only fully qualified paths")]
+                use super::*;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let Some($app) = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await else { return };
+                    $body
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some($app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await else { return };
+                    $body
+                }
+            }
+        )*
+    };
+}

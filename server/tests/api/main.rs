@@ -1,0 +1,16 @@
+//! Integration tests: each starts the real server on port 0 against a throwaway database, on SQLite and on
+//! PostgreSQL (`TEST_DATABASE_URL`, default a local server; skipped when unreachable unless `CI` is set).
+
+mod helpers;
+
+mod capacity;
+mod concurrency;
+mod fixtures;
+mod gaps;
+mod holds;
+mod invariants;
+mod needs;
+mod pages;
+mod reference;
+mod search;
+mod startup;
