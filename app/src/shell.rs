@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -44,7 +44,8 @@ pub fn App() -> impl IntoView {
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
+                    // Async: the whole page waits for its data, so it is complete without JavaScript.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -107,8 +107,8 @@ impl Config {
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| ConfigError::Unreadable { path: path.to_owned(), reason: e.to_string() })?;
-            let layer: FileLayer =
-                toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: path.to_owned(), reason: e.to_string() })?;
+            let layer: FileLayer = toml::from_str(&text)
+                .map_err(|e| ConfigError::Invalid { path: path.to_owned(), reason: e.to_string() })?;
             config.apply_file(layer).map_err(|reason| ConfigError::Invalid { path: path.to_owned(), reason })?;
         }
         config.apply_env(var)?;
@@ -135,7 +135,12 @@ impl Config {
             self.log = v;
         }
         if let Some(fr) = f.freshness {
-            self.set_freshness(fr.housing_fresh_hours, fr.housing_stale_hours, fr.other_fresh_hours, fr.other_stale_hours)?;
+            self.set_freshness(
+                fr.housing_fresh_hours,
+                fr.housing_stale_hours,
+                fr.other_fresh_hours,
+                fr.other_stale_hours,
+            )?;
         }
         Ok(())
     }
@@ -215,7 +220,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("continuum-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("c.toml");
-        std::fs::write(&file, "bind = \"127.0.0.1:4000\"\ndemo_data = true\n[freshness]\nhousing_fresh_hours = 6\n").unwrap();
+        std::fs::write(&file, "bind = \"127.0.0.1:4000\"\ndemo_data = true\n[freshness]\nhousing_fresh_hours = 6\n")
+            .unwrap();
         let c = Config::load_from(Some(&file), env(&[("CONTINUUM_BIND", "127.0.0.1:5000")])).unwrap();
         assert_eq!(c.bind.port(), 5000);
         assert!(c.demo_data);

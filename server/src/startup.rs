@@ -63,7 +63,8 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(|e| StartupError::Bind { addr: config.bind, reason: e.to_string() })?;
-        let addr = listener.local_addr().map_err(|e| StartupError::Bind { addr: config.bind, reason: e.to_string() })?;
+        let addr =
+            listener.local_addr().map_err(|e| StartupError::Bind { addr: config.bind, reason: e.to_string() })?;
         let leptos_options = LeptosOptions::builder()
             .output_name("continuum")
             .site_root(config.site_root.to_string_lossy().into_owned())

@@ -35,10 +35,7 @@ impl RegionScheme {
 
     /// Parses a scheme code; unknown codes are an error, not a silent default.
     pub fn parse(code: &str) -> Result<Self, UnknownScheme> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.code() == code)
-            .ok_or_else(|| UnknownScheme(code.to_owned()))
+        Self::ALL.into_iter().find(|s| s.code() == code).ok_or_else(|| UnknownScheme(code.to_owned()))
     }
 }
 
@@ -63,10 +60,7 @@ pub struct RegionSummary {
 impl RegionSummary {
     /// The name without the scheme's suffix, for compact tables ("Capitol" for "Capitol Planning Region").
     pub fn short_name(&self) -> &str {
-        self.name
-            .strip_suffix(" Planning Region")
-            .or_else(|| self.name.strip_suffix(" County"))
-            .unwrap_or(&self.name)
+        self.name.strip_suffix(" Planning Region").or_else(|| self.name.strip_suffix(" County")).unwrap_or(&self.name)
     }
 
     /// Whether the region's name contains `filter`, ignoring case and surrounding spaces.

@@ -62,7 +62,12 @@ impl CapacityRow {
 
 /// The current capacity of a service.
 #[tracing::instrument(skip(db, policy), fields(backend = db.backend()))]
-pub async fn snapshot(db: &Db, service_id: i64, now: i64, policy: &FreshnessPolicy) -> Result<CapacitySnapshot, StoreError> {
+pub async fn snapshot(
+    db: &Db,
+    service_id: i64,
+    now: i64,
+    policy: &FreshnessPolicy,
+) -> Result<CapacitySnapshot, StoreError> {
     let sql = snapshot_sql();
     let row: Option<CapacityRow> =
         on_db!(db, |pool| sqlx::query_as(&sql).bind(service_id).bind(now).fetch_optional(pool).await)?;

@@ -148,11 +148,13 @@ pub async fn finish(
 #[tracing::instrument(skip(db), fields(backend = db.backend()))]
 pub async fn sweep_expired(db: &Db, now: i64) -> Result<u64, StoreError> {
     Ok(write_tx!(db, |tx| {
-        sqlx::query("UPDATE holds SET state = 'expired', ended_at = expires_at WHERE state = 'held' AND expires_at <= $1")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+        sqlx::query(
+            "UPDATE holds SET state = 'expired', ended_at = expires_at WHERE state = 'held' AND expires_at <= $1",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
     }))
 }
 

@@ -17,8 +17,10 @@ pub async fn create(
         return Ok(Err(e));
     }
     write_tx!(db, |tx| {
-        let region: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM regions WHERE id = $1").bind(input.region_id).fetch_optional(&mut *tx).await?;
+        let region: Option<(i64,)> = sqlx::query_as("SELECT id FROM regions WHERE id = $1")
+            .bind(input.region_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let mut known_categories = 0;
         for category in &input.categories {
             let found: Option<(String,)> = sqlx::query_as("SELECT code FROM categories WHERE code = $1")

@@ -1,7 +1,7 @@
 //! Reference data: region schemes, regions, the 169 towns and the seeded taxonomy. Loaded after migrations,
 //! idempotently, on both backends.
 
-use crate::domain::region::{COUNTIES, RegionScheme, parse_crosswalk, TOWN_CROSSWALK_CSV};
+use crate::domain::region::{COUNTIES, RegionScheme, TOWN_CROSSWALK_CSV, parse_crosswalk};
 use crate::domain::taxonomy::SEED_CATEGORIES;
 use crate::write_tx;
 
@@ -33,8 +33,10 @@ pub async fn load(db: &Db) -> Result<(), StoreError> {
                     .execute(&mut *tx)
                     .await?;
             }
-            let mut regions: Vec<(RegionScheme, String, String)> =
-                COUNTIES.iter().map(|(fips, name)| (RegionScheme::County, (*fips).to_owned(), (*name).to_owned())).collect();
+            let mut regions: Vec<(RegionScheme, String, String)> = COUNTIES
+                .iter()
+                .map(|(fips, name)| (RegionScheme::County, (*fips).to_owned(), (*name).to_owned()))
+                .collect();
             for t in &towns {
                 let r = (RegionScheme::Planning, t.planning_region_fips.clone(), t.planning_region_name.clone());
                 if !regions.contains(&r) {
@@ -55,7 +57,9 @@ pub async fn load(db: &Db) -> Result<(), StoreError> {
                     .bind(&t.fips_2022)
                     .execute(&mut *tx)
                     .await?;
-                for (scheme, code) in [(RegionScheme::Planning, &t.planning_region_fips), (RegionScheme::County, &t.county_fips)] {
+                for (scheme, code) in
+                    [(RegionScheme::Planning, &t.planning_region_fips), (RegionScheme::County, &t.county_fips)]
+                {
                     sqlx::query(
                         "INSERT INTO town_regions (town_id, region_id, scheme)
                          SELECT t.id, r.id, r.scheme FROM towns t, regions r

@@ -28,8 +28,10 @@ pub async fn summaries(db: &Db, scheme: RegionScheme) -> Result<Vec<RegionSummar
 
 /// The id of a town by exact name.
 pub async fn town_id(db: &Db, name: &str) -> Result<Option<i64>, StoreError> {
-    let row: Option<(i64,)> =
-        on_db!(db, |pool| sqlx::query_as("SELECT id FROM towns WHERE name = $1").bind(name).fetch_optional(pool).await)?;
+    let row: Option<(i64,)> = on_db!(db, |pool| sqlx::query_as("SELECT id FROM towns WHERE name = $1")
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?;
     Ok(row.map(|(id,)| id))
 }
 

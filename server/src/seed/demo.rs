@@ -15,7 +15,8 @@ use super::rng::Rng;
 const DAY: i64 = 86_400;
 
 /// The demo's size.
-pub const DEMO_SPEC: Spec = Spec { seed: 2026, organizations: 63, services: 165, days: 90, name_style: NameStyle::Demo };
+pub const DEMO_SPEC: Spec =
+    Spec { seed: 2026, organizations: 63, services: 165, days: 90, name_style: NameStyle::Demo };
 
 /// Loads the demo data if the database has no organizations yet; returns whether it loaded.
 #[tracing::instrument(skip(db))]
@@ -26,7 +27,12 @@ pub async fn load_if_empty(db: &Db, now: i64) -> Result<bool, SeedError> {
     let start = now - DEMO_SPEC.days * DAY;
     let coordinator = providers::create_user(
         db,
-        &NewUser { email: "coordinator@demo.continuum.test", display_name: "Demo Coordinator", role: Role::Coordinator, organization_ids: &[] },
+        &NewUser {
+            email: "coordinator@demo.continuum.test",
+            display_name: "Demo Coordinator",
+            role: Role::Coordinator,
+            organization_ids: &[],
+        },
         start,
     )
     .await?;
@@ -72,15 +78,27 @@ async fn load_needs(db: &Db, coordinator: i64, now: i64) -> Result<(), SeedError
         let first = if age_group == AgeGroup::Minor && rng.chance(40) { "host_home" } else { *rng.pick(&housing) };
         let mut categories = vec![category(first)?];
         if rng.chance(50) {
-            categories.push(category(*rng.pick(&other))?);
+            let extra = *rng.pick(&other);
+            categories.push(category(extra)?);
         }
         let input = NeedInput {
             region_id: region.id,
             age_group,
             trafficking_type,
-            gender: Some(*rng.pick(&[Gender::Female, Gender::Female, Gender::Female, Gender::Male, Gender::Transgender, Gender::Nonbinary])),
+            gender: Some(*rng.pick(&[
+                Gender::Female,
+                Gender::Female,
+                Gender::Female,
+                Gender::Male,
+                Gender::Transgender,
+                Gender::Nonbinary,
+            ])),
             household_size: if rng.chance(20) { 2 + u8::try_from(rng.range(0, 2)).unwrap_or(0) } else { 1 },
-            languages: if rng.chance(25) { vec![LanguageCode::parse("es").map_err(|e| SeedError::Reference(e.to_string()))?] } else { Vec::new() },
+            languages: if rng.chance(25) {
+                vec![LanguageCode::parse("es").map_err(|e| SeedError::Reference(e.to_string()))?]
+            } else {
+                Vec::new()
+            },
             wheelchair: rng.chance(5),
             categories,
             urgency: *rng.pick(&[Urgency::Emergency, Urgency::Urgent, Urgency::Standard]),
@@ -98,7 +116,18 @@ async fn load_needs(db: &Db, coordinator: i64, now: i64) -> Result<(), SeedError
         };
         let reasons = match outcome {
             Outcome::NotPlaced | Outcome::PlacedOutsideRegion => {
-                let mut r = vec![if rng.chance(65) { UnmetReason::NoCapacity } else { *rng.pick(&[UnmetReason::EligibilityMismatch, UnmetReason::Language, UnmetReason::SafetyConflict, UnmetReason::DistanceOrTransport, UnmetReason::WaitlistTooLong, UnmetReason::Accessibility]) }];
+                let mut r = vec![if rng.chance(65) {
+                    UnmetReason::NoCapacity
+                } else {
+                    *rng.pick(&[
+                        UnmetReason::EligibilityMismatch,
+                        UnmetReason::Language,
+                        UnmetReason::SafetyConflict,
+                        UnmetReason::DistanceOrTransport,
+                        UnmetReason::WaitlistTooLong,
+                        UnmetReason::Accessibility,
+                    ])
+                }];
                 if rng.chance(20) {
                     r.push(UnmetReason::Language);
                 }
@@ -108,7 +137,9 @@ async fn load_needs(db: &Db, coordinator: i64, now: i64) -> Result<(), SeedError
         };
         let placed_region = match outcome {
             Outcome::PlacedInRegion => Some(region.id),
-            Outcome::PlacedOutsideRegion => Some(rng.pick(&regions).id).filter(|id| *id != region.id).or(Some(regions[0].id)),
+            Outcome::PlacedOutsideRegion => {
+                Some(rng.pick(&regions).id).filter(|id| *id != region.id).or(Some(regions[0].id))
+            }
             _ => None,
         };
         let closed = created + rng.range(3600, 2 * DAY);

@@ -40,12 +40,39 @@ pub enum NameStyle {
 }
 
 const NAME_FIRST: [&str; 21] = [
-    "Beacon", "Harbor", "Lantern", "Cedar", "Willow", "Compass", "Anchor", "Bridge", "Meadow", "Summit", "Juniper",
-    "Haven", "Northstar", "Riverbend", "Bluebird", "Keystone", "Open Door", "New Dawn", "Evergreen", "Hearth",
+    "Beacon",
+    "Harbor",
+    "Lantern",
+    "Cedar",
+    "Willow",
+    "Compass",
+    "Anchor",
+    "Bridge",
+    "Meadow",
+    "Summit",
+    "Juniper",
+    "Haven",
+    "Northstar",
+    "Riverbend",
+    "Bluebird",
+    "Keystone",
+    "Open Door",
+    "New Dawn",
+    "Evergreen",
+    "Hearth",
     "Sparrow",
 ];
 const NAME_KIND: [&str; 7] = ["House", "Legal Collective", "Advocates", "Alliance", "Center", "Project", "Network"];
-const STREETS: [&str; 8] = ["Quiet Lane", "Hidden Way", "Orchard Road", "Elm Street", "Mill Road", "Hillside Ave", "Maple Court", "River Road"];
+const STREETS: [&str; 8] = [
+    "Quiet Lane",
+    "Hidden Way",
+    "Orchard Road",
+    "Elm Street",
+    "Mill Road",
+    "Hillside Ave",
+    "Maple Court",
+    "River Road",
+];
 const EXTRA_LANGUAGES: [&str; 8] = ["es", "pt", "ht", "pl", "zh", "vi", "ar", "fr"];
 
 /// Towns of each planning region, by region index 0..9 (alphabetical by region name).
@@ -125,7 +152,8 @@ fn simulate(
     end: i64,
     user_id: Option<i64>,
 ) -> (Vec<HistoryRecord>, CapacityState) {
-    let (min_gap, max_gap) = if family == CategoryFamily::Housing { (4 * HOUR, 26 * HOUR) } else { (10 * HOUR, 60 * HOUR) };
+    let (min_gap, max_gap) =
+        if family == CategoryFamily::Housing { (4 * HOUR, 26 * HOUR) } else { (10 * HOUR, 60 * HOUR) };
     let mut rows = Vec::new();
     let mut vacant = (total / 3).max(0);
     let (mut t, mut changed_at, mut changes) = (start, start, 0);
@@ -137,12 +165,28 @@ fn simulate(
         t = next;
         if rng.chance(55) {
             let new_vacant = (vacant + rng.range(-2, 2)).clamp(0, total);
-            rows.push(HistoryRecord { service_id, at: t, user_id, kind: "change", total: (total, total), vacant: (vacant, new_vacant), accepting: true });
+            rows.push(HistoryRecord {
+                service_id,
+                at: t,
+                user_id,
+                kind: "change",
+                total: (total, total),
+                vacant: (vacant, new_vacant),
+                accepting: true,
+            });
             vacant = new_vacant;
             changed_at = t;
             changes += 1;
         } else {
-            rows.push(HistoryRecord { service_id, at: t, user_id, kind: "confirm", total: (total, total), vacant: (vacant, vacant), accepting: true });
+            rows.push(HistoryRecord {
+                service_id,
+                at: t,
+                user_id,
+                kind: "confirm",
+                total: (total, total),
+                vacant: (vacant, vacant),
+                accepting: true,
+            });
         }
     }
     let state = CapacityState { service_id, total, vacant, changed_at, confirmed_at: t, user_id, changes };
@@ -157,7 +201,11 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64, progress: &dyn Fn(usize, u
     let mut org_ids = Vec::with_capacity(spec.organizations);
     for k in 0..spec.organizations {
         let name = match spec.name_style {
-            NameStyle::Demo => format!("{} {} (demo)", NAME_FIRST[k % NAME_FIRST.len()], NAME_KIND[(k / NAME_FIRST.len() + k) % NAME_KIND.len()]),
+            NameStyle::Demo => format!(
+                "{} {} (demo)",
+                NAME_FIRST[k % NAME_FIRST.len()],
+                NAME_KIND[(k / NAME_FIRST.len() + k) % NAME_KIND.len()]
+            ),
             NameStyle::Scale => format!("Scale organization {k}"),
         };
         let org = NewOrganization {

@@ -77,7 +77,14 @@ impl<'a> Fixture<'a> {
         let name = format!("Fixture organization {n}");
         let org = providers::create_organization(
             self.db,
-            &NewOrganization { name: &name, description: "", website: None, phone: None, victim_service_provider: true, verified: true },
+            &NewOrganization {
+                name: &name,
+                description: "",
+                website: None,
+                phone: None,
+                victim_service_provider: true,
+                verified: true,
+            },
             self.now,
         )
         .await

@@ -32,7 +32,8 @@ fn unique_name() -> String {
 
 /// The admin URL of the PostgreSQL server tests create their databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://continuum:continuum@127.0.0.1:5432/continuum".into())
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://continuum:continuum@127.0.0.1:5432/continuum".into())
 }
 
 fn with_database(url: &str, name: &str) -> String {
@@ -43,8 +44,13 @@ fn with_database(url: &str, name: &str) -> String {
 /// A database that exists for one test.
 pub enum TestDatabase {
     /// The folder holding the database file, removed on drop.
-    Sqlite { _dir: tempdir::TempDir },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        _dir: tempdir::TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDatabase {
@@ -67,7 +73,10 @@ impl TestDatabase {
                     Err(e) => panic!("PostgreSQL is required in CI but unreachable: {e}"),
                 };
                 let name = unique_name();
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create test database");
                 let url = with_database(&admin_url, &name);
                 Some((TestDatabase::Postgres { admin_url, name }, url))
             }
@@ -84,7 +93,9 @@ impl Drop for TestDatabase {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async {
                     if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin)
+                            .await;
                     }
                 });
             })

@@ -43,7 +43,12 @@ async fn run(backend: Backend, cases: Vec<Vec<Op>>) {
             let before = capacity::snapshot(&app.db, service, now, &policy).await.unwrap();
             match op {
                 Op::Update { total, available } => {
-                    let change = CapacityChange { total, available, accepting_referrals: true, expected_version: before.version };
+                    let change = CapacityChange {
+                        total,
+                        available,
+                        accepting_referrals: true,
+                        expected_version: before.version,
+                    };
                     let outcome = capacity::update(&app.db, service, change, None, now, &policy).await.unwrap();
                     let valid = available + before.on_hold <= total;
                     assert_eq!(matches!(outcome, UpdateOutcome::Saved(_)), valid, "{outcome:?}");
@@ -52,8 +57,19 @@ async fn run(backend: Backend, cases: Vec<Vec<Op>>) {
                     capacity::confirm(&app.db, service, before.version, None, now, &policy).await.unwrap();
                 }
                 Op::Hold { units, minutes } => {
-                    let result = holds::place(&app.db, service, HoldRequest::new(units, Some(minutes)).unwrap(), None, None, now, &policy).await.unwrap();
-                    let holdable = units <= before.available && before.freshness != app::domain::freshness::FreshnessBand::Stale;
+                    let result = holds::place(
+                        &app.db,
+                        service,
+                        HoldRequest::new(units, Some(minutes)).unwrap(),
+                        None,
+                        None,
+                        now,
+                        &policy,
+                    )
+                    .await
+                    .unwrap();
+                    let holdable =
+                        units <= before.available && before.freshness != app::domain::freshness::FreshnessBand::Stale;
                     assert_eq!(result.is_ok(), holdable, "{result:?} with {before:?}");
                     if let Ok(h) = result {
                         placed.push(h.id);
@@ -75,7 +91,13 @@ async fn run(backend: Backend, cases: Vec<Vec<Op>>) {
             let s = capacity::snapshot(&app.db, service, now, &policy).await.unwrap();
             assert!(s.available >= 0, "available below zero after {op:?}: {s:?}");
             assert!(s.available + s.on_hold <= s.total, "over total after {op:?}: {s:?}");
-            let active: i64 = holds::for_service(&app.db, service, now).await.unwrap().iter().filter(|h| h.state == HoldState::Held).map(|h| h.units).sum();
+            let active: i64 = holds::for_service(&app.db, service, now)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|h| h.state == HoldState::Held)
+                .map(|h| h.units)
+                .sum();
             assert_eq!(active, s.on_hold, "on_hold matches the active holds");
         }
     }

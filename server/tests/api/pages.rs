@@ -11,6 +11,7 @@ both_backends! {
             assert!(body.contains(&format!("{region} Planning Region")), "{region} missing");
         }
         assert!(body.contains("38 towns"), "Capitol has 38 towns");
+        assert!(!body.contains("Loading regions"), "the page is complete without JavaScript");
     }
 
     async fn the_region_filter_works_as_a_plain_get_form(app) {

@@ -1,0 +1,56 @@
+# Continuum: `make run` to try it, `make test` to check everything. See README.md.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+export CONTINUUM_TOOLS ?= $(HOME)/.cache/continuum-tools
+SITE_ROOT := target/site
+TEST_DATABASE_URL ?= postgres://continuum:continuum@127.0.0.1:5432/continuum
+export TEST_DATABASE_URL
+
+.PHONY: run test bootstrap bootstrap-test site server postgres fmt lint test-rust test-browser bench clean
+
+## run: install what is missing, build, migrate ./data/continuum.db, load demo data once, serve on :3000
+run: bootstrap site server
+	@mkdir -p data
+	CONTINUUM_DEMO_DATA=$${CONTINUUM_DEMO_DATA:-true} CONTINUUM_SITE_ROOT=$(SITE_ROOT) ./target/debug/continuum serve
+
+## test: formatting, lints (server and wasm), unit + integration tests on SQLite and PostgreSQL, browser tests
+test: bootstrap-test fmt lint postgres test-rust site server test-browser
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+bootstrap-test:
+	@scripts/bootstrap.sh test
+
+site: bootstrap
+	@scripts/build-site.sh
+
+server:
+	cargo build -p server
+
+postgres:
+	@scripts/postgres.sh
+
+fmt:
+	cargo fmt --all --check
+
+lint:
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+test-rust:
+	cargo test -p app --features ssr
+	cargo test -p server
+
+test-browser:
+	cd end2end && npx playwright test
+
+## bench: capacity, search and gap-matrix timings on both backends (see BENCHMARKS.md)
+bench: server postgres
+	cargo run -p server --release --bin continuum-bench -- $(BENCH_ARGS)
+
+clean:
+	rm -rf target/site target/e2e data

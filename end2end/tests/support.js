@@ -1,0 +1,42 @@
+// Shared steps: open a page the way the current project would see it, and scan it with axe.
+const { test: base, expect } = require('@playwright/test');
+const AxeBuilder = require('@axe-core/playwright').default;
+
+const test = base.extend({
+  // True when this project runs with JavaScript (hydrated pages).
+  js: async ({ javaScriptEnabled }, use) => use(javaScriptEnabled !== false),
+});
+
+/** Opens `path` and, with JavaScript on, waits until the wasm has hydrated the page. */
+async function open(page, js, path) {
+  const response = await page.goto(path);
+  expect(response.status()).toBeLessThan(400);
+  if (js) {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  } else {
+    await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  }
+  return response;
+}
+
+/**
+ * Fails on serious or critical accessibility violations. axe runs as JavaScript in the page, so for the
+ * JavaScript-off project it scans the same server-rendered page in a scratch context whose hydration
+ * scripts are blocked.
+ */
+async function expectAccessible(page, js) {
+  let target = page;
+  let scratch = null;
+  if (!js) {
+    scratch = await page.context().browser().newContext({ javaScriptEnabled: true });
+    await scratch.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    target = await scratch.newPage();
+    await target.goto(page.url());
+  }
+  const results = await new AxeBuilder({ page: target }).analyze();
+  if (scratch) await scratch.close();
+  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+module.exports = { test, expect, open, expectAccessible };
