@@ -10,4 +10,5 @@ pub mod need;
 pub mod profile;
 pub mod region;
 pub mod search;
+pub mod series;
 pub mod taxonomy;

@@ -15,6 +15,7 @@ pub mod providers;
 pub mod reference;
 pub mod regions;
 pub mod search;
+pub mod series;
 mod sql;
 
 use std::sync::Arc;

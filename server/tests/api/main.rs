@@ -13,4 +13,5 @@ mod needs;
 mod pages;
 mod reference;
 mod search;
+mod series;
 mod startup;

@@ -1,0 +1,224 @@
+//! Time series for charts: local (America/New_York) days and weeks, and aggregation of needs into counts.
+//!
+//! Storage is UTC; display and bucketing use Connecticut's local time. US Eastern rules are fixed in law since
+//! 2007 (daylight time from the second Sunday of March, 2:00, to the first Sunday of November, 2:00), so they are
+//! computed here rather than shipping a time-zone database.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+use super::need::{Outcome, UnmetReason};
+use super::profile::{AgeGroup, TraffickingType, VictimType};
+
+/// The n-th `weekday` of a month (1-based).
+fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u8) -> NaiveDate {
+    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n).unwrap_or_default()
+}
+
+/// UTC offset of America/New_York at a UTC instant, in hours (-4 in daylight time, -5 otherwise).
+pub fn eastern_offset_hours(utc: i64) -> i64 {
+    let Some(t) = chrono::DateTime::from_timestamp(utc, 0) else { return -5 };
+    let year = t.year();
+    // 2:00 local standard time = 7:00 UTC; 2:00 local daylight time = 6:00 UTC.
+    let start = nth_weekday(year, 3, Weekday::Sun, 2).and_hms_opt(7, 0, 0).unwrap_or_default().and_utc().timestamp();
+    let end = nth_weekday(year, 11, Weekday::Sun, 1).and_hms_opt(6, 0, 0).unwrap_or_default().and_utc().timestamp();
+    if (start..end).contains(&utc) { -4 } else { -5 }
+}
+
+/// Local wall-clock time in Connecticut.
+pub fn eastern_local(utc: i64) -> NaiveDateTime {
+    let local = utc + eastern_offset_hours(utc) * 3600;
+    chrono::DateTime::from_timestamp(local, 0).unwrap_or_default().naive_utc()
+}
+
+/// The UTC instant of local midnight starting `date` in Connecticut.
+pub fn eastern_midnight_utc(date: NaiveDate) -> i64 {
+    let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp();
+    // Midnight is never inside a DST transition (those happen at 2:00), so one guess and a check suffice.
+    let guess = naive + 5 * 3600;
+    naive - eastern_offset_hours(guess) * 3600
+}
+
+/// Time bucket of a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bucket {
+    /// Local calendar day.
+    Day,
+    /// Local week starting Monday.
+    Week,
+}
+
+impl Bucket {
+    /// The first local day of the bucket holding `utc`.
+    pub fn start_of(self, utc: i64) -> NaiveDate {
+        let date = eastern_local(utc).date();
+        match self {
+            Bucket::Day => date,
+            Bucket::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
+        }
+    }
+
+    /// The bucket after the one starting at `start`.
+    pub fn next(self, start: NaiveDate) -> NaiveDate {
+        start + Duration::days(if self == Bucket::Day { 1 } else { 7 })
+    }
+}
+
+/// One recorded need, as the charts see it (no identity, only the profile and what happened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedFact {
+    /// Created, UTC seconds.
+    pub created_at: i64,
+    /// Closed, UTC seconds.
+    pub closed_at: Option<i64>,
+    /// Outcome once closed.
+    pub outcome: Option<Outcome>,
+    /// Region in the requested scheme.
+    pub region: String,
+    /// Age group.
+    pub age_group: AgeGroup,
+    /// Trafficking type.
+    pub trafficking_type: TraffickingType,
+    /// Categories needed.
+    pub categories: Vec<String>,
+    /// Reasons recorded.
+    pub reasons: Vec<UnmetReason>,
+}
+
+impl NeedFact {
+    /// Whether the need ended unmet (not placed, or placed outside its region).
+    pub fn is_unmet(&self) -> bool {
+        self.outcome.is_some_and(Outcome::is_unmet)
+    }
+
+    /// Whether the need was placed in its region or declined/withdrawn (met or resolved).
+    pub fn is_met(&self) -> bool {
+        self.outcome.is_some_and(|o| o == Outcome::PlacedInRegion)
+    }
+
+    /// The headline victim type label: one of the four, or "Both / not screened".
+    pub fn victim_label(&self) -> String {
+        VictimType::of(self.age_group, self.trafficking_type)
+            .map_or_else(|| format!("{}, both / not screened", self.age_group.label()), |v| v.label().to_owned())
+    }
+}
+
+/// How to split a needs chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedSplit {
+    /// One series.
+    None,
+    /// By region.
+    Region,
+    /// By victim type.
+    VictimType,
+    /// By category needed (a need counts once per category).
+    Category,
+    /// By reason (unmet needs only; once per reason).
+    Reason,
+}
+
+/// Counts in one bucket and series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NeedCounts {
+    /// Needs recorded.
+    pub recorded: i64,
+    /// Closed as placed in region.
+    pub met: i64,
+    /// Closed unmet.
+    pub unmet: i64,
+}
+
+/// Counts needs per bucket of their creation time and per series key.
+pub fn count_needs(facts: &[NeedFact], bucket: Bucket, split: NeedSplit) -> BTreeMap<(NaiveDate, String), NeedCounts> {
+    let mut out: BTreeMap<(NaiveDate, String), NeedCounts> = BTreeMap::new();
+    for fact in facts {
+        let keys: Vec<String> = match split {
+            NeedSplit::None => vec!["All needs".to_owned()],
+            NeedSplit::Region => vec![fact.region.clone()],
+            NeedSplit::VictimType => vec![fact.victim_label()],
+            NeedSplit::Category => fact.categories.clone(),
+            NeedSplit::Reason if fact.is_unmet() => fact.reasons.iter().map(|r| r.label().to_owned()).collect(),
+            NeedSplit::Reason => vec![],
+        };
+        let start = bucket.start_of(fact.created_at);
+        for key in keys {
+            let c = out.entry((start, key)).or_default();
+            c.recorded += 1;
+            c.met += i64::from(fact.is_met());
+            c.unmet += i64::from(fact.is_unmet());
+        }
+    }
+    out
+}
+
+/// Hours from recording to placement, for placed needs.
+pub fn hours_to_placement(facts: &[NeedFact]) -> Vec<i64> {
+    facts
+        .iter()
+        .filter(|f| matches!(f.outcome, Some(Outcome::PlacedInRegion | Outcome::PlacedOutsideRegion)))
+        .filter_map(|f| f.closed_at.map(|c| (c - f.created_at) / 3600))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32) -> i64 {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap().and_utc().timestamp()
+    }
+
+    #[test]
+    fn daylight_time_starts_and_ends_on_the_legal_sundays() {
+        assert_eq!(eastern_offset_hours(utc(2026, 3, 8, 6)), -5, "before 2:00 EST on 8 March 2026");
+        assert_eq!(eastern_offset_hours(utc(2026, 3, 8, 7)), -4, "from 2:00 EST it is 3:00 EDT");
+        assert_eq!(eastern_offset_hours(utc(2026, 11, 1, 5)), -4, "1:00 EDT on 1 November 2026");
+        assert_eq!(eastern_offset_hours(utc(2026, 11, 1, 6)), -5, "back to EST");
+        assert_eq!(eastern_offset_hours(utc(2026, 7, 4, 12)), -4);
+        assert_eq!(eastern_offset_hours(utc(2026, 1, 15, 12)), -5);
+    }
+
+    #[test]
+    fn a_late_sunday_evening_in_connecticut_belongs_to_the_week_before_in_utc_terms() {
+        // 02:30 UTC on Monday 2 Nov 2026 is 21:30 EST on Sunday 1 November: still the week of Monday 26 October.
+        let t = utc(2026, 11, 2, 2) + 1800;
+        assert_eq!(Bucket::Week.start_of(t), NaiveDate::from_ymd_opt(2026, 10, 26).unwrap());
+        assert_eq!(Bucket::Day.start_of(t), NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        assert_eq!(Bucket::Week.start_of(utc(2026, 11, 2, 5)), NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
+    }
+
+    #[test]
+    fn local_midnight_converts_back_to_utc_in_both_seasons() {
+        assert_eq!(eastern_midnight_utc(NaiveDate::from_ymd_opt(2026, 1, 10).unwrap()), utc(2026, 1, 10, 5));
+        assert_eq!(eastern_midnight_utc(NaiveDate::from_ymd_opt(2026, 7, 10).unwrap()), utc(2026, 7, 10, 4));
+    }
+
+    #[test]
+    fn needs_count_once_per_category_and_reasons_only_when_unmet() {
+        let fact = |outcome, reasons: Vec<UnmetReason>| NeedFact {
+            created_at: utc(2026, 6, 3, 15),
+            closed_at: Some(utc(2026, 6, 4, 15)),
+            outcome: Some(outcome),
+            region: "Capitol".into(),
+            age_group: AgeGroup::Adult,
+            trafficking_type: TraffickingType::Labor,
+            categories: vec!["safe_house".into(), "civil_legal".into()],
+            reasons,
+        };
+        let facts = vec![fact(Outcome::NotPlaced, vec![UnmetReason::NoCapacity]), fact(Outcome::PlacedInRegion, vec![])];
+        let week = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let all = count_needs(&facts, Bucket::Week, NeedSplit::None);
+        assert_eq!(all[&(week, "All needs".into())], NeedCounts { recorded: 2, met: 1, unmet: 1 });
+        let by_category = count_needs(&facts, Bucket::Week, NeedSplit::Category);
+        assert_eq!(by_category.len(), 2);
+        let by_reason = count_needs(&facts, Bucket::Week, NeedSplit::Reason);
+        assert_eq!(by_reason[&(week, "No capacity".into())], NeedCounts { recorded: 1, met: 0, unmet: 1 });
+        assert_eq!(hours_to_placement(&facts), vec![24]);
+        assert_eq!(facts[0].victim_label(), "Adult, labor trafficking");
+    }
+}

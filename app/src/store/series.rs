@@ -1,0 +1,154 @@
+//! Time series for oversight charts: needs as facts, and capacity replayed from its history day by day.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::freshness::{FreshnessBand, FreshnessPolicy};
+use crate::domain::need::{Outcome, UnmetReason};
+use crate::domain::profile::{AgeGroup, TraffickingType};
+use crate::domain::region::RegionScheme;
+use crate::domain::series::{Bucket, NeedFact, eastern_midnight_utc};
+use crate::domain::taxonomy::CategoryFamily;
+use crate::on_db;
+
+use super::{Db, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct NeedRow {
+    id: i64,
+    created_at: i64,
+    closed_at: Option<i64>,
+    outcome: Option<String>,
+    region: String,
+    age_group: String,
+    trafficking_type: String,
+}
+
+/// Needs created in `[from, to)` (UTC seconds), with their planning region, categories and reasons.
+#[tracing::instrument(skip(db), fields(backend = db.backend()))]
+pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, StoreError> {
+    // A need's region is recorded in the default (planning) scheme.
+    const NEEDS: &str = "SELECT n.id, n.created_at, n.closed_at, n.outcome, r.name AS region, n.age_group, n.trafficking_type
+        FROM needs n JOIN regions r ON r.id = n.region_id WHERE n.created_at >= $1 AND n.created_at < $2 ORDER BY n.id";
+    const CATEGORIES: &str = "SELECT nc.need_id, nc.category FROM need_categories nc JOIN needs n ON n.id = nc.need_id
+        WHERE n.created_at >= $1 AND n.created_at < $2";
+    const REASONS: &str = "SELECT nr.need_id, nr.reason FROM need_reasons nr JOIN needs n ON n.id = nr.need_id
+        WHERE n.created_at >= $1 AND n.created_at < $2";
+    let (rows, categories, reasons): (Vec<NeedRow>, Vec<(i64, String)>, Vec<(i64, String)>) = on_db!(db, |pool| {
+        let rows = sqlx::query_as(NEEDS).bind(from).bind(to).fetch_all(pool).await?;
+        let categories = sqlx::query_as(CATEGORIES).bind(from).bind(to).fetch_all(pool).await?;
+        let reasons = sqlx::query_as(REASONS).bind(from).bind(to).fetch_all(pool).await?;
+        (rows, categories, reasons)
+    });
+    let mut by_need_categories: HashMap<i64, Vec<String>> = HashMap::new();
+    for (need, category) in categories {
+        by_need_categories.entry(need).or_default().push(category);
+    }
+    let mut by_need_reasons: HashMap<i64, Vec<UnmetReason>> = HashMap::new();
+    for (need, reason) in reasons {
+        if let Some(r) = UnmetReason::parse(&reason) {
+            by_need_reasons.entry(need).or_default().push(r);
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            let corrupt = |what: &str| StoreError::Corrupt(format!("need {}: {what}", r.id));
+            Ok(NeedFact {
+                created_at: r.created_at,
+                closed_at: r.closed_at,
+                outcome: r.outcome.as_deref().map(|o| Outcome::parse(o).ok_or_else(|| corrupt("outcome"))).transpose()?,
+                region: r.region,
+                age_group: AgeGroup::parse(&r.age_group).ok_or_else(|| corrupt("age group"))?,
+                trafficking_type: TraffickingType::parse(&r.trafficking_type).ok_or_else(|| corrupt("trafficking type"))?,
+                categories: by_need_categories.remove(&r.id).unwrap_or_default(),
+                reasons: by_need_reasons.remove(&r.id).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Capacity of one region and family at the end of one local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CapacityPoint {
+    /// Baseline units of services that existed.
+    pub total: i64,
+    /// Free units whose counts were not stale.
+    pub countable_available: i64,
+    /// Services that existed.
+    pub services: i64,
+    /// Services whose counts were fresh (confirmed within the fresh threshold): freshness compliance.
+    pub fresh_services: i64,
+    /// Services whose counts were stale (unknown).
+    pub stale_services: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceMeta {
+    id: i64,
+    family: String,
+    region: String,
+}
+
+/// Capacity per bucket (the state at the end of its last day), region and family, replayed from history.
+#[tracing::instrument(skip(db, policy), fields(backend = db.backend()))]
+pub async fn capacity_series(
+    db: &Db,
+    scheme: RegionScheme,
+    from: NaiveDate,
+    to: NaiveDate,
+    bucket: Bucket,
+    policy: &FreshnessPolicy,
+) -> Result<BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint>, StoreError> {
+    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region FROM services s
+        JOIN categories cat ON cat.code = s.category JOIN sites si ON si.id = s.site_id
+        JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = $1 JOIN regions r ON r.id = tr.region_id";
+    const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
+        WHERE at < $1 ORDER BY service_id, at, id";
+    let end_utc = eastern_midnight_utc(to.succ_opt().unwrap_or(to));
+    let (services, history): (Vec<ServiceMeta>, Vec<(i64, i64, i64, i64)>) = on_db!(db, |pool| {
+        let services = sqlx::query_as(SERVICES).bind(scheme.code()).fetch_all(pool).await?;
+        let history = sqlx::query_as(HISTORY).bind(end_utc).fetch_all(pool).await?;
+        (services, history)
+    });
+    // Bucket ends: the local midnight after the last day of each bucket.
+    let mut ends = Vec::new();
+    let mut start = bucket.start_of(eastern_midnight_utc(from));
+    while start <= to {
+        let next = bucket.next(start);
+        ends.push((start, eastern_midnight_utc(next.min(to.succ_opt().unwrap_or(to)))));
+        start = next;
+    }
+    let meta: HashMap<i64, (CategoryFamily, &str)> = services
+        .iter()
+        .filter_map(|s| CategoryFamily::parse(&s.family).map(|f| (s.id, (f, s.region.as_str()))))
+        .collect();
+    let mut out: BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint> = BTreeMap::new();
+    for events in history.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(family, region)) = meta.get(&events[0].0) else { continue };
+        let thresholds = policy.for_family(family);
+        let mut i = 0;
+        let mut state: Option<(i64, i64, i64)> = None; // (at, total, vacant)
+        for &(start, end) in &ends {
+            while i < events.len() && events[i].1 < end {
+                state = Some((events[i].1, events[i].2, events[i].3));
+                i += 1;
+            }
+            let Some((at, total, vacant)) = state else { continue };
+            let band = thresholds.band(end - at);
+            let p = out.entry((start, region.to_owned(), family)).or_default();
+            p.total += total;
+            p.services += 1;
+            match band {
+                FreshnessBand::Fresh => {
+                    p.fresh_services += 1;
+                    p.countable_available += vacant;
+                }
+                FreshnessBand::Aging => p.countable_available += vacant,
+                FreshnessBand::Stale => p.stale_services += 1,
+            }
+        }
+    }
+    Ok(out)
+}
