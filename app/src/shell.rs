@@ -3,12 +3,19 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
+use crate::components::guard::provide_viewer;
 use crate::components::hydration_marker::HydrationMarker;
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::components::nav::Nav;
+use crate::pages::admin::{
+    audit::AuditPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage, users::UsersPage,
+};
+use crate::pages::{
+    account::AccountPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, welcome::WelcomePage,
+};
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -28,26 +35,65 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+#[cfg(feature = "ssr")]
+/// The Content-Security-Policy of an HTML page: scripts only with this response's nonce (and what they
+/// load), the wasm, and nothing inline, framed or embedded.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// Sets the page's CSP header with the nonce Leptos put on its inline scripts (server only).
+fn set_page_csp() {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+        && let Ok(value) = axum::http::HeaderValue::from_str(&page_csp(&nonce.to_string()))
+    {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The application: site chrome and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    set_page_csp();
     view! {
         <Stylesheet id="continuum" href="/pkg/continuum.css" />
         <Title text="Continuum" />
         <HydrationMarker />
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="site-header">
-                <a class="brand" href="/">"Continuum"</a>
-                <p class="tagline">"Where help exists for trafficking survivors across Connecticut, and where it does not."</p>
-            </header>
-            <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    // Async: the whole page waits for its data, so it is complete without JavaScript.
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
-                </Routes>
-            </main>
+            <Chrome />
         </Router>
+    }
+}
+
+/// Header, navigation and routes (inside the router, so the viewer follows navigation).
+#[component]
+fn Chrome() -> impl IntoView {
+    provide_viewer();
+    // Every page renders with SsrMode::Async: it waits for its data, so it is complete without JavaScript.
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <a class="brand" href="/">"Continuum"</a>
+            <p class="tagline">"Where help exists for trafficking survivors across Connecticut, and where it does not."</p>
+            <Nav />
+        </header>
+        <main id="main" tabindex="-1">
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("welcome"), ParamSegment("token")) view=WelcomePage ssr=SsrMode::Async />
+                <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("organizations")) view=OrganizationsPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("taxonomy")) view=TaxonomyPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
+            </Routes>
+        </main>
     }
 }

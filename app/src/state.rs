@@ -4,6 +4,7 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::auth::session::SessionPolicy;
 use crate::domain::freshness::FreshnessPolicy;
 use crate::store::Db;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     pub db: Db,
     /// Freshness thresholds.
     pub freshness: FreshnessPolicy,
+    /// Session and cookie rules.
+    pub sessions: SessionPolicy,
     /// Leptos site options.
     pub leptos_options: LeptosOptions,
 }

@@ -24,6 +24,16 @@ pub struct Config {
     pub hold_sweep_secs: u64,
     /// `tracing` filter, e.g. `info` or `server=debug,info`.
     pub log: String,
+    /// Address people reach the app at (links printed by the CLI; https turns on HSTS).
+    pub public_url: String,
+    /// Mark session cookies `Secure` with the `__Host-` prefix. Turn off only for plain-http localhost.
+    pub secure_cookies: bool,
+    /// Minutes of inactivity that end a session.
+    pub session_idle_minutes: i64,
+    /// Hours after which a session ends regardless.
+    pub session_hours: i64,
+    /// Reverse proxies in front of the server that append to `X-Forwarded-For` (0: ignore the header).
+    pub trusted_proxies: usize,
 }
 
 impl Default for Config {
@@ -36,6 +46,11 @@ impl Default for Config {
             freshness: FreshnessPolicy::default(),
             hold_sweep_secs: 60,
             log: "info".to_owned(),
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            secure_cookies: true,
+            session_idle_minutes: 30,
+            session_hours: 12,
+            trusted_proxies: 0,
         }
     }
 }
@@ -79,6 +94,11 @@ struct FileLayer {
     demo_data: Option<bool>,
     hold_sweep_secs: Option<u64>,
     log: Option<String>,
+    public_url: Option<String>,
+    secure_cookies: Option<bool>,
+    session_idle_minutes: Option<i64>,
+    session_hours: Option<i64>,
+    trusted_proxies: Option<usize>,
     freshness: Option<FreshnessLayer>,
 }
 
@@ -93,6 +113,16 @@ struct FreshnessLayer {
 }
 
 impl Config {
+    /// The session rules these settings describe.
+    pub fn session_policy(&self) -> app::auth::session::SessionPolicy {
+        app::auth::session::SessionPolicy {
+            idle_secs: self.session_idle_minutes * 60,
+            absolute_secs: self.session_hours * 3600,
+            secure_cookies: self.secure_cookies,
+            trusted_proxies: self.trusted_proxies,
+        }
+    }
+
     /// Builds the configuration from defaults, the file at `file` (if given, or `continuum.toml` if it
     /// exists) and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -134,6 +164,21 @@ impl Config {
         if let Some(v) = f.log {
             self.log = v;
         }
+        if let Some(v) = f.public_url {
+            self.public_url = v;
+        }
+        if let Some(v) = f.secure_cookies {
+            self.secure_cookies = v;
+        }
+        if let Some(v) = f.session_idle_minutes {
+            self.session_idle_minutes = v.max(1);
+        }
+        if let Some(v) = f.session_hours {
+            self.session_hours = v.max(1);
+        }
+        if let Some(v) = f.trusted_proxies {
+            self.trusted_proxies = v;
+        }
         if let Some(fr) = f.freshness {
             self.set_freshness(
                 fr.housing_fresh_hours,
@@ -169,6 +214,21 @@ impl Config {
         }
         if let Some(v) = var("CONTINUUM_LOG") {
             self.log = v;
+        }
+        if let Some(v) = var("CONTINUUM_PUBLIC_URL") {
+            self.public_url = v;
+        }
+        if let Some(v) = var("CONTINUUM_SECURE_COOKIES") {
+            self.secure_cookies = parsed("CONTINUUM_SECURE_COOKIES", v)?;
+        }
+        if let Some(v) = var("CONTINUUM_SESSION_IDLE_MINUTES") {
+            self.session_idle_minutes = parsed::<i64>("CONTINUUM_SESSION_IDLE_MINUTES", v)?.max(1);
+        }
+        if let Some(v) = var("CONTINUUM_SESSION_HOURS") {
+            self.session_hours = parsed::<i64>("CONTINUUM_SESSION_HOURS", v)?.max(1);
+        }
+        if let Some(v) = var("CONTINUUM_TRUSTED_PROXIES") {
+            self.trusted_proxies = parsed("CONTINUUM_TRUSTED_PROXIES", v)?;
         }
         let hours = |name: &'static str| var(name).map(|v| parsed::<i64>(name, v)).transpose();
         let (hf, hs) = (hours("CONTINUUM_HOUSING_FRESH_HOURS")?, hours("CONTINUUM_HOUSING_STALE_HOURS")?);

@@ -36,6 +36,44 @@ enum Command {
         #[arg(long)]
         scale: Option<u32>,
     },
+    /// Manage accounts without email: create the first administrator, or print an invitation link.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Print the current authenticator code of a demo account (demo data only).
+    DemoCode,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an administrator with a password read from CONTINUUM_ADMIN_PASSWORD or the first line of
+    /// standard input. They set up two-factor authentication at first sign-in.
+    CreateAdmin {
+        /// Sign-in email.
+        email: String,
+        /// Name shown next to their changes.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+    /// Create an account and print its one-time invitation link (valid 72 hours).
+    Invite {
+        /// Sign-in email.
+        email: String,
+        /// administrator, coordinator, funder, provider_admin or provider_staff.
+        #[arg(long)]
+        role: String,
+        /// Organization id (provider roles).
+        #[arg(long)]
+        org: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; exits non-zero if any entry was edited or deleted.
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +98,18 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             },
             Command::SeedDemo { scale } => seed_demo(&config, scale).await,
+            Command::User(command) => users(&config, command).await,
+            Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
+            Command::DemoCode => {
+                let now = chrono::Utc::now().timestamp();
+                match app::auth::totp::code_at(seed::demo::DEMO_TOTP_SECRET, now) {
+                    Some(code) => {
+                        println!("{code}");
+                        ExitCode::SUCCESS
+                    }
+                    None => fail(&"could not compute the code"),
+                }
+            }
         }
     })
 }
@@ -70,6 +120,9 @@ async fn serve(config: &Config) -> ExitCode {
         Err(e) => return fail(&e),
     };
     println!("Continuum is running at http://{}", app.addr());
+    if config.demo_data {
+        println!("{}", seed::demo::sign_in_help());
+    }
     match app.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
@@ -93,6 +146,82 @@ async fn seed_demo(config: &Config, scale: Option<u32>) -> ExitCode {
             println!("{message}");
             ExitCode::SUCCESS
         }
+        Err(e) => fail(&e),
+    }
+}
+
+async fn users(config: &Config, command: UserCommand) -> ExitCode {
+    use app::domain::account::{Email, Role, check_new_password};
+    let db = match open_database(config).await {
+        Ok(db) => db,
+        Err(e) => return fail(&e),
+    };
+    let now = chrono::Utc::now().timestamp();
+    match command {
+        UserCommand::CreateAdmin { email, name } => {
+            let Ok(email) = Email::parse(&email) else { return fail(&"that is not an email address") };
+            let password = match std::env::var("CONTINUUM_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    if std::io::stdin().read_line(&mut line).is_err() {
+                        return fail(&"could not read the password from standard input");
+                    }
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            if let Err(e) = check_new_password(&password) {
+                return fail(&e);
+            }
+            let hash = match app::auth::password::hash(password).await {
+                Ok(h) => h,
+                Err(e) => return fail(&e),
+            };
+            match app::store::accounts::create_with_password(&db, &email, &name, Role::Administrator, &hash, now).await
+            {
+                Ok(Ok(id)) => {
+                    println!(
+                        "Administrator {} created (id {id}). Sign in and set up two-factor authentication.",
+                        email.as_str()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(Err(e)) => fail(&e),
+                Err(e) => fail(&e),
+            }
+        }
+        UserCommand::Invite { email, role, org } => {
+            let Ok(email) = Email::parse(&email) else { return fail(&"that is not an email address") };
+            let Some(role) = Role::parse(&role) else {
+                return fail(&"--role must be administrator, coordinator, funder, provider_admin or provider_staff");
+            };
+            if role.is_provider() && org.is_none() {
+                return fail(&"provider roles need --org ID");
+            }
+            let orgs: Vec<i64> = if role.is_provider() { org.into_iter().collect() } else { Vec::new() };
+            match app::auth::invite(&db, &email, role, &orgs, None, now).await {
+                Ok(Ok(token)) => {
+                    println!("{}/welcome/{token}", config.public_url.trim_end_matches('/'));
+                    ExitCode::SUCCESS
+                }
+                Ok(Err(e)) => fail(&e),
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}
+
+async fn verify_audit(config: &Config) -> ExitCode {
+    let db = match open_database(config).await {
+        Ok(db) => db,
+        Err(e) => return fail(&e),
+    };
+    match app::store::audit::verify(&db).await {
+        Ok(Ok(n)) => {
+            println!("The audit log is intact: {n} entries.");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(broken)) => fail(&broken),
         Err(e) => fail(&e),
     }
 }

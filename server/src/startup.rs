@@ -71,8 +71,8 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let state = AppState { db, freshness: config.freshness, leptos_options };
-        let router = router(state.clone());
+        let state = AppState { db, freshness: config.freshness, sessions: config.session_policy(), leptos_options };
+        let router = router(state.clone(), config.public_url.starts_with("https://"));
         Ok(Self { listener, router, state, sweep_every: Duration::from_secs(config.hold_sweep_secs) })
     }
 
@@ -88,7 +88,7 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C or SIGTERM, sweeping expired holds in the background.
     pub async fn run(self) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(sweep_expired_holds(self.state.db.clone(), self.sweep_every));
+        let sweeper = tokio::spawn(sweep_expired(self.state.clone(), self.sweep_every));
         let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await;
@@ -98,8 +98,9 @@ impl Application {
     }
 }
 
-/// The HTTP router: Leptos pages and server functions, then static files, then the 404 page.
-pub fn router(state: AppState) -> Router {
+/// The HTTP router: Leptos pages and server functions, then static files, then the 404 page; every response
+/// passes the cross-site guard and gets the security headers.
+pub fn router(state: AppState, hsts: bool) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
@@ -111,17 +112,24 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
+        .layer(axum::middleware::from_fn(move |req, next| crate::security::security_headers(hsts, req, next)))
         .with_state(state)
 }
 
-async fn sweep_expired_holds(db: Db, every: Duration) {
+/// Records expired holds and removes expired sessions, every `every`.
+async fn sweep_expired(state: AppState, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        match store::holds::sweep_expired(&db, chrono::Utc::now().timestamp()).await {
+        let now = chrono::Utc::now().timestamp();
+        match store::holds::sweep_expired(&state.db, now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "recorded expired holds"),
             Err(e) => tracing::warn!(error = ?e, "hold sweep failed; will retry"),
+        }
+        if let Err(e) = store::sessions::sweep(&state.db, now, state.sessions.idle_secs).await {
+            tracing::warn!(error = ?e, "session sweep failed; will retry");
         }
     }
 }

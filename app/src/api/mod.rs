@@ -2,7 +2,11 @@
 //! calls one store function and maps the result. Failures reach the browser as a generic message; the cause
 //! is logged on the server.
 
+pub mod admin;
+pub mod auth;
 pub mod regions;
+pub mod search;
+pub mod views;
 
 #[cfg(feature = "ssr")]
 use leptos::prelude::ServerFnError;
@@ -12,4 +16,28 @@ use leptos::prelude::ServerFnError;
 pub(crate) fn internal(error: crate::store::StoreError) -> ServerFnError {
     tracing::error!(error = ?error, "server function failed");
     ServerFnError::new("Something went wrong on our side. Please try again.")
+}
+
+/// Whether the request is a plain HTML form post (no JavaScript): such callers get a redirect back to the
+/// form with an error code in the query, JavaScript callers get the status and message.
+#[cfg(feature = "ssr")]
+pub(crate) async fn is_plain_form_post() -> bool {
+    use axum::http::{HeaderMap, header::ACCEPT};
+    leptos_axum::extract::<HeaderMap>()
+        .await
+        .ok()
+        .and_then(|h| h.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// An expected failure of a form: redirect plain posts to `back?error=code`, answer others with `status`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn form_error(back: &str, code: &str, status: axum::http::StatusCode, message: &str) -> ServerFnError {
+    if is_plain_form_post().await {
+        let sep = if back.contains('?') { '&' } else { '?' };
+        leptos_axum::redirect(&format!("{back}{sep}error={code}"));
+    } else if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+    ServerFnError::new(message)
 }

@@ -1,3 +1,6 @@
 //! Reusable pieces of the user interface.
 
+pub mod guard;
 pub mod hydration_marker;
+pub mod messages;
+pub mod nav;

@@ -210,7 +210,8 @@ mod tests {
             categories: vec!["safe_house".into(), "civil_legal".into()],
             reasons,
         };
-        let facts = vec![fact(Outcome::NotPlaced, vec![UnmetReason::NoCapacity]), fact(Outcome::PlacedInRegion, vec![])];
+        let facts =
+            vec![fact(Outcome::NotPlaced, vec![UnmetReason::NoCapacity]), fact(Outcome::PlacedInRegion, vec![])];
         let week = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         let all = count_needs(&facts, Bucket::Week, NeedSplit::None);
         assert_eq!(all[&(week, "All needs".into())], NeedCounts { recorded: 2, met: 1, unmet: 1 });

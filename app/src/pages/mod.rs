@@ -1,4 +1,8 @@
-//! One page per file.
+//! One page per file; administration pages under `admin/`.
 
+pub mod account;
+pub mod admin;
 pub mod home;
 pub mod not_found;
+pub mod sign_in;
+pub mod welcome;

@@ -5,6 +5,8 @@
 //! seconds. Write transactions take the write lock up front (`BEGIN IMMEDIATE` on SQLite, a row lock on
 //! PostgreSQL), so concurrent writers queue instead of failing.
 
+pub mod accounts;
+pub mod audit;
 pub mod bulk;
 pub mod capacity;
 mod connect;
@@ -16,7 +18,8 @@ pub mod reference;
 pub mod regions;
 pub mod search;
 pub mod series;
-mod sql;
+pub mod sessions;
+pub mod sql;
 
 use std::sync::Arc;
 

@@ -57,6 +57,14 @@ pub(crate) fn held_cte(sql: &mut Sql, now: i64) {
 #[tracing::instrument(skip(db, policy), fields(backend = db.backend()))]
 pub async fn search(db: &Db, q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Result<SearchPage, StoreError> {
     let (page, page_size) = q.paging();
+    let sql = search_sql(q, now, policy);
+    let rows: Vec<HitRow> = on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+    Ok(into_page(rows, page, page_size))
+}
+
+/// The SQL of a search, exposed so benchmarks can time the bare query against [`search`].
+pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
+    let (page, page_size) = q.paging();
     let mut sql = Sql::default();
     held_cte(&mut sql, now);
     sql.push(
@@ -133,8 +141,10 @@ pub async fn search(db: &Db, q: &SearchQuery, now: i64, policy: &FreshnessPolicy
     .bind(Arg::Int(i64::from(page_size)))
     .push(" OFFSET ")
     .bind(Arg::Int(i64::from((page - 1) * page_size)));
+    sql
+}
 
-    let rows: Vec<HitRow> = on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+fn into_page(rows: Vec<HitRow>, page: u32, page_size: u32) -> SearchPage {
     let total_found = rows.first().map_or(0, |r| r.total_found);
     let hits = rows
         .into_iter()
@@ -166,5 +176,5 @@ pub async fn search(db: &Db, q: &SearchQuery, now: i64, policy: &FreshnessPolicy
             }
         })
         .collect();
-    Ok(SearchPage { hits, total_found, page, page_size })
+    SearchPage { hits, total_found, page, page_size }
 }

@@ -15,6 +15,12 @@ use crate::on_db;
 
 use super::{Db, StoreError};
 
+/// A need id with one of its categories or reasons.
+type Tagged = (i64, String);
+
+/// One capacity history row: service, time, total, vacant.
+type HistoryPoint = (i64, i64, i64, i64);
+
 #[derive(sqlx::FromRow)]
 struct NeedRow {
     id: i64,
@@ -30,13 +36,14 @@ struct NeedRow {
 #[tracing::instrument(skip(db), fields(backend = db.backend()))]
 pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, StoreError> {
     // A need's region is recorded in the default (planning) scheme.
-    const NEEDS: &str = "SELECT n.id, n.created_at, n.closed_at, n.outcome, r.name AS region, n.age_group, n.trafficking_type
+    const NEEDS: &str =
+        "SELECT n.id, n.created_at, n.closed_at, n.outcome, r.name AS region, n.age_group, n.trafficking_type
         FROM needs n JOIN regions r ON r.id = n.region_id WHERE n.created_at >= $1 AND n.created_at < $2 ORDER BY n.id";
     const CATEGORIES: &str = "SELECT nc.need_id, nc.category FROM need_categories nc JOIN needs n ON n.id = nc.need_id
         WHERE n.created_at >= $1 AND n.created_at < $2";
     const REASONS: &str = "SELECT nr.need_id, nr.reason FROM need_reasons nr JOIN needs n ON n.id = nr.need_id
         WHERE n.created_at >= $1 AND n.created_at < $2";
-    let (rows, categories, reasons): (Vec<NeedRow>, Vec<(i64, String)>, Vec<(i64, String)>) = on_db!(db, |pool| {
+    let (rows, categories, reasons): (Vec<NeedRow>, Vec<Tagged>, Vec<Tagged>) = on_db!(db, |pool| {
         let rows = sqlx::query_as(NEEDS).bind(from).bind(to).fetch_all(pool).await?;
         let categories = sqlx::query_as(CATEGORIES).bind(from).bind(to).fetch_all(pool).await?;
         let reasons = sqlx::query_as(REASONS).bind(from).bind(to).fetch_all(pool).await?;
@@ -58,10 +65,15 @@ pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, St
             Ok(NeedFact {
                 created_at: r.created_at,
                 closed_at: r.closed_at,
-                outcome: r.outcome.as_deref().map(|o| Outcome::parse(o).ok_or_else(|| corrupt("outcome"))).transpose()?,
+                outcome: r
+                    .outcome
+                    .as_deref()
+                    .map(|o| Outcome::parse(o).ok_or_else(|| corrupt("outcome")))
+                    .transpose()?,
                 region: r.region,
                 age_group: AgeGroup::parse(&r.age_group).ok_or_else(|| corrupt("age group"))?,
-                trafficking_type: TraffickingType::parse(&r.trafficking_type).ok_or_else(|| corrupt("trafficking type"))?,
+                trafficking_type: TraffickingType::parse(&r.trafficking_type)
+                    .ok_or_else(|| corrupt("trafficking type"))?,
                 categories: by_need_categories.remove(&r.id).unwrap_or_default(),
                 reasons: by_need_reasons.remove(&r.id).unwrap_or_default(),
             })
@@ -107,7 +119,7 @@ pub async fn capacity_series(
     const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
         WHERE at < $1 ORDER BY service_id, at, id";
     let end_utc = eastern_midnight_utc(to.succ_opt().unwrap_or(to));
-    let (services, history): (Vec<ServiceMeta>, Vec<(i64, i64, i64, i64)>) = on_db!(db, |pool| {
+    let (services, history): (Vec<ServiceMeta>, Vec<HistoryPoint>) = on_db!(db, |pool| {
         let services = sqlx::query_as(SERVICES).bind(scheme.code()).fetch_all(pool).await?;
         let history = sqlx::query_as(HISTORY).bind(end_utc).fetch_all(pool).await?;
         (services, history)

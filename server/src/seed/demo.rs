@@ -1,11 +1,12 @@
 //! The demo dataset: 63 fictional organizations across all 9 planning regions, 165 services of every
 //! category (confidential safe houses among them), 90 days of capacity history and about 400 needs.
 
+use app::domain::account::Role;
 use app::domain::need::{NeedClosing, NeedInput, Outcome, UnmetReason, Urgency};
 use app::domain::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
 use app::domain::region::RegionScheme;
 use app::domain::taxonomy::CategoryCode;
-use app::store::providers::{self, NewUser, Role};
+use app::store::providers::{self, NewUser};
 use app::store::{Db, needs, regions};
 
 use super::SeedError;
@@ -18,6 +19,32 @@ const DAY: i64 = 86_400;
 pub const DEMO_SPEC: Spec =
     Spec { seed: 2026, organizations: 63, services: 165, days: 90, name_style: NameStyle::Demo };
 
+/// The password of every demo account. Demo data only: never load it into a real deployment.
+pub const DEMO_PASSWORD: &str = "continuum demo 2026";
+/// The TOTP key of the demo administrator and coordinator (roles that require a second factor).
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+/// The demo accounts: email, name, role.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role); 5] = [
+    ("admin@demo.continuum.test", "Demo Administrator", Role::Administrator),
+    ("coordinator@demo.continuum.test", "Demo Coordinator", Role::Coordinator),
+    ("funder@demo.continuum.test", "Demo Funder", Role::Funder),
+    ("provider@demo.continuum.test", "Demo Provider Admin", Role::ProviderAdmin),
+    ("staff@demo.continuum.test", "Demo Provider Staff", Role::ProviderStaff),
+];
+
+/// The lines `make run` prints so a newcomer can sign in.
+pub fn sign_in_help() -> String {
+    let mut lines = vec![format!("Demo sign-ins (password \"{DEMO_PASSWORD}\"):")];
+    for (email, _, role) in DEMO_ACCOUNTS {
+        let extra = if role.requires_second_factor() { "  + authenticator code" } else { "" };
+        lines.push(format!("  {email:<34} {}{extra}", role.label()));
+    }
+    lines.push(format!(
+        "  Authenticator key for admin and coordinator: {DEMO_TOTP_SECRET} (or run `continuum demo-code`)"
+    ));
+    lines.join("\n")
+}
+
 /// Loads the demo data if the database has no organizations yet; returns whether it loaded.
 #[tracing::instrument(skip(db))]
 pub async fn load_if_empty(db: &Db, now: i64) -> Result<bool, SeedError> {
@@ -25,35 +52,19 @@ pub async fn load_if_empty(db: &Db, now: i64) -> Result<bool, SeedError> {
         return Ok(false);
     }
     let start = now - DEMO_SPEC.days * DAY;
-    let coordinator = providers::create_user(
-        db,
-        &NewUser {
-            email: "coordinator@demo.continuum.test",
-            display_name: "Demo Coordinator",
-            role: Role::Coordinator,
-            organization_ids: &[],
-        },
-        start,
-    )
-    .await?;
-    for (email, name, role) in [
-        ("admin@demo.continuum.test", "Demo Administrator", Role::Administrator),
-        ("funder@demo.continuum.test", "Demo Funder", Role::Funder),
-    ] {
-        providers::create_user(db, &NewUser { email, display_name: name, role, organization_ids: &[] }, start).await?;
-    }
     let orgs = generate(db, &DEMO_SPEC, now, &|_, _| {}).await?;
-    providers::create_user(
-        db,
-        &NewUser {
-            email: "provider@demo.continuum.test",
-            display_name: "Demo Provider",
-            role: Role::ProviderAdmin,
-            organization_ids: &orgs[..3],
-        },
-        start,
-    )
-    .await?;
+    let password = app::auth::password::hash(DEMO_PASSWORD.to_owned()).await.map_err(SeedError::Reference)?;
+    let mut coordinator = 0;
+    for (email, name, role) in DEMO_ACCOUNTS {
+        let organization_ids: &[i64] = if role.is_provider() { &orgs[..3] } else { &[] };
+        let id =
+            providers::create_user(db, &NewUser { email, display_name: name, role, organization_ids }, start).await?;
+        let totp = role.requires_second_factor().then_some(DEMO_TOTP_SECRET);
+        providers::set_demo_credentials(db, id, &password, totp).await?;
+        if role == Role::Coordinator {
+            coordinator = id;
+        }
+    }
     load_needs(db, coordinator, now).await?;
     Ok(true)
 }

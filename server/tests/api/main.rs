@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on port 0 against a throwaway database, on SQLite and on
 //! PostgreSQL (`TEST_DATABASE_URL`, default a local server; skipped when unreachable unless `CI` is set).
 
+mod accounts;
 mod helpers;
 
 mod capacity;
@@ -13,5 +14,7 @@ mod needs;
 mod pages;
 mod reference;
 mod search;
+mod security;
 mod series;
+mod sessions;
 mod startup;

@@ -1,0 +1,249 @@
+//! Administration: users and invitations, organizations, taxonomy and the audit log.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::views::{AuditView, CategoryView, OrganizationView, UserView};
+#[cfg(feature = "ssr")]
+use crate::domain::account::Role;
+
+/// A new invitation: the link is shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLink {
+    /// Path of the one-time link, e.g. `/welcome/abc...`.
+    pub path: String,
+    /// Who it is for.
+    pub email: String,
+}
+
+/// People an administrator manages (all) or a provider admin manages (their organizations').
+#[server(prefix = "/api", endpoint = "admin_users")]
+pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
+    let viewer = crate::auth::require(&[Role::Administrator, Role::ProviderAdmin]).await?;
+    let state = crate::state::app_state()?;
+    let org = (viewer.role == Role::ProviderAdmin).then(|| viewer.organization_ids.first().copied().unwrap_or(-1));
+    let rows = crate::store::accounts::list_users(&state.db, org).await.map_err(super::internal)?;
+    Ok(rows.into_iter().map(UserView::from).collect())
+}
+
+/// Invites someone. Administrators may give any role; provider admins invite colleagues into their own
+/// organization only, as provider staff or provider admins.
+#[server(prefix = "/api", endpoint = "admin_invite")]
+pub async fn invite_user(
+    email: String,
+    role: String,
+    organization_id: Option<i64>,
+) -> Result<InviteLink, ServerFnError> {
+    use crate::domain::account::Email;
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::Administrator, Role::ProviderAdmin]).await?;
+    let state = crate::state::app_state()?;
+    let back = "/admin/users";
+    let Ok(email) = Email::parse(&email) else {
+        return Err(super::form_error(
+            back,
+            "email",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter an email address such as name@example.org.",
+        )
+        .await);
+    };
+    let Some(role) = Role::parse(&role) else {
+        return Err(super::form_error(back, "role", StatusCode::UNPROCESSABLE_ENTITY, "Choose a role.").await);
+    };
+    let organizations: Vec<i64> = organization_id.into_iter().collect();
+    if role.is_provider() && organizations.is_empty() {
+        return Err(super::form_error(
+            back,
+            "organization",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Provider accounts need an organization.",
+        )
+        .await);
+    }
+    if viewer.role == Role::ProviderAdmin && (!role.is_provider() || !organizations.iter().all(|o| viewer.acts_for(*o)))
+    {
+        crate::auth::guard::deny(&viewer, "invite outside own organization").await?;
+        return Err(ServerFnError::new("You can only invite colleagues into your own organization."));
+    }
+    let now = chrono::Utc::now().timestamp();
+    let orgs = if role.is_provider() { organizations } else { Vec::new() };
+    match crate::auth::invite(&state.db, &email, role, &orgs, Some(viewer.id), now).await.map_err(super::internal)? {
+        Ok(token) => {
+            let link = InviteLink { path: format!("/welcome/{token}"), email: email.as_str().to_owned() };
+            if super::is_plain_form_post().await {
+                if let Some((_, session)) = crate::auth::guard::viewer_and_session().await? {
+                    let body = format!("Invitation for {}: {}", link.email, link.path);
+                    crate::store::sessions::push_flash(&state.db, &session, &body, now)
+                        .await
+                        .map_err(super::internal)?;
+                }
+                leptos_axum::redirect("/admin/users?notice=invited");
+            }
+            Ok(link)
+        }
+        Err(e) => Err(super::form_error(back, "taken", StatusCode::CONFLICT, &e.to_string()).await),
+    }
+}
+
+/// Messages left for this session by a plain-form POST (shown once).
+#[server(prefix = "/api", endpoint = "flashes")]
+pub async fn take_flashes() -> Result<Vec<String>, ServerFnError> {
+    let state = crate::state::app_state()?;
+    let Some((_, session)) = crate::auth::guard::viewer_and_session().await? else { return Ok(Vec::new()) };
+    crate::store::sessions::take_flashes(&state.db, &session, chrono::Utc::now().timestamp())
+        .await
+        .map_err(super::internal)
+}
+
+/// Changes someone's role (administrators only).
+#[server(prefix = "/api", endpoint = "admin_set_role")]
+pub async fn set_user_role(user_id: i64, role: String) -> Result<(), ServerFnError> {
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    let Some(role) = Role::parse(&role) else {
+        return Err(super::form_error("/admin/users", "role", StatusCode::UNPROCESSABLE_ENTITY, "Choose a role.").await);
+    };
+    let now = chrono::Utc::now().timestamp();
+    if !crate::store::accounts::set_role(&state.db, viewer.id, user_id, role, now).await.map_err(super::internal)? {
+        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+    }
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/admin/users?notice=role_changed");
+    }
+    Ok(())
+}
+
+/// Disables or re-enables an account (administrators only); disabling ends its sessions at once.
+#[server(prefix = "/api", endpoint = "admin_set_disabled")]
+pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), ServerFnError> {
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    if user_id == viewer.id {
+        return Err(super::form_error(
+            "/admin/users",
+            "self",
+            StatusCode::CONFLICT,
+            "You cannot disable your own account.",
+        )
+        .await);
+    }
+    let now = chrono::Utc::now().timestamp();
+    if !crate::store::accounts::set_disabled(&state.db, viewer.id, user_id, disabled, now)
+        .await
+        .map_err(super::internal)?
+    {
+        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+    }
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect(if disabled { "/admin/users?notice=disabled" } else { "/admin/users?notice=enabled" });
+    }
+    Ok(())
+}
+
+/// The newest audit entries, optionally filtered by action prefix (administrators only).
+#[server(prefix = "/api", endpoint = "admin_audit")]
+pub async fn audit_log(action: Option<String>) -> Result<Vec<AuditView>, ServerFnError> {
+    crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    let prefix = action.filter(|a| !a.trim().is_empty() && a.len() <= 60);
+    let rows = crate::store::audit::list(&state.db, prefix.as_deref(), 200).await.map_err(super::internal)?;
+    Ok(rows.into_iter().map(AuditView::from).collect())
+}
+
+/// Organizations (administrators only).
+#[server(prefix = "/api", endpoint = "admin_organizations")]
+pub async fn list_organizations() -> Result<Vec<OrganizationView>, ServerFnError> {
+    crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    crate::store::providers::list_organizations(&state.db).await.map_err(super::internal)
+}
+
+/// Adds an organization (administrators only).
+#[server(prefix = "/api", endpoint = "admin_add_organization")]
+pub async fn add_organization(name: String, verified: Option<String>) -> Result<(), ServerFnError> {
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(super::form_error(
+            "/admin/organizations",
+            "name",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter a name of 1 to 120 characters.",
+        )
+        .await);
+    }
+    let now = chrono::Utc::now().timestamp();
+    let org = crate::store::providers::NewOrganization {
+        name,
+        description: "",
+        website: None,
+        phone: None,
+        victim_service_provider: true,
+        verified: verified.is_some(),
+    };
+    match crate::store::providers::create_organization_audited(&state.db, &org, viewer.id, now)
+        .await
+        .map_err(super::internal)?
+    {
+        true => {
+            if super::is_plain_form_post().await {
+                leptos_axum::redirect("/admin/organizations?notice=added");
+            }
+            Ok(())
+        }
+        false => Err(super::form_error(
+            "/admin/organizations",
+            "taken",
+            StatusCode::CONFLICT,
+            "An organization with that name exists.",
+        )
+        .await),
+    }
+}
+
+/// The service taxonomy (administrators only).
+#[server(prefix = "/api", endpoint = "admin_categories")]
+pub async fn list_categories() -> Result<Vec<CategoryView>, ServerFnError> {
+    crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    crate::store::providers::list_categories(&state.db).await.map_err(super::internal)
+}
+
+/// Adds a service category (administrators only).
+#[server(prefix = "/api", endpoint = "admin_add_category")]
+pub async fn add_category(code: String, family: String, name: String, unit: String) -> Result<(), ServerFnError> {
+    use crate::domain::taxonomy::{CategoryCode, CategoryFamily};
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    let back = "/admin/taxonomy";
+    let (Ok(code), Some(family)) = (CategoryCode::parse(code.trim()), CategoryFamily::parse(&family)) else {
+        return Err(super::form_error(
+            back,
+            "code",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Use a code of lowercase letters and underscores, and choose a family.",
+        )
+        .await);
+    };
+    let (name, unit) = (name.trim(), unit.trim());
+    if name.is_empty() || unit.is_empty() || name.len() > 100 || unit.len() > 30 {
+        return Err(super::form_error(back, "name", StatusCode::UNPROCESSABLE_ENTITY, "Enter a name and a unit.").await);
+    }
+    let now = chrono::Utc::now().timestamp();
+    if !crate::store::providers::add_category(&state.db, &code, family, name, unit, viewer.id, now)
+        .await
+        .map_err(super::internal)?
+    {
+        return Err(super::form_error(back, "taken", StatusCode::CONFLICT, "That code exists already.").await);
+    }
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/admin/taxonomy?notice=added");
+    }
+    Ok(())
+}

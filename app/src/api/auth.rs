@@ -1,0 +1,313 @@
+//! Signing in and out, one-time links, and the second factor.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::account::Viewer;
+
+/// Who is signed in, for the navigation and page guards.
+#[server(prefix = "/api", endpoint = "whoami")]
+pub async fn current_viewer() -> Result<Option<Viewer>, ServerFnError> {
+    crate::auth::optional_viewer().await
+}
+
+/// Where a role starts after signing in.
+pub fn home_for(viewer: &Viewer) -> &'static str {
+    use crate::domain::account::Role;
+    if viewer.role.requires_second_factor() && !viewer.totp_enabled {
+        return "/account";
+    }
+    match viewer.role {
+        Role::Administrator => "/admin/users",
+        Role::Coordinator => "/search",
+        Role::Funder => "/oversight",
+        Role::ProviderAdmin | Role::ProviderStaff => "/my-capacity",
+    }
+}
+
+/// Only same-site paths may follow a sign-in (no open redirects).
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).map(str::to_owned)
+}
+
+/// Signs in with email, password and (when set up) a code from the authenticator app or a recovery code.
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    code: Option<String>,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::auth::{password, secret, totp};
+    use crate::domain::account::Email;
+    use crate::store::{accounts, sessions};
+    use axum::http::StatusCode;
+
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    let client = crate::auth::guard::current_client().await?;
+    let account = Email::parse(&email).map(|e| e.as_str().to_owned()).unwrap_or_else(|_| email.trim().to_lowercase());
+    let back = match safe_next(next.as_deref()) {
+        Some(n) => format!("/sign-in?next={}", urlencode(&n)),
+        None => "/sign-in".to_owned(),
+    };
+
+    let (account_failures, client_failures) =
+        accounts::recent_failures(&state.db, &account, &client, now - 60).await.map_err(super::internal)?;
+    if account_failures >= 5 || client_failures >= 20 {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+        }
+        return Err(super::form_error(
+            &back,
+            "throttled",
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts. Wait a minute and try again.",
+        )
+        .await);
+    }
+
+    let found = match Email::parse(&email) {
+        Ok(e) => accounts::credentials(&state.db, &e).await.map_err(super::internal)?,
+        Err(_) => None,
+    };
+    // Unknown accounts cost as much as wrong passwords, so timing reveals nothing.
+    let phc = match found.as_ref().and_then(|c| c.password_hash.clone()) {
+        Some(h) => h,
+        None => password::dummy_hash().await,
+    };
+    let password_ok = password::verify(password, phc).await;
+    let credentials = found.filter(|c| password_ok && !c.disabled && c.password_hash.is_some());
+    let Some(credentials) = credentials else {
+        accounts::record_sign_in(&state.db, &account, &client, None, false, now).await.map_err(super::internal)?;
+        return Err(super::form_error(
+            &back,
+            "credentials",
+            StatusCode::UNAUTHORIZED,
+            "The email or password is not right.",
+        )
+        .await);
+    };
+    if credentials.totp_enabled {
+        let code = code.unwrap_or_default();
+        let secret_ok = credentials.totp_secret.as_deref().is_some_and(|s| totp::verify(s, &code, now));
+        let recovery_ok = !secret_ok
+            && code.trim().len() == 11
+            && accounts::use_recovery_code(
+                &state.db,
+                credentials.id,
+                &secret::token_hash(&code.trim().to_lowercase()),
+                now,
+            )
+            .await
+            .map_err(super::internal)?;
+        if !secret_ok && !recovery_ok {
+            accounts::record_sign_in(&state.db, &account, &client, Some(credentials.id), false, now)
+                .await
+                .map_err(super::internal)?;
+            return Err(super::form_error(
+                &back,
+                "code",
+                StatusCode::UNAUTHORIZED,
+                "That code is not right. Use the current code from your authenticator app, or a recovery code.",
+            )
+            .await);
+        }
+    }
+    accounts::record_sign_in(&state.db, &account, &client, Some(credentials.id), true, now)
+        .await
+        .map_err(super::internal)?;
+
+    // A brand-new token at every sign-in: no session fixation.
+    let token = secret::new_token();
+    sessions::create(&state.db, &secret::token_hash(&token), credentials.id, now, now + state.sessions.absolute_secs)
+        .await
+        .map_err(super::internal)?;
+    let viewer = accounts::viewer(&state.db, credentials.id)
+        .await
+        .map_err(super::internal)?
+        .ok_or_else(|| ServerFnError::new("account unavailable"))?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let cookie = state.sessions.set_cookie(&token);
+        response
+            .insert_header(axum::http::header::SET_COOKIE, cookie.parse().map_err(|_| ServerFnError::new("cookie"))?);
+    }
+    let destination = safe_next(next.as_deref()).unwrap_or_else(|| home_for(&viewer).to_owned());
+    leptos_axum::redirect(&destination);
+    Ok(())
+}
+
+/// Percent-encodes a path for use in a query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Signs out: the session ends on the server at once.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    let state = crate::state::app_state()?;
+    if let Some((_, hash)) = crate::auth::guard::viewer_and_session().await? {
+        crate::store::sessions::delete(&state.db, &hash).await.map_err(super::internal)?;
+    }
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let cookie = state.sessions.clear_cookie();
+        response
+            .insert_header(axum::http::header::SET_COOKIE, cookie.parse().map_err(|_| ServerFnError::new("cookie"))?);
+    }
+    leptos_axum::redirect("/sign-in?notice=signed_out");
+    Ok(())
+}
+
+/// Accepts an invitation or a password reset: sets the password (and name), then asks to sign in.
+#[server(prefix = "/api", endpoint = "redeem_link")]
+pub async fn redeem_link(token: String, display_name: Option<String>, password: String) -> Result<(), ServerFnError> {
+    use crate::domain::account::check_new_password;
+    use axum::http::StatusCode;
+    let state = crate::state::app_state()?;
+    let back = format!("/welcome/{token}");
+    if let Err(e) = check_new_password(&password) {
+        let code = match e {
+            crate::domain::account::PasswordError::TooShort => "too_short",
+            crate::domain::account::PasswordError::TooLong => "too_long",
+            crate::domain::account::PasswordError::TooCommon => "too_common",
+        };
+        return Err(super::form_error(&back, code, StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()).await);
+    }
+    let name = display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    if name.as_ref().is_some_and(|n| n.chars().count() > 80) {
+        return Err(super::form_error(
+            &back,
+            "name",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Use at most 80 characters for your name.",
+        )
+        .await);
+    }
+    let hash = crate::auth::password::hash(password)
+        .await
+        .map_err(|e| super::internal(crate::store::StoreError::Corrupt(e)))?;
+    let now = chrono::Utc::now().timestamp();
+    let redeemed = crate::store::accounts::redeem_link(
+        &state.db,
+        &crate::auth::secret::token_hash(&token),
+        &hash,
+        name.as_deref(),
+        now,
+    )
+    .await
+    .map_err(super::internal)?;
+    match redeemed {
+        Ok(_) => {
+            leptos_axum::redirect("/sign-in?notice=password_set");
+            Ok(())
+        }
+        Err(e) => Err(super::form_error(&back, "link", StatusCode::GONE, &e.to_string()).await),
+    }
+}
+
+/// What the account page shows while setting up a second factor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorSetup {
+    /// Base32 secret to type into an authenticator app.
+    pub secret: String,
+    /// `otpauth://` URL for apps that import links.
+    pub url: String,
+    /// Recovery codes the user saves now; they take effect when the code is confirmed.
+    pub recovery_codes: Vec<String>,
+}
+
+/// Starts (or restarts) two-factor set-up for the signed-in user; none once it is on.
+#[server(prefix = "/api", endpoint = "totp_setup")]
+pub async fn totp_setup() -> Result<Option<TwoFactorSetup>, ServerFnError> {
+    use crate::auth::totp;
+    let state = crate::state::app_state()?;
+    let Some(viewer) = crate::auth::optional_viewer().await? else {
+        return Err(ServerFnError::new("Sign in to continue."));
+    };
+    if viewer.totp_enabled {
+        return Ok(None);
+    }
+    let now = chrono::Utc::now().timestamp();
+    let existing = crate::store::accounts::credentials_by_id(&state.db, viewer.id)
+        .await
+        .map_err(super::internal)?
+        .and_then(|c| c.totp_secret);
+    let secret = match existing {
+        Some(s) => s,
+        None => {
+            let s = totp::new_secret();
+            crate::store::accounts::set_totp(&state.db, viewer.id, &s, false, &[], now)
+                .await
+                .map_err(super::internal)?;
+            s
+        }
+    };
+    Ok(Some(TwoFactorSetup {
+        url: totp::provisioning_url(&secret, &viewer.email),
+        secret,
+        recovery_codes: totp::new_recovery_codes(),
+    }))
+}
+
+/// Turns the second factor on once the user proves their app works; stores the recovery codes' hashes.
+#[server(prefix = "/api", endpoint = "totp_enable")]
+pub async fn totp_enable(code: String, recovery_codes: String) -> Result<(), ServerFnError> {
+    use axum::http::StatusCode;
+    let state = crate::state::app_state()?;
+    let Some(viewer) = crate::auth::optional_viewer().await? else {
+        return Err(ServerFnError::new("Sign in to continue."));
+    };
+    let now = chrono::Utc::now().timestamp();
+    let credentials = crate::store::accounts::credentials_by_id(&state.db, viewer.id).await.map_err(super::internal)?;
+    let Some(secret) = credentials.and_then(|c| c.totp_secret) else {
+        return Err(super::form_error("/account", "no_setup", StatusCode::CONFLICT, "Start the set-up again.").await);
+    };
+    if !crate::auth::totp::verify(&secret, &code, now) {
+        return Err(super::form_error(
+            "/account",
+            "code",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That code is not right. Enter the current 6-digit code from your app.",
+        )
+        .await);
+    }
+    let codes: Vec<&str> = recovery_codes.split_whitespace().collect();
+    let well_formed = codes.len() == 10
+        && codes.iter().all(|c| {
+            c.len() == 11 && c.as_bytes()[5] == b'-' && c.chars().all(|ch| ch == '-' || ch.is_ascii_alphanumeric())
+        });
+    if !well_formed {
+        return Err(super::form_error(
+            "/account",
+            "recovery",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The recovery codes were changed. Start again.",
+        )
+        .await);
+    }
+    let hashes: Vec<String> = codes.iter().map(|c| crate::auth::secret::token_hash(c)).collect();
+    crate::store::accounts::set_totp(&state.db, viewer.id, &secret, true, &hashes, now)
+        .await
+        .map_err(super::internal)?;
+    leptos_axum::redirect("/account?notice=two_factor_on");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_same_site_paths_may_follow_sign_in() {
+        assert_eq!(safe_next(Some("/search?x=1")).as_deref(), Some("/search?x=1"));
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "search"] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(urlencode("/a b?c=d"), "/a%20b%3Fc%3Dd");
+    }
+}

@@ -1,0 +1,107 @@
+//! Wire types for administration screens: what the browser may see, never a secret.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::account::Role;
+
+/// A user as administrators see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// Id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// Role (None for an unknown stored code).
+    pub role: Option<Role>,
+    /// Disabled.
+    pub disabled: bool,
+    /// Second factor on.
+    pub totp_enabled: bool,
+    /// Password set (invitation accepted).
+    pub active: bool,
+}
+
+/// An audit entry for browsing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    /// Id.
+    pub id: i64,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who.
+    pub actor: Option<String>,
+    /// What.
+    pub action: String,
+    /// On what.
+    pub entity: String,
+    /// Which.
+    pub entity_id: Option<i64>,
+    /// Before.
+    pub old_value: Option<String>,
+    /// After.
+    pub new_value: Option<String>,
+}
+
+/// An organization for the admin list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Verified by an administrator.
+    pub verified: bool,
+    /// Number of sites.
+    pub sites: i64,
+    /// Number of services.
+    pub services: i64,
+}
+
+/// A taxonomy category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryView {
+    /// Code.
+    pub code: String,
+    /// Family code.
+    pub family: String,
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+}
+
+#[cfg(feature = "ssr")]
+mod conversions {
+    use super::*;
+
+    impl From<crate::store::accounts::UserRow> for UserView {
+        fn from(r: crate::store::accounts::UserRow) -> Self {
+            Self {
+                id: r.id,
+                email: r.email,
+                display_name: r.display_name,
+                role: Role::parse(&r.role),
+                disabled: r.disabled,
+                totp_enabled: r.totp_enabled,
+                active: r.active,
+            }
+        }
+    }
+
+    impl From<crate::store::audit::AuditRow> for AuditView {
+        fn from(r: crate::store::audit::AuditRow) -> Self {
+            Self {
+                id: r.id,
+                at: crate::store::from_unix(r.at),
+                actor: r.actor,
+                action: r.action,
+                entity: r.entity,
+                entity_id: r.entity_id,
+                old_value: r.old_value,
+                new_value: r.new_value,
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Messages carried in the query string after a form post: `?error=code` and `?notice=code`. Only codes
+//! travel in URLs; the words live here.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn error_text(code: &str) -> &'static str {
+    match code {
+        "credentials" => "The email or password is not right.",
+        "code" => "That code is not right. Use the current code from your authenticator app, or a recovery code.",
+        "throttled" => "Too many attempts. Wait a minute and try again.",
+        "too_short" => "Use at least 8 characters.",
+        "too_long" => "Use at most 128 characters.",
+        "too_common" => "That password is too common: it appears in lists attackers try first. Choose another.",
+        "link" => "This link is invalid, expired or already used. Ask for a new one.",
+        "name" => "Check the name: it is empty or too long.",
+        "email" => "Enter an email address such as name@example.org.",
+        "role" => "Choose a role.",
+        "organization" => "Provider accounts need an organization.",
+        "taken" => "That already exists.",
+        "self" => "You cannot disable your own account.",
+        "not_found" => "That no longer exists.",
+        "recovery" => "The recovery codes were changed. Start again.",
+        "no_setup" => "Start the set-up again.",
+        _ => "That did not work. Check the form and try again.",
+    }
+}
+
+fn notice_text(code: &str) -> &'static str {
+    match code {
+        "signed_out" => "You are signed out.",
+        "password_set" => "Your password is set. Sign in now.",
+        "two_factor_on" => "Two-factor authentication is on. Keep your recovery codes somewhere safe.",
+        "two_factor_required" => "Your role requires two-factor authentication. Set it up to continue.",
+        "invited" => "Invitation created. Copy the link below and send it to the person; it is shown only once.",
+        "role_changed" => "Role changed. The person must sign in again.",
+        "disabled" => "Account disabled. Its sessions have ended.",
+        "enabled" => "Account enabled.",
+        "added" => "Added.",
+        _ => "Done.",
+    }
+}
+
+/// Shows the error or notice named in the query string, announced to screen readers.
+#[component]
+pub fn FormMessages() -> impl IntoView {
+    let query = use_query_map();
+    view! {
+        {move || query.with(|q| q.get("error")).map(|code| view! {
+            <p class="message error" role="alert" data-testid="form-error">{error_text(&code)}</p>
+        })}
+        {move || query.with(|q| q.get("notice")).map(|code| view! {
+            <p class="message notice" role="status" data-testid="form-notice">{notice_text(&code)}</p>
+        })}
+    }
+}

@@ -1,0 +1,58 @@
+//! The service taxonomy: list and extend.
+
+use leptos::prelude::*;
+
+use crate::api::admin::list_categories;
+use crate::components::guard::Guarded;
+use crate::components::messages::FormMessages;
+use crate::domain::account::Role;
+use crate::domain::taxonomy::CategoryFamily;
+
+/// The taxonomy page.
+#[component]
+pub fn TaxonomyPage() -> impl IntoView {
+    view! {
+        <h1>"Service taxonomy"</h1>
+        <FormMessages />
+        <Guarded roles=&[Role::Administrator] children=|_| view! { <Taxonomy /> } />
+    }
+}
+
+#[component]
+fn Taxonomy() -> impl IntoView {
+    let categories = Resource::new(|| (), |_| list_categories());
+    view! {
+        <h2>"Add a category"</h2>
+        <form method="post" action="/api/admin_add_category" class="stacked-form">
+            <label for="cat-code">"Code (lowercase letters and underscores)"</label>
+            <input id="cat-code" name="code" type="text" pattern="[a-z_]{2,40}" required />
+            <label for="cat-family">"Family"</label>
+            <select id="cat-family" name="family">
+                {CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code()>{f.label()}</option> }).collect_view()}
+            </select>
+            <label for="cat-name">"Name"</label>
+            <input id="cat-name" name="name" type="text" maxlength="100" required />
+            <label for="cat-unit">"Unit of capacity (e.g. bed, case slot)"</label>
+            <input id="cat-unit" name="unit" type="text" maxlength="30" required />
+            <button type="submit">"Add category"</button>
+        </form>
+        <h2>"Categories"</h2>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                categories.await.map(|list| view! {
+                    <div class="table-scroll">
+                        <table>
+                            <caption class="visually-hidden">"Categories"</caption>
+                            <thead><tr><th scope="col">"Family"</th><th scope="col">"Name"</th><th scope="col">"Code"</th><th scope="col">"Unit"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| view! {
+                                    <tr><td>{CategoryFamily::parse(&c.family).map_or("?", CategoryFamily::label)}</td><td>{c.name}</td><td><code>{c.code}</code></td><td>{c.unit}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}

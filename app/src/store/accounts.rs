@@ -1,0 +1,428 @@
+//! Users, one-time links (invitations and password resets), second factors, and sign-in attempts.
+//! Secrets arrive here already hashed; every change is audited in its own transaction.
+
+use crate::domain::account::{Email, Role, Viewer};
+use crate::store::audit::AuditEntry;
+use crate::{audit_in_tx, on_db, write_tx};
+
+use super::{Db, StoreError};
+
+/// What sign-in needs to know about an account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credentials {
+    /// User id.
+    pub id: i64,
+    /// Argon2id PHC string, if a password was set.
+    pub password_hash: Option<String>,
+    /// TOTP secret (base32), if set up.
+    pub totp_secret: Option<String>,
+    /// Whether the second factor is active.
+    pub totp_enabled: bool,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+    /// Role code.
+    pub role: String,
+}
+
+/// Looks an account up by normalized email.
+pub async fn credentials(db: &Db, email: &Email) -> Result<Option<Credentials>, StoreError> {
+    const SQL: &str = "SELECT id, password_hash, totp_secret, totp_enabled, disabled, role FROM users WHERE email = $1";
+    Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(email.as_str()).fetch_optional(pool).await)?)
+}
+
+/// Credentials by id.
+pub async fn credentials_by_id(db: &Db, user_id: i64) -> Result<Option<Credentials>, StoreError> {
+    const SQL: &str = "SELECT id, password_hash, totp_secret, totp_enabled, disabled, role FROM users WHERE id = $1";
+    Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(user_id).fetch_optional(pool).await)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewerRow {
+    id: i64,
+    display_name: String,
+    email: String,
+    role: String,
+    totp_enabled: bool,
+    disabled: bool,
+}
+
+/// The viewer for a user id, unless the account is disabled.
+pub async fn viewer(db: &Db, user_id: i64) -> Result<Option<Viewer>, StoreError> {
+    const USER: &str = "SELECT id, display_name, email, role, totp_enabled, disabled FROM users WHERE id = $1";
+    const ORGS: &str = "SELECT organization_id FROM user_organizations WHERE user_id = $1 ORDER BY organization_id";
+    let (row, orgs): (Option<ViewerRow>, Vec<(i64,)>) = on_db!(db, |pool| {
+        let row = sqlx::query_as(USER).bind(user_id).fetch_optional(pool).await?;
+        let orgs = sqlx::query_as(ORGS).bind(user_id).fetch_all(pool).await?;
+        (row, orgs)
+    });
+    let Some(row) = row.filter(|r| !r.disabled) else { return Ok(None) };
+    let role = Role::parse(&row.role).ok_or_else(|| StoreError::Corrupt(format!("role {}", row.role)))?;
+    Ok(Some(Viewer {
+        id: row.id,
+        display_name: row.display_name,
+        email: row.email,
+        role,
+        organization_ids: orgs.into_iter().map(|(o,)| o).collect(),
+        totp_enabled: row.totp_enabled,
+    }))
+}
+
+/// One user as administrators list them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct UserRow {
+    /// Id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Disabled.
+    pub disabled: bool,
+    /// Second factor set up.
+    pub totp_enabled: bool,
+    /// Whether a password was set (false while an invitation is pending).
+    pub active: bool,
+}
+
+/// Users, by email; `organization_id` limits to one organization's people.
+pub async fn list_users(db: &Db, organization_id: Option<i64>) -> Result<Vec<UserRow>, StoreError> {
+    const SQL: &str = "SELECT u.id, u.email, u.display_name, u.role, u.disabled, u.totp_enabled,
+            (u.password_hash IS NOT NULL) AS active
+        FROM users u
+        WHERE $1 = 0 OR EXISTS (SELECT 1 FROM user_organizations uo WHERE uo.user_id = u.id AND uo.organization_id = $1)
+        ORDER BY u.email";
+    Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(organization_id.unwrap_or(0)).fetch_all(pool).await)?)
+}
+
+/// Why a one-time link cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum LinkError {
+    /// Unknown, used or expired: all look the same to the visitor.
+    #[error("This link is invalid, expired or already used. Ask for a new one.")]
+    Invalid,
+    /// The email is already taken.
+    #[error("An account with that email already exists.")]
+    EmailTaken,
+}
+
+/// Creates an account without a password and an invitation link for it; returns the new user's id.
+#[expect(clippy::too_many_arguments, reason = "one flat insert of everything an invitation records")]
+pub async fn invite(
+    db: &Db,
+    email: &Email,
+    role: Role,
+    organization_ids: &[i64],
+    invited_by: Option<i64>,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<Result<i64, LinkError>, StoreError> {
+    write_tx!(db, |tx| {
+        let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Ok(Err(LinkError::EmailTaken));
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (email, display_name, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(email.as_str())
+        .bind(email.as_str().split('@').next().unwrap_or_default())
+        .bind(role.code())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for org in organization_ids {
+            sqlx::query("INSERT INTO user_organizations (user_id, organization_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(org)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO one_time_links (token_hash, kind, user_id, created_by, created_at, expires_at)
+             VALUES ($1, 'invite', $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(id)
+        .bind(invited_by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry {
+            actor_id: invited_by,
+            action: "user.invite",
+            entity: "user",
+            entity_id: Some(id),
+            old_value: None,
+            new_value: Some(format!("role={} organizations={organization_ids:?}", role.code())),
+        };
+        audit_in_tx!(tx, entry, now);
+        Ok(Ok(id))
+    })
+}
+
+/// Creates a password-reset link for an existing user.
+pub async fn create_reset_link(
+    db: &Db,
+    user_id: i64,
+    created_by: Option<i64>,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query(
+            "INSERT INTO one_time_links (token_hash, kind, user_id, created_by, created_at, expires_at)
+             VALUES ($1, 'reset', $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(created_by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry {
+            actor_id: created_by,
+            action: "user.reset_link",
+            entity: "user",
+            entity_id: Some(user_id),
+            ..Default::default()
+        };
+        audit_in_tx!(tx, entry, now);
+        Ok(())
+    })
+}
+
+/// Uses a one-time link once: sets the password (and name, for invitations) and ends existing sessions.
+pub async fn redeem_link(
+    db: &Db,
+    token_hash: &str,
+    password_hash: &str,
+    display_name: Option<&str>,
+    now: i64,
+) -> Result<Result<i64, LinkError>, StoreError> {
+    write_tx!(db, |tx| {
+        let link: Option<(i64, i64, Option<i64>)> =
+            sqlx::query_as("SELECT user_id, expires_at, used_at FROM one_time_links WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((user_id, expires_at, None)) = link else { return Ok(Err(LinkError::Invalid)) };
+        if expires_at <= now {
+            return Ok(Err(LinkError::Invalid));
+        }
+        let used = sqlx::query("UPDATE one_time_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        if used.rows_affected() != 1 {
+            return Ok(Err(LinkError::Invalid));
+        }
+        sqlx::query("UPDATE users SET password_hash = $1, display_name = COALESCE($2, display_name) WHERE id = $3")
+            .bind(password_hash)
+            .bind(display_name)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        let entry = AuditEntry {
+            actor_id: Some(user_id),
+            action: "user.password_set",
+            entity: "user",
+            entity_id: Some(user_id),
+            ..Default::default()
+        };
+        audit_in_tx!(tx, entry, now);
+        Ok(Ok(user_id))
+    })
+}
+
+/// Sets a password directly (the `create-admin` bootstrap); returns the user id.
+pub async fn create_with_password(
+    db: &Db,
+    email: &Email,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+    now: i64,
+) -> Result<Result<i64, LinkError>, StoreError> {
+    write_tx!(db, |tx| {
+        let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Ok(Err(LinkError::EmailTaken));
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (email, display_name, role, created_at, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(email.as_str())
+        .bind(display_name)
+        .bind(role.code())
+        .bind(now)
+        .bind(password_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let entry = AuditEntry {
+            actor_id: None,
+            action: "user.create",
+            entity: "user",
+            entity_id: Some(id),
+            new_value: Some(format!("role={}", role.code())),
+            ..Default::default()
+        };
+        audit_in_tx!(tx, entry, now);
+        Ok(Ok(id))
+    })
+}
+
+/// Stores a TOTP secret (not yet active) or activates it with hashed recovery codes.
+pub async fn set_totp(
+    db: &Db,
+    user_id: i64,
+    secret: &str,
+    enabled: bool,
+    recovery_code_hashes: &[String],
+    now: i64,
+) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3")
+            .bind(secret)
+            .bind(enabled)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if enabled {
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            for hash in recovery_code_hashes {
+                sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                    .bind(user_id)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let entry = AuditEntry {
+                actor_id: Some(user_id),
+                action: "user.totp_enabled",
+                entity: "user",
+                entity_id: Some(user_id),
+                ..Default::default()
+            };
+            audit_in_tx!(tx, entry, now);
+        }
+        Ok(())
+    })
+}
+
+/// Uses a recovery code once; true when it matched an unused code.
+pub async fn use_recovery_code(db: &Db, user_id: i64, code_hash: &str, now: i64) -> Result<bool, StoreError> {
+    write_tx!(db, |tx| {
+        let done = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(code_hash)
+        .execute(&mut *tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    })
+}
+
+/// Changes a role; returns false for an unknown user.
+pub async fn set_role(db: &Db, actor: i64, user_id: i64, role: Role, now: i64) -> Result<bool, StoreError> {
+    write_tx!(db, |tx| {
+        let old: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
+        let Some((old,)) = old else { return Ok(false) };
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.code())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        // A new role is a new trust level: sign the person in again.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        let entry = AuditEntry {
+            actor_id: Some(actor),
+            action: "user.role",
+            entity: "user",
+            entity_id: Some(user_id),
+            old_value: Some(old),
+            new_value: Some(role.code().to_owned()),
+        };
+        audit_in_tx!(tx, entry, now);
+        Ok(true)
+    })
+}
+
+/// Disables or re-enables an account; disabling ends its sessions at once.
+pub async fn set_disabled(db: &Db, actor: i64, user_id: i64, disabled: bool, now: i64) -> Result<bool, StoreError> {
+    write_tx!(db, |tx| {
+        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(disabled)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        let entry = AuditEntry {
+            actor_id: Some(actor),
+            action: if disabled { "user.disable" } else { "user.enable" },
+            entity: "user",
+            entity_id: Some(user_id),
+            ..Default::default()
+        };
+        audit_in_tx!(tx, entry, now);
+        Ok(true)
+    })
+}
+
+/// Records a sign-in attempt (and, for failures and successes, an audit entry) in one transaction.
+pub async fn record_sign_in(
+    db: &Db,
+    account: &str,
+    client: &str,
+    user_id: Option<i64>,
+    succeeded: bool,
+    now: i64,
+) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query("INSERT INTO sign_in_attempts (at, account, client, succeeded) VALUES ($1, $2, $3, $4)")
+            .bind(now)
+            .bind(account)
+            .bind(client)
+            .bind(succeeded)
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry {
+            actor_id: user_id,
+            action: if succeeded { "sign_in.success" } else { "sign_in.failure" },
+            entity: "user",
+            entity_id: user_id,
+            ..Default::default()
+        };
+        audit_in_tx!(tx, entry, now);
+        Ok(())
+    })
+}
+
+/// Failed sign-ins since `since` for an account and for a client address.
+pub async fn recent_failures(db: &Db, account: &str, client: &str, since: i64) -> Result<(i64, i64), StoreError> {
+    const SQL: &str = "SELECT
+        (SELECT COUNT(*) FROM sign_in_attempts WHERE account = $1 AND at >= $3 AND succeeded = FALSE),
+        (SELECT COUNT(*) FROM sign_in_attempts WHERE client = $2 AND at >= $3 AND succeeded = FALSE)";
+    Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(account).bind(client).bind(since).fetch_one(pool).await)?)
+}

@@ -1,0 +1,101 @@
+//! Server-side sessions, stored by the SHA-256 of their token so a database leak reveals no usable cookie.
+
+use crate::{on_db, write_tx};
+
+use super::{Db, StoreError};
+
+/// A stored session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    /// Whose.
+    pub user_id: i64,
+    /// Created.
+    pub created_at: i64,
+    /// Last request.
+    pub last_seen_at: i64,
+    /// Absolute end.
+    pub expires_at: i64,
+}
+
+/// Stores a new session.
+pub async fn create(db: &Db, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Finds a session.
+pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+    const SQL: &str = "SELECT user_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1";
+    Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await)?)
+}
+
+/// Records activity (callers skip this when the last touch is recent, to spare writes).
+pub async fn touch(db: &Db, token_hash: &str, now: i64) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Ends one session.
+pub async fn delete(db: &Db, token_hash: &str) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+        Ok(())
+    })
+}
+
+/// Removes sessions past their idle or absolute limit; returns how many.
+pub async fn sweep(db: &Db, now: i64, idle_secs: i64) -> Result<u64, StoreError> {
+    write_tx!(db, |tx| {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+            .bind(now)
+            .bind(now - idle_secs)
+            .execute(&mut *tx)
+            .await?;
+        Ok(done.rows_affected())
+    })
+}
+
+/// Leaves a message for one session, shown once.
+pub async fn push_flash(db: &Db, session_hash: &str, body: &str, now: i64) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query("INSERT INTO flashes (session_hash, body, created_at) VALUES ($1, $2, $3)")
+            .bind(session_hash)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Takes (reads and deletes) a session's messages younger than ten minutes.
+pub async fn take_flashes(db: &Db, session_hash: &str, now: i64) -> Result<Vec<String>, StoreError> {
+    write_tx!(db, |tx| {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM flashes WHERE session_hash = $1 AND created_at > $2 ORDER BY created_at")
+                .bind(session_hash)
+                .bind(now - 600)
+                .fetch_all(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM flashes WHERE session_hash = $1 OR created_at <= $2")
+            .bind(session_hash)
+            .bind(now - 600)
+            .execute(&mut *tx)
+            .await?;
+        Ok(rows.into_iter().map(|(b,)| b).collect())
+    })
+}

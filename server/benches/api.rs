@@ -1,0 +1,247 @@
+//! Benchmark: search, gap matrix and capacity update on both backends at several sizes. Each API-level time is
+//! reported as a ratio to the bare SQL of the same operation, measured in the same run.
+//!
+//! `cargo bench -p server --bench api -- [--sizes 1000,10000] [--backends sqlite,postgres] [--iterations 50]`
+//! PostgreSQL comes from `TEST_DATABASE_URL` (default the local server `scripts/postgres.sh` prepares).
+
+use std::time::{Duration, Instant};
+
+use app::domain::capacity::{CapacityChange, UpdateOutcome};
+use app::domain::profile::{AgeGroup, ProfileFilter, TraffickingType};
+use app::domain::region::RegionScheme;
+use app::domain::search::SearchQuery;
+use app::domain::taxonomy::CategoryFamily;
+use app::on_db;
+use app::store::sql::bind_all_execute;
+use app::store::{Db, capacity, gaps, search};
+use server::config::Config;
+use server::startup::Application;
+use sqlx::Connection;
+
+struct Args {
+    sizes: Vec<u32>,
+    backends: Vec<String>,
+    iterations: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args { sizes: vec![1000, 10_000], backends: vec!["sqlite".into(), "postgres".into()], iterations: 50 };
+    let argv: Vec<String> = std::env::args().collect();
+    for pair in argv.windows(2) {
+        match pair[0].as_str() {
+            "--sizes" => a.sizes = pair[1].split(',').filter_map(|s| s.parse().ok()).collect(),
+            "--backends" => a.backends = pair[1].split(',').map(str::to_owned).collect(),
+            "--iterations" => a.iterations = pair[1].parse().unwrap_or(50),
+            _ => {}
+        }
+    }
+    a
+}
+
+/// p50 and p99 of a sample, in microseconds.
+fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort_unstable();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e6;
+    (at(0.5), at(0.99))
+}
+
+async fn time<F, Fut>(iterations: usize, mut f: F) -> (f64, f64)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for _ in 0..3 {
+        f().await;
+    }
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let start = Instant::now();
+        f().await;
+        samples.push(start.elapsed());
+    }
+    percentiles(samples)
+}
+
+fn row(op: &str, backend: &str, n: u32, api: (f64, f64), bare: (f64, f64)) {
+    println!(
+        "| {op} | {backend} | {n} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2} | {:.2} |",
+        api.0,
+        api.1,
+        bare.0,
+        bare.1,
+        api.0 / bare.0,
+        api.1 / bare.1
+    );
+}
+
+async fn database_url(backend: &str, n: u32) -> String {
+    if backend == "sqlite" {
+        let dir = std::env::temp_dir().join(format!("continuum-bench-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        format!("sqlite:{}", dir.join("bench.db").display())
+    } else {
+        let admin = std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://continuum:continuum@127.0.0.1:5432/continuum".into());
+        let name = format!("continuum_bench_{n}");
+        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL reachable");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+    }
+}
+
+async fn bare_rows(db: &Db, sql: &app::store::sql::Sql) -> usize {
+    on_db!(db, |pool| bind_all_execute(sqlx::query(&sql.text), &sql.args).fetch_all(pool).await.unwrap().len())
+}
+
+async fn bare_update(db: &Db, service: i64, available: i64, now: i64) {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query(
+            "UPDATE capacity SET total = $1, vacant = $2, last_changed_at = $3, last_confirmed_at = $3,
+                version = version + 1 WHERE service_id = $4",
+        )
+        .bind(40_i64)
+        .bind(available)
+        .bind(now)
+        .bind(service)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO capacity_history (service_id, at, kind, old_total, new_total, old_vacant, new_vacant,
+                old_accepting, new_accepting) VALUES ($1, $2, 'change', 40, 40, 0, $3, TRUE, TRUE)",
+        )
+        .bind(service)
+        .bind(now)
+        .bind(available)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let args = args();
+    println!(
+        "| operation | backend | services | API p50 µs | API p99 µs | bare SQL p50 µs | bare SQL p99 µs | ratio p50 | ratio p99 |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for backend in &args.backends {
+        for &n in &args.sizes {
+            let url = database_url(backend, n).await;
+            let config = Config {
+                database_url: url,
+                bind: "127.0.0.1:0".parse().unwrap(),
+                log: "warn".into(),
+                ..Config::default()
+            };
+            let app = Application::build(&config).await.expect("server starts");
+            let address = format!("http://{}", app.addr());
+            let db = app.state().db.clone();
+            let policy = app.state().freshness;
+            tokio::spawn(app.run());
+            let now = chrono::Utc::now().timestamp();
+            let started = Instant::now();
+            server::seed::scale::generate_scale(&db, n, now).await.expect("scale data");
+            eprintln!("{backend}: {n} services generated in {:.1} s", started.elapsed().as_secs_f64());
+            let client = reqwest::Client::new();
+            let iterations = args.iterations;
+
+            let query = SearchQuery {
+                scheme: RegionScheme::Planning,
+                profile: ProfileFilter {
+                    age_group: Some(AgeGroup::Adult),
+                    trafficking_type: Some(TraffickingType::Sex),
+                    ..Default::default()
+                },
+                family: Some(CategoryFamily::Housing),
+                available_now: true,
+                page: 1,
+                page_size: 20,
+                ..SearchQuery::default()
+            };
+            let sql = search::search_sql(&query, now, &policy);
+            let bare = time(iterations, || async { assert!(bare_rows(&db, &sql).await > 0) }).await;
+            let store = time(iterations, || async {
+                assert!(!search::search(&db, &query, now, &policy).await.unwrap().hits.is_empty())
+            })
+            .await;
+            let body = serde_json::json!({ "query": query });
+            let http = time(iterations, || async {
+                let r = client.post(format!("{address}/api/search")).json(&body).send().await.unwrap();
+                assert!(r.status().is_success());
+                r.bytes().await.unwrap();
+            })
+            .await;
+            row("search (query layer)", backend, n, store, bare);
+            row("search (HTTP server function)", backend, n, http, bare);
+
+            let sql = gaps::gap_sql(RegionScheme::Planning, CategoryFamily::Housing, now, &policy);
+            let bare = time(iterations, || async { assert_eq!(bare_rows(&db, &sql).await, 9) }).await;
+            let store = time(iterations, || async {
+                gaps::gap_matrix(&db, RegionScheme::Planning, CategoryFamily::Housing, now, &policy).await.unwrap();
+            })
+            .await;
+            let body = serde_json::json!({ "scheme": "planning", "family": "housing" });
+            let http = time(iterations, || async {
+                let r = client.post(format!("{address}/api/gaps")).json(&body).send().await.unwrap();
+                assert!(r.status().is_success());
+                r.bytes().await.unwrap();
+            })
+            .await;
+            row("gap matrix (query layer)", backend, n, store, bare);
+            row("gap matrix (HTTP server function)", backend, n, http, bare);
+
+            // Capacity updates, one service per provider, 8 providers at once.
+            let services: Vec<i64> = (1..=8).collect();
+            let run_concurrent = |bare: bool| {
+                let db = db.clone();
+                let services = services.clone();
+                async move {
+                    let tasks: Vec<_> = services
+                        .into_iter()
+                        .map(|service| {
+                            let db = db.clone();
+                            tokio::spawn(async move {
+                                let mut samples = Vec::new();
+                                for i in 0..iterations {
+                                    let available = (i % 10) as i64;
+                                    let start = Instant::now();
+                                    if bare {
+                                        bare_update(&db, service, available, now).await;
+                                    } else {
+                                        let s = capacity::snapshot(&db, service, now, &policy).await.unwrap();
+                                        let change = CapacityChange {
+                                            total: s.total,
+                                            available: available.min(s.total - s.on_hold),
+                                            accepting_referrals: true,
+                                            expected_version: s.version,
+                                        };
+                                        let outcome =
+                                            capacity::update(&db, service, change, None, now, &policy).await.unwrap();
+                                        assert!(matches!(outcome, UpdateOutcome::Saved(_)));
+                                    }
+                                    samples.push(start.elapsed());
+                                }
+                                samples
+                            })
+                        })
+                        .collect();
+                    let mut all = Vec::new();
+                    for t in tasks {
+                        all.extend(t.await.unwrap());
+                    }
+                    percentiles(all)
+                }
+            };
+            let bare = run_concurrent(true).await;
+            let api = run_concurrent(false).await;
+            row("capacity update, 8 concurrent providers (read + checked write)", backend, n, api, bare);
+            db.close().await;
+        }
+    }
+}

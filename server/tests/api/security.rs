@@ -1,0 +1,108 @@
+//! Request protection and headers: cross-site refusal, throttling, security headers everywhere, no GET writes.
+
+use app::domain::account::Role;
+
+use crate::accounts::PASSWORD;
+use crate::both_backends;
+use crate::helpers::{Backend, spawn_app_with};
+
+both_backends! {
+    async fn a_cross_site_post_with_a_valid_session_is_refused(app) {
+        let admin = app.signed_in(Role::Administrator, &[]).await;
+        let cookie = format!("__Host-session={}", admin.cookie);
+        let url = format!("{}/api/admin_add_organization", app.address);
+        let evil = app.client.post(&url).header("cookie", &cookie).header("origin", "https://evil.example").form(&[("name", "Evil Org")]).send().await.unwrap();
+        assert_eq!(evil.status(), 403);
+        let fetch = app.client.post(&url).header("cookie", &cookie).header("sec-fetch-site", "cross-site").form(&[("name", "Evil Org")]).send().await.unwrap();
+        assert_eq!(fetch.status(), 403);
+        let orgs = app::store::providers::list_organizations(&app.db).await.unwrap();
+        assert!(orgs.iter().all(|o| o.name != "Evil Org"), "nothing was created");
+        let host = app.address.trim_start_matches("http://").to_owned();
+        let same = app.client.post(&url).header("cookie", &cookie).header("origin", format!("http://{host}")).header("sec-fetch-site", "same-origin").form(&[("name", "Good Org")]).send().await.unwrap();
+        assert_eq!(same.status(), 200);
+    }
+
+    async fn pages_errors_and_server_functions_carry_the_security_headers(app) {
+        for (path, method) in [("/", "GET"), ("/no/such/page", "GET"), ("/api/regions", "POST")] {
+            let request = if method == "GET" { app.client.get(format!("{}{path}", app.address)) } else { app.client.post(format!("{}{path}", app.address)) };
+            let response = request.send().await.unwrap();
+            let h = response.headers();
+            assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+            assert!(h.get("referrer-policy").is_some(), "{path}");
+            assert!(h.get("permissions-policy").is_some(), "{path}");
+            let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+            for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+                assert!(csp.contains(directive), "{path}: {csp}");
+            }
+            assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        }
+        let page = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+        let csp = page.headers().get("content-security-policy").unwrap().to_str().unwrap().to_owned();
+        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+        let body = page.text().await.unwrap();
+        assert!(body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry this response's nonce");
+        let again = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+        assert!(!again.headers().get("content-security-policy").unwrap().to_str().unwrap().contains(&nonce), "a new nonce each time");
+    }
+
+    async fn authenticated_pages_are_not_cached(app) {
+        let s = app.signed_in(Role::Funder, &[]).await;
+        let response = app.page("/account", Some(&s)).await;
+        assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
+    }
+}
+
+#[tokio::test]
+async fn static_assets_and_the_wasm_carry_the_headers_with_the_right_type() {
+    let site = std::env::temp_dir().join(format!("continuum-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/continuum.css"), "body{}").unwrap();
+    std::fs::write(site.join("pkg/continuum_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let site_root = site.clone();
+    let Some(app) = spawn_app_with(Backend::Sqlite, move |c| c.site_root = site_root).await else { return };
+    for (path, content_type) in [("/pkg/continuum.css", "text/css"), ("/pkg/continuum_bg.wasm", "application/wasm")] {
+        let response = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let h = response.headers();
+        assert!(h.get("content-type").unwrap().to_str().unwrap().starts_with(content_type), "{path}");
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+        assert!(
+            h.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_served_over_https() {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |c| c.public_url = "https://continuum.example.org".into()).await
+    else {
+        return;
+    };
+    let response = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+    assert!(response.headers().get("strict-transport-security").unwrap().to_str().unwrap().contains("max-age="));
+}
+
+#[tokio::test]
+async fn the_sixth_wrong_password_in_a_minute_is_throttled_from_any_address() {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |c| c.trusted_proxies = 1).await else { return };
+    let (_, email) = app.create_user(Role::Funder, &[]).await;
+    for i in 0..5 {
+        let r = app.sign_in_with(&email, "wrong password", None, Some(&format!("203.0.113.{i}"))).await;
+        assert_eq!(r.status(), 401, "attempt {i}");
+    }
+    let sixth = app.sign_in_with(&email, "wrong password", None, Some("198.51.100.7")).await;
+    assert_eq!(sixth.status(), 429);
+    assert_eq!(sixth.headers().get("retry-after").unwrap(), "60");
+    let right = app.sign_in_with(&email, PASSWORD, None, Some("198.51.100.8")).await;
+    assert_eq!(right.status(), 429, "even the right password waits: the account is under attack");
+}
+
+#[tokio::test]
+async fn no_server_function_uses_a_get_encoding() {
+    let paths: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+    assert!(paths.len() >= 10, "server functions are registered: {paths:?}");
+    for (path, method) in paths {
+        assert_eq!(method, axum::http::Method::POST, "{path} must not be a GET");
+    }
+}
