@@ -10,6 +10,7 @@ use leptos_router::{
 use crate::components::guard::provide_viewer;
 use crate::components::hydration_marker::HydrationMarker;
 use crate::components::nav::Nav;
+use crate::pages::provider::{bulk::BulkPage, capacity::CapacityPage, service::ServicePage, site::SitePage};
 use crate::pages::admin::{
     audit::AuditPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage, users::UsersPage,
 };
@@ -89,6 +90,10 @@ fn Chrome() -> impl IntoView {
                 <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("welcome"), ParamSegment("token")) view=WelcomePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("my-capacity") view=CapacityPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("my-capacity"), StaticSegment("bulk")) view=BulkPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("my-capacity"), StaticSegment("service"), ParamSegment("id")) view=ServicePage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("my-capacity"), StaticSegment("site"), ParamSegment("id")) view=SitePage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("organizations")) view=OrganizationsPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("taxonomy")) view=TaxonomyPage ssr=SsrMode::Async />

@@ -4,6 +4,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod describe;
+pub mod provider;
 pub mod regions;
 pub mod search;
 pub mod views;

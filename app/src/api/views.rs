@@ -72,6 +72,25 @@ pub struct CategoryView {
     pub unit: String,
 }
 
+/// A site as its own organization sees it, address included. Only ever sent to people entitled to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Town.
+    pub town: String,
+    /// Street address.
+    pub street_address: Option<String>,
+    /// Whether the address is confidential.
+    pub address_confidential: bool,
+    /// Intake phone.
+    pub intake_phone: Option<String>,
+    /// Wheelchair accessible.
+    pub wheelchair_accessible: bool,
+}
+
 #[cfg(feature = "ssr")]
 mod conversions {
     use super::*;
@@ -86,6 +105,20 @@ mod conversions {
                 disabled: r.disabled,
                 totp_enabled: r.totp_enabled,
                 active: r.active,
+            }
+        }
+    }
+
+    impl From<crate::store::providers::SiteDetails> for SiteView {
+        fn from(s: crate::store::providers::SiteDetails) -> Self {
+            Self {
+                id: s.id,
+                name: s.name,
+                town: s.town,
+                street_address: s.street_address,
+                address_confidential: s.address_confidential,
+                intake_phone: s.intake_phone,
+                wheelchair_accessible: s.wheelchair_accessible,
             }
         }
     }

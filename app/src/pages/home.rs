@@ -24,6 +24,7 @@ pub fn HomePage() -> impl IntoView {
                 name="q"
                 type="search"
                 autocomplete="off"
+                value=filter.get_untracked()
                 prop:value=move || filter.get()
                 on:input=move |ev| filter.set(event_target_value(&ev))
             />

@@ -4,5 +4,6 @@ pub mod account;
 pub mod admin;
 pub mod home;
 pub mod not_found;
+pub mod provider;
 pub mod sign_in;
 pub mod welcome;

@@ -152,6 +152,15 @@ pub async fn update(
                     .bind(change.accepting_referrals)
                     .execute(&mut *tx)
                     .await?;
+                    let entry = crate::store::audit::AuditEntry {
+                        actor_id: user_id,
+                        action: "capacity.update",
+                        entity: "service",
+                        entity_id: Some(service_id),
+                        old_value: Some(format!("total={} available={} accepting={}", current.total, current.available, current.accepting_referrals)),
+                        new_value: Some(format!("total={} available={} accepting={}", counts.total(), counts.available(), change.accepting_referrals)),
+                    };
+                    crate::audit_in_tx!(tx, entry, now);
                     Ok(UpdateOutcome::Saved(snapshot_in_tx!(tx, service_id, now, policy)))
                 }
             }
@@ -227,4 +236,25 @@ pub async fn history(db: &Db, service_id: i64, limit: i64) -> Result<Vec<History
         FROM capacity_history h LEFT JOIN users u ON u.id = h.user_id
         WHERE h.service_id = $1 ORDER BY h.at DESC, h.id DESC LIMIT $2";
     Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(service_id).bind(limit).fetch_all(pool).await)?)
+}
+
+/// Current capacity of many services at once (one query), keyed by service id.
+pub async fn snapshots(
+    db: &Db,
+    service_ids: &[i64],
+    now: i64,
+    policy: &FreshnessPolicy,
+) -> Result<std::collections::HashMap<i64, CapacitySnapshot>, StoreError> {
+    if service_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let mut sql = crate::store::sql::Sql::default();
+    // Keeps $1 (a service id no row has) and $2 (now) where the single-service query has them.
+    sql.push(&snapshot_sql().replace("WHERE c.service_id = $1", "WHERE c.service_id <> $1 AND c.service_id IN "));
+    sql.args.push(crate::store::sql::Arg::Int(-1));
+    sql.args.push(crate::store::sql::Arg::Int(now));
+    sql.bind_list(service_ids.iter().map(|id| crate::store::sql::Arg::Int(*id)));
+    let rows: Vec<CapacityRow> =
+        on_db!(db, |pool| crate::store::sql::bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+    rows.into_iter().map(|r| r.into_snapshot(now, policy).map(|s| (s.service_id, s))).collect()
 }

@@ -171,3 +171,86 @@ pub async fn for_service(db: &Db, service_id: i64, now: i64) -> Result<Vec<Hold>
     let rows: Vec<HoldRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(service_id).fetch_all(pool).await)?;
     rows.into_iter().map(|r| r.into_hold(now)).collect()
 }
+
+/// A hold as the provider's inbox and the coordinator's list show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HoldListing {
+    /// The hold.
+    pub hold: Hold,
+    /// Service name.
+    pub service_name: String,
+    /// Organization running the service.
+    pub organization_name: String,
+    /// Town of the site.
+    pub town: String,
+    /// Who placed it.
+    pub placed_by: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    id: i64,
+    service_id: i64,
+    units: i64,
+    state: String,
+    created_at: i64,
+    expires_at: i64,
+    need_id: Option<i64>,
+    service_name: String,
+    organization_name: String,
+    town: String,
+    placed_by: Option<String>,
+}
+
+/// Active holds on services of the given organizations (`by_organizations`) or placed by a user, soonest
+/// expiry first.
+pub async fn active_listings(
+    db: &Db,
+    organization_ids: &[i64],
+    placed_by: Option<i64>,
+    now: i64,
+) -> Result<Vec<HoldListing>, StoreError> {
+    use crate::store::sql::{Arg, Sql, bind_all};
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT h.id, h.service_id, h.units, h.state, h.created_at, h.expires_at, h.need_id, s.name AS service_name,
+            o.name AS organization_name, t.name AS town, u.display_name AS placed_by
+         FROM holds h JOIN services s ON s.id = h.service_id JOIN sites si ON si.id = s.site_id
+         JOIN organizations o ON o.id = si.organization_id JOIN towns t ON t.id = si.town_id
+         LEFT JOIN users u ON u.id = h.created_by
+         WHERE h.state = 'held' AND h.expires_at > ",
+    )
+    .bind(Arg::Int(now));
+    match placed_by {
+        Some(user) => {
+            sql.push(" AND h.created_by = ").bind(Arg::Int(user));
+        }
+        None if organization_ids.is_empty() => return Ok(Vec::new()),
+        None => {
+            sql.push(" AND si.organization_id IN ").bind_list(organization_ids.iter().map(|o| Arg::Int(*o)));
+        }
+    }
+    sql.push(" ORDER BY h.expires_at, h.id");
+    let rows: Vec<ListingRow> = on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            let hold = HoldRow {
+                id: r.id,
+                service_id: r.service_id,
+                units: r.units,
+                state: r.state,
+                created_at: r.created_at,
+                expires_at: r.expires_at,
+                need_id: r.need_id,
+            }
+            .into_hold(now)?;
+            Ok(HoldListing {
+                hold,
+                service_name: r.service_name,
+                organization_name: r.organization_name,
+                town: r.town,
+                placed_by: r.placed_by,
+            })
+        })
+        .collect()
+}

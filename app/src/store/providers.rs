@@ -348,3 +348,249 @@ pub async fn set_demo_credentials(
         Ok(())
     })
 }
+
+/// A service as its provider lists it (capacity comes separately, in one batch).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct OwnedService {
+    /// Service id.
+    pub service_id: i64,
+    /// Site id.
+    pub site_id: i64,
+    /// Site name.
+    pub site_name: String,
+    /// Organization id.
+    pub organization_id: i64,
+    /// Organization name.
+    pub organization_name: String,
+    /// Town of the site.
+    pub town: String,
+    /// Category code.
+    pub category: String,
+    /// Category name.
+    pub category_name: String,
+    /// Unit of capacity.
+    pub unit: String,
+    /// Family code.
+    pub family: String,
+    /// Service name.
+    pub name: String,
+    /// Status code.
+    pub status: String,
+}
+
+const OWNED_SERVICE_SQL: &str = "SELECT s.id AS service_id, si.id AS site_id, si.name AS site_name, o.id AS organization_id,
+        o.name AS organization_name, t.name AS town, s.category, cat.name AS category_name, cat.unit, cat.family, s.name, s.status
+    FROM services s JOIN sites si ON si.id = s.site_id JOIN organizations o ON o.id = si.organization_id
+    JOIN towns t ON t.id = si.town_id JOIN categories cat ON cat.code = s.category";
+
+/// Services of the given organizations, by site then name.
+pub async fn owned_services(db: &Db, organization_ids: &[i64]) -> Result<Vec<OwnedService>, StoreError> {
+    if organization_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = crate::store::sql::Sql::default();
+    sql.push(OWNED_SERVICE_SQL).push(" WHERE si.organization_id IN ");
+    sql.bind_list(organization_ids.iter().map(|id| crate::store::sql::Arg::Int(*id)));
+    sql.push(" ORDER BY o.name, si.name, s.name, s.id");
+    Ok(crate::on_db!(db, |pool| crate::store::sql::bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?)
+}
+
+/// One service with its owner, if it exists.
+pub async fn owned_service(db: &Db, service_id: i64) -> Result<Option<OwnedService>, StoreError> {
+    let sql = format!("{OWNED_SERVICE_SQL} WHERE s.id = $1");
+    Ok(crate::on_db!(db, |pool| sqlx::query_as(&sql).bind(service_id).fetch_optional(pool).await)?)
+}
+
+/// The organization owning a hold's service.
+pub async fn hold_owner(db: &Db, hold_id: i64) -> Result<Option<(i64, Option<i64>)>, StoreError> {
+    const SQL: &str = "SELECT si.organization_id, h.created_by FROM holds h JOIN services s ON s.id = h.service_id
+        JOIN sites si ON si.id = s.site_id WHERE h.id = $1";
+    Ok(crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(hold_id).fetch_optional(pool).await)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct EligibilityRow {
+    age_groups: i64,
+    trafficking_types: i64,
+    genders: i64,
+    min_age: Option<i64>,
+    max_age: Option<i64>,
+    accepts_children: bool,
+    pets_allowed: bool,
+    wheelchair_accessible: bool,
+    id_required: bool,
+    sobriety_required: bool,
+}
+
+/// A service's eligibility rules.
+pub async fn eligibility(db: &Db, service_id: i64) -> Result<Option<Eligibility>, StoreError> {
+    const SQL: &str = "SELECT age_groups, trafficking_types, genders, min_age, max_age, accepts_children, pets_allowed,
+        wheelchair_accessible, id_required, sobriety_required FROM services WHERE id = $1";
+    const LANGS: &str = "SELECT language FROM service_languages WHERE service_id = $1 ORDER BY language";
+    let (row, langs): (Option<EligibilityRow>, Vec<(String,)>) = crate::on_db!(db, |pool| {
+        let row = sqlx::query_as(SQL).bind(service_id).fetch_optional(pool).await?;
+        let langs = sqlx::query_as(LANGS).bind(service_id).fetch_all(pool).await?;
+        (row, langs)
+    });
+    let Some(r) = row else { return Ok(None) };
+    let corrupt = |e: crate::domain::profile::InvalidMask| StoreError::Corrupt(e.to_string());
+    Ok(Some(Eligibility {
+        age_groups: crate::domain::profile::AgeGroups::from_bits(r.age_groups).map_err(corrupt)?,
+        trafficking_types: crate::domain::profile::TraffickingTypes::from_bits(r.trafficking_types).map_err(corrupt)?,
+        genders: crate::domain::profile::Genders::from_bits(r.genders).map_err(corrupt)?,
+        min_age: r.min_age.and_then(|a| u8::try_from(a).ok()),
+        max_age: r.max_age.and_then(|a| u8::try_from(a).ok()),
+        accepts_children: r.accepts_children,
+        pets_allowed: r.pets_allowed,
+        wheelchair_accessible: r.wheelchair_accessible,
+        id_required: r.id_required,
+        sobriety_required: r.sobriety_required,
+        languages: langs.into_iter().filter_map(|(l,)| crate::domain::profile::LanguageCode::parse(&l).ok()).collect(),
+    }))
+}
+
+/// Replaces a service's eligibility rules and status, audited.
+pub async fn update_eligibility(
+    db: &Db,
+    service_id: i64,
+    e: &Eligibility,
+    status: &str,
+    actor: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query(
+            "UPDATE services SET age_groups = $1, trafficking_types = $2, genders = $3, min_age = $4, max_age = $5,
+                accepts_children = $6, pets_allowed = $7, wheelchair_accessible = $8, id_required = $9,
+                sobriety_required = $10, status = $11 WHERE id = $12",
+        )
+        .bind(e.age_groups.bits())
+        .bind(e.trafficking_types.bits())
+        .bind(e.genders.bits())
+        .bind(e.min_age.map(i64::from))
+        .bind(e.max_age.map(i64::from))
+        .bind(e.accepts_children)
+        .bind(e.pets_allowed)
+        .bind(e.wheelchair_accessible)
+        .bind(e.id_required)
+        .bind(e.sobriety_required)
+        .bind(status)
+        .bind(service_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM service_languages WHERE service_id = $1").bind(service_id).execute(&mut *tx).await?;
+        for language in &e.languages {
+            sqlx::query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
+                .bind(service_id)
+                .bind(language.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let entry = crate::store::audit::AuditEntry {
+            actor_id: Some(actor),
+            action: "service.describe",
+            entity: "service",
+            entity_id: Some(service_id),
+            old_value: None,
+            new_value: Some(format!(
+                "status={status} ages={} types={} genders={} languages={}",
+                e.age_groups.bits(),
+                e.trafficking_types.bits(),
+                e.genders.bits(),
+                e.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")
+            )),
+        };
+        crate::audit_in_tx!(tx, entry, now);
+        Ok(())
+    })
+}
+
+/// A site as its own organization and administrators see it, address included.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct SiteDetails {
+    /// Site id.
+    pub id: i64,
+    /// Owning organization.
+    pub organization_id: i64,
+    /// Name.
+    pub name: String,
+    /// Town.
+    pub town: String,
+    /// Street address (confidential or not).
+    pub street_address: Option<String>,
+    /// Whether the address is confidential.
+    pub address_confidential: bool,
+    /// Intake phone.
+    pub intake_phone: Option<String>,
+    /// Wheelchair accessible.
+    pub wheelchair_accessible: bool,
+}
+
+/// A site with its address. Callers must have checked the viewer may see it; confidential views are audited.
+pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Result<Option<SiteDetails>, StoreError> {
+    const SQL: &str = "SELECT si.id, si.organization_id, si.name, t.name AS town, si.street_address, si.address_confidential,
+        si.intake_phone, si.wheelchair_accessible FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.id = $1";
+    let site: Option<SiteDetails> = crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(site_id).fetch_optional(pool).await)?;
+    if let Some(s) = &site
+        && s.address_confidential
+    {
+        let entry = crate::store::audit::AuditEntry {
+            actor_id: Some(viewer),
+            action: "address.view",
+            entity: "site",
+            entity_id: Some(s.id),
+            ..Default::default()
+        };
+        crate::store::audit::record(db, entry, now).await?;
+    }
+    Ok(site)
+}
+
+/// The organization owning a site.
+pub async fn site_owner(db: &Db, site_id: i64) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> = crate::on_db!(db, |pool| sqlx::query_as("SELECT organization_id FROM sites WHERE id = $1")
+        .bind(site_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.map(|(o,)| o))
+}
+
+/// Edits what a provider admin may change about a site (not its organization or town), audited without the
+/// address itself.
+#[expect(clippy::too_many_arguments, reason = "one flat update of a site's editable fields")]
+pub async fn update_site(
+    db: &Db,
+    site_id: i64,
+    name: &str,
+    street_address: Option<&str>,
+    address_confidential: bool,
+    intake_phone: Option<&str>,
+    wheelchair_accessible: bool,
+    actor: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query(
+            "UPDATE sites SET name = $1, street_address = $2, address_confidential = $3, intake_phone = $4,
+                wheelchair_accessible = $5 WHERE id = $6",
+        )
+        .bind(name)
+        .bind(street_address)
+        .bind(address_confidential)
+        .bind(intake_phone)
+        .bind(wheelchair_accessible)
+        .bind(site_id)
+        .execute(&mut *tx)
+        .await?;
+        let entry = crate::store::audit::AuditEntry {
+            actor_id: Some(actor),
+            action: "site.edit",
+            entity: "site",
+            entity_id: Some(site_id),
+            old_value: None,
+            new_value: Some(format!("confidential={address_confidential} wheelchair={wheelchair_accessible} (address not logged)")),
+        };
+        crate::audit_in_tx!(tx, entry, now);
+        Ok(())
+    })
+}

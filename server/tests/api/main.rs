@@ -2,6 +2,7 @@
 //! PostgreSQL (`TEST_DATABASE_URL`, default a local server; skipped when unreachable unless `CI` is set).
 
 mod accounts;
+mod audit;
 mod helpers;
 
 mod capacity;

@@ -1,0 +1,242 @@
+//! Describing services and sites: eligibility, status, languages, site details and the confidential flag.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::profile::Eligibility;
+
+/// A service's description and recent history, for its own organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceProfile {
+    /// Service id.
+    pub service_id: i64,
+    /// Site id.
+    pub site_id: i64,
+    /// Name.
+    pub name: String,
+    /// Category name.
+    pub category_name: String,
+    /// Site and town.
+    pub place: String,
+    /// Status code.
+    pub status: String,
+    /// Eligibility rules.
+    pub eligibility: Eligibility,
+    /// Recent changes: when, who, what (newest first).
+    pub history: Vec<HistoryLine>,
+}
+
+/// One history line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who.
+    pub who: Option<String>,
+    /// What happened, in words.
+    pub what: String,
+}
+
+/// A service's description and history (its organization's staff, and administrators).
+#[server(prefix = "/api", endpoint = "service_description")]
+pub async fn service_description(service_id: i64) -> Result<ServiceProfile, ServerFnError> {
+    use crate::domain::account::Role;
+    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::ProviderStaff, Role::Administrator]).await?;
+    let service = super::provider::owned_service_for(&viewer, service_id).await?;
+    let state = crate::state::app_state()?;
+    let eligibility = crate::store::providers::eligibility(&state.db, service_id)
+        .await
+        .map_err(super::internal)?
+        .ok_or_else(|| ServerFnError::new("No such service."))?;
+    let history = crate::store::capacity::history(&state.db, service_id, 30)
+        .await
+        .map_err(super::internal)?
+        .into_iter()
+        .map(|h| HistoryLine {
+            at: crate::store::from_unix(h.at),
+            who: h.who,
+            what: match h.kind.as_str() {
+                "confirm" => "Confirmed still accurate".to_owned(),
+                "created" => format!("Listed with {} of {}", h.new_vacant, h.new_total),
+                "arrival" => format!("Survivor arrived: free {} → {}", h.old_vacant.unwrap_or_default(), h.new_vacant),
+                _ => format!(
+                    "Free {} → {}, total {} → {}",
+                    h.old_vacant.unwrap_or_default(),
+                    h.new_vacant,
+                    h.old_total.unwrap_or_default(),
+                    h.new_total
+                ),
+            },
+        })
+        .collect();
+    Ok(ServiceProfile {
+        service_id,
+        site_id: service.site_id,
+        name: service.name,
+        category_name: service.category_name,
+        place: format!("{}, {}", service.site_name, service.town),
+        status: service.status,
+        eligibility,
+        history,
+    })
+}
+
+/// Sets a service's eligibility, languages and status. Checkboxes arrive as present (`on`) or absent.
+#[server(prefix = "/api", endpoint = "describe_service")]
+#[expect(clippy::too_many_arguments, reason = "one field per form control, as the plain form posts them")]
+pub async fn describe_service(
+    service_id: i64,
+    status: String,
+    age_minor: Option<String>,
+    age_adult: Option<String>,
+    sex: Option<String>,
+    labor: Option<String>,
+    female: Option<String>,
+    male: Option<String>,
+    transgender: Option<String>,
+    nonbinary: Option<String>,
+    min_age: Option<String>,
+    max_age: Option<String>,
+    children: Option<String>,
+    pets: Option<String>,
+    wheelchair: Option<String>,
+    id_required: Option<String>,
+    sobriety: Option<String>,
+    languages: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::domain::account::Role;
+    use crate::domain::profile::{AgeGroups, Genders, LanguageCode, TraffickingTypes};
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::ProviderStaff, Role::Administrator]).await?;
+    super::provider::owned_service_for(&viewer, service_id).await?;
+    let state = crate::state::app_state()?;
+    let back = format!("/my-capacity/service/{service_id}");
+    let bits = |flags: &[(bool, i64)]| flags.iter().filter(|(on, _)| *on).fold(0, |m, (_, b)| m | b);
+    let invalid = |code: &'static str, message: &'static str| {
+        let back = back.clone();
+        async move { Err(super::form_error(&back, code, StatusCode::UNPROCESSABLE_ENTITY, message).await) }
+    };
+    if !matches!(status.as_str(), "active" | "temporarily_closed" | "inactive") {
+        return invalid("status", "Choose a status.").await;
+    }
+    let Ok(age_groups) = AgeGroups::from_bits(bits(&[(age_minor.is_some(), 1), (age_adult.is_some(), 2)])) else {
+        return invalid("ages", "Choose at least one age group.").await;
+    };
+    let Ok(trafficking_types) = TraffickingTypes::from_bits(bits(&[(sex.is_some(), 1), (labor.is_some(), 2)])) else {
+        return invalid("types", "Choose at least one trafficking type.").await;
+    };
+    let Ok(genders) = Genders::from_bits(bits(&[(female.is_some(), 1), (male.is_some(), 2), (transgender.is_some(), 4), (nonbinary.is_some(), 8)])) else {
+        return invalid("genders", "Choose at least one gender served.").await;
+    };
+    let age = |text: Option<String>| -> Result<Option<u8>, ()> {
+        match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(t) => t.parse::<u8>().ok().filter(|a| *a <= 120).map(Some).ok_or(()),
+        }
+    };
+    let (Ok(min_age), Ok(max_age)) = (age(min_age), age(max_age)) else {
+        return invalid("age", "Ages are whole numbers from 0 to 120.").await;
+    };
+    let mut codes = Vec::new();
+    for code in languages.unwrap_or_default().split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
+        match LanguageCode::parse(&code.to_lowercase()) {
+            Ok(l) if !codes.contains(&l) => codes.push(l),
+            Ok(_) => {}
+            Err(_) => return invalid("languages", "Languages are codes such as en, es, pt, separated by commas.").await,
+        }
+    }
+    let eligibility = Eligibility {
+        age_groups,
+        trafficking_types,
+        genders,
+        min_age,
+        max_age,
+        accepts_children: children.is_some(),
+        pets_allowed: pets.is_some(),
+        wheelchair_accessible: wheelchair.is_some(),
+        id_required: id_required.is_some(),
+        sobriety_required: sobriety.is_some(),
+        languages: codes,
+    };
+    if eligibility.validate().is_err() {
+        return invalid("age_rules", "The ages contradict the age groups, or the minimum is above the maximum.").await;
+    }
+    let now = chrono::Utc::now().timestamp();
+    crate::store::providers::update_eligibility(&state.db, service_id, &eligibility, &status, viewer.id, now)
+        .await
+        .map_err(super::internal)?;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect(&format!("{back}?notice=saved"));
+    }
+    Ok(())
+}
+
+/// A site with its address: provider admins of its organization and administrators only; viewing a
+/// confidential address is audited.
+#[server(prefix = "/api", endpoint = "site_details")]
+pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, ServerFnError> {
+    use crate::domain::account::Role;
+    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    authorize_site(&viewer, site_id).await?;
+    let now = chrono::Utc::now().timestamp();
+    let site = crate::store::providers::site_details(&state.db, site_id, viewer.id, now)
+        .await
+        .map_err(super::internal)?
+        .ok_or_else(|| ServerFnError::new("No such site."))?;
+    Ok(super::views::SiteView::from(site))
+}
+
+#[cfg(feature = "ssr")]
+async fn authorize_site(viewer: &crate::domain::account::Viewer, site_id: i64) -> Result<(), ServerFnError> {
+    let state = crate::state::app_state()?;
+    match crate::store::providers::site_owner(&state.db, site_id).await.map_err(super::internal)? {
+        Some(org) if viewer.acts_for(org) => Ok(()),
+        Some(_) => {
+            crate::auth::guard::deny(viewer, "another organization's site").await?;
+            Err(ServerFnError::new("That site belongs to another organization."))
+        }
+        None => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::NOT_FOUND);
+            }
+            Err(ServerFnError::new("No such site."))
+        }
+    }
+}
+
+/// Edits a site's name, address, confidential flag, intake phone and access (provider admins and
+/// administrators). Its organization and town (hence region) are not editable here.
+#[server(prefix = "/api", endpoint = "edit_site")]
+pub async fn edit_site(
+    site_id: i64,
+    name: String,
+    street_address: Option<String>,
+    confidential: Option<String>,
+    intake_phone: Option<String>,
+    wheelchair: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::domain::account::Role;
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::Administrator]).await?;
+    authorize_site(&viewer, site_id).await?;
+    let state = crate::state::app_state()?;
+    let back = format!("/my-capacity/site/{site_id}");
+    let name = name.trim();
+    let address = street_address.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let phone = intake_phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    if name.is_empty() || name.chars().count() > 120 || address.is_some_and(|a| a.chars().count() > 200) {
+        return Err(super::form_error(&back, "name", StatusCode::UNPROCESSABLE_ENTITY, "Enter a name (at most 120 characters) and an address of at most 200.").await);
+    }
+    if phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
+        return Err(super::form_error(&back, "phone", StatusCode::UNPROCESSABLE_ENTITY, "Enter a phone number such as 860-555-0100.").await);
+    }
+    let now = chrono::Utc::now().timestamp();
+    crate::store::providers::update_site(&state.db, site_id, name, address, confidential.is_some(), phone, wheelchair.is_some(), viewer.id, now)
+        .await
+        .map_err(super::internal)?;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect(&format!("{back}?notice=saved"));
+    }
+    Ok(())
+}

@@ -1,0 +1,363 @@
+//! The provider's capacity: see it, update it in a tap, confirm it, answer holds.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::capacity::CapacitySnapshot;
+
+/// One service on the "My capacity" page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCard {
+    /// Service id.
+    pub service_id: i64,
+    /// Site id.
+    pub site_id: i64,
+    /// Site name.
+    pub site_name: String,
+    /// Organization name.
+    pub organization_name: String,
+    /// Town.
+    pub town: String,
+    /// Category name.
+    pub category_name: String,
+    /// Unit.
+    pub unit: String,
+    /// Service name.
+    pub name: String,
+    /// Status code.
+    pub status: String,
+    /// Current capacity.
+    pub capacity: CapacitySnapshot,
+    /// Seconds since last confirmed.
+    pub age_secs: i64,
+}
+
+/// An active hold as a provider or coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldCard {
+    /// Hold id.
+    pub id: i64,
+    /// Service name.
+    pub service_name: String,
+    /// Organization running the service.
+    pub organization_name: String,
+    /// Town.
+    pub town: String,
+    /// Who placed it.
+    pub placed_by: Option<String>,
+    /// Units.
+    pub units: i64,
+    /// Expiry.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Seconds left at read time.
+    pub seconds_left: i64,
+}
+
+/// The services on the provider home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapacityOverview {
+    /// Services, those needing an update first.
+    pub services: Vec<ServiceCard>,
+}
+
+/// What an update or confirmation did: typed, shown next to the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CapacityResult {
+    /// Saved; the new state.
+    Saved(CapacitySnapshot),
+    /// Someone changed it first: their state, and the values you sent, to re-apply.
+    Conflict {
+        /// Their state.
+        current: CapacitySnapshot,
+        /// Your total.
+        yours_total: i64,
+        /// Your available.
+        yours_available: i64,
+    },
+    /// A number breaks a rule; nothing saved.
+    Invalid {
+        /// `total` or `available`.
+        field: String,
+        /// What to fix.
+        message: String,
+    },
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) const PROVIDER_ROLES: &[crate::domain::account::Role] =
+    &[crate::domain::account::Role::ProviderAdmin, crate::domain::account::Role::ProviderStaff];
+
+/// Checks the viewer may act for the service's organization; refuses (403, audited) otherwise. Unknown
+/// services answer 404.
+#[cfg(feature = "ssr")]
+pub(crate) async fn owned_service_for(
+    viewer: &crate::domain::account::Viewer,
+    service_id: i64,
+) -> Result<crate::store::providers::OwnedService, ServerFnError> {
+    let state = crate::state::app_state()?;
+    let service = crate::store::providers::owned_service(&state.db, service_id).await.map_err(super::internal)?;
+    match service {
+        Some(s) if viewer.acts_for(s.organization_id) => Ok(s),
+        Some(_) => {
+            crate::auth::guard::deny(viewer, "another organization's service").await?;
+            Err(ServerFnError::new("That service belongs to another organization."))
+        }
+        None => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::NOT_FOUND);
+            }
+            Err(ServerFnError::new("No such service."))
+        }
+    }
+}
+
+/// The provider home: my organizations' services and the holds on them.
+#[server(prefix = "/api", endpoint = "my_capacity")]
+pub async fn my_capacity() -> Result<CapacityOverview, ServerFnError> {
+    use crate::domain::freshness::FreshnessBand;
+    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    let owned = crate::store::providers::owned_services(&state.db, &viewer.organization_ids).await.map_err(super::internal)?;
+    let ids: Vec<i64> = owned.iter().map(|s| s.service_id).collect();
+    let mut snapshots = crate::store::capacity::snapshots(&state.db, &ids, now, &state.freshness).await.map_err(super::internal)?;
+    let mut services: Vec<ServiceCard> = owned
+        .into_iter()
+        .filter_map(|s| {
+            let capacity = snapshots.remove(&s.service_id)?;
+            Some(ServiceCard {
+                age_secs: now - capacity.last_confirmed_at.timestamp(),
+                capacity,
+                service_id: s.service_id,
+                site_id: s.site_id,
+                site_name: s.site_name,
+                organization_name: s.organization_name,
+                town: s.town,
+                category_name: s.category_name,
+                unit: s.unit,
+                name: s.name,
+                status: s.status,
+            })
+        })
+        .collect();
+    // Needs updating first: stale, then aging, then fresh; oldest first within each.
+    let urgency = |b: FreshnessBand| match b {
+        FreshnessBand::Stale => 0,
+        FreshnessBand::Aging => 1,
+        FreshnessBand::Fresh => 2,
+    };
+    services.sort_by_key(|c| (urgency(c.capacity.freshness), -c.age_secs, c.service_id));
+    Ok(CapacityOverview { services })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn hold_card(l: crate::store::holds::HoldListing, now: i64) -> HoldCard {
+    HoldCard {
+        id: l.hold.id,
+        service_name: l.service_name,
+        organization_name: l.organization_name,
+        town: l.town,
+        placed_by: l.placed_by,
+        units: l.hold.units,
+        seconds_left: l.hold.expires_at.timestamp() - now,
+        expires_at: l.hold.expires_at,
+    }
+}
+
+/// Updates a service's counts. `step` (`+1` or `-1`) adjusts `available` by one: a single tap.
+#[server(prefix = "/api", endpoint = "update_capacity")]
+pub async fn update_capacity(
+    service_id: i64,
+    version: i64,
+    total: String,
+    available: String,
+    accepting: Option<String>,
+    step: Option<String>,
+) -> Result<CapacityResult, ServerFnError> {
+    use crate::domain::capacity::{CapacityChange, CapacityError, UpdateOutcome, Version, parse_count};
+    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    owned_service_for(&viewer, service_id).await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    let parsed_total = parse_count(&total).map_err(|e| ("total", field_message("total", &e)));
+    let parsed_available = parse_count(&available).map_err(|e| ("available", field_message("available", &e)));
+    let delta = match step.as_deref() {
+        Some("+1") => 1,
+        Some("-1") => -1,
+        _ => 0,
+    };
+    let result = match (parsed_total, parsed_available) {
+        (Err((field, message)), _) | (_, Err((field, message))) => CapacityResult::Invalid { field: field.into(), message },
+        (Ok(_), Ok(a)) if a + delta < 0 => CapacityResult::Invalid {
+            field: "available".into(),
+            message: CapacityError::NegativeAvailable.to_string(),
+        },
+        (Ok(t), Ok(a)) => {
+            let change = CapacityChange {
+                total: t,
+                available: a + delta,
+                accepting_referrals: accepting.is_some(),
+                expected_version: Version(version),
+            };
+            match crate::store::capacity::update(&state.db, service_id, change, Some(viewer.id), now, &state.freshness)
+                .await
+                .map_err(super::internal)?
+            {
+                UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
+                UpdateOutcome::Conflict(current) => {
+                    CapacityResult::Conflict { current, yours_total: t, yours_available: a + delta }
+                }
+                UpdateOutcome::Invalid(e) => {
+                    let field = if matches!(e, CapacityError::TotalBelowHeld { .. } | CapacityError::NegativeTotal) { "total" } else { "available" };
+                    CapacityResult::Invalid { field: field.into(), message: e.to_string() }
+                }
+            }
+        }
+    };
+    redirect_plain_post(service_id, &result, &total, &available).await;
+    Ok(result)
+}
+
+#[cfg(feature = "ssr")]
+fn field_message(field: &str, e: &crate::domain::capacity::CapacityError) -> String {
+    use crate::domain::capacity::CapacityError;
+    match (field, e) {
+        ("total", CapacityError::NegativeAvailable) => "The total cannot be negative.".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Without JavaScript the browser follows a redirect back to the page, carrying only codes and the numbers
+/// the provider typed (never anything about a person).
+#[cfg(feature = "ssr")]
+async fn redirect_plain_post(service_id: i64, result: &CapacityResult, total: &str, available: &str) {
+    if !super::is_plain_form_post().await {
+        return;
+    }
+    let enc = super::auth::urlencode;
+    let target = match result {
+        CapacityResult::Saved(_) => format!("/my-capacity?saved={service_id}#service-{service_id}"),
+        CapacityResult::Conflict { yours_total, yours_available, .. } => format!(
+            "/my-capacity?conflict={service_id}&mine_total={yours_total}&mine_available={yours_available}#service-{service_id}"
+        ),
+        CapacityResult::Invalid { field, message } => format!(
+            "/my-capacity?invalid={service_id}&field={field}&message={}&mine_total={}&mine_available={}#service-{service_id}",
+            enc(message),
+            enc(total),
+            enc(available)
+        ),
+    };
+    leptos_axum::redirect(&target);
+}
+
+/// Confirms the counts are still accurate: one tap.
+#[server(prefix = "/api", endpoint = "confirm_capacity")]
+pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityResult, ServerFnError> {
+    use crate::domain::capacity::{UpdateOutcome, Version};
+    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    owned_service_for(&viewer, service_id).await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    let result = match crate::store::capacity::confirm(&state.db, service_id, Version(version), Some(viewer.id), now, &state.freshness)
+        .await
+        .map_err(super::internal)?
+    {
+        UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
+        UpdateOutcome::Conflict(current) => {
+            let (t, a) = (current.total, current.available);
+            CapacityResult::Conflict { current, yours_total: t, yours_available: a }
+        }
+        UpdateOutcome::Invalid(e) => CapacityResult::Invalid { field: "available".into(), message: e.to_string() },
+    };
+    let (t, a) = match &result {
+        CapacityResult::Saved(s) => (s.total.to_string(), s.available.to_string()),
+        _ => (String::new(), String::new()),
+    };
+    redirect_plain_post(service_id, &result, &t, &a).await;
+    Ok(result)
+}
+
+/// Updates several services in one submit: fields `fields[total_ID]`, `fields[available_ID]`,
+/// `fields[version_ID]` and `fields[accepting_ID]`. Each service is saved or reported on its own.
+#[server(prefix = "/api", endpoint = "bulk_update")]
+pub async fn bulk_update(fields: std::collections::HashMap<String, String>) -> Result<Vec<(i64, CapacityResult)>, ServerFnError> {
+    use crate::domain::capacity::{CapacityChange, UpdateOutcome, Version, parse_count};
+    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    let mut ids: Vec<i64> = fields.keys().filter_map(|k| k.strip_prefix("version_")).filter_map(|id| id.parse().ok()).collect();
+    ids.sort_unstable();
+    if ids.len() > 200 {
+        return Err(ServerFnError::new("Update at most 200 services at once."));
+    }
+    let mut results = Vec::new();
+    for id in ids {
+        owned_service_for(&viewer, id).await?;
+        let get = |name: &str| fields.get(&format!("{name}_{id}")).map(String::as_str).unwrap_or_default();
+        let (Ok(version), Ok(total), Ok(available)) = (get("version").parse::<i64>(), parse_count(get("total")), parse_count(get("available"))) else {
+            results.push((id, CapacityResult::Invalid { field: "available".into(), message: "Enter whole numbers, such as 0, 3 or 12.".into() }));
+            continue;
+        };
+        let change = CapacityChange { total, available, accepting_referrals: fields.contains_key(&format!("accepting_{id}")), expected_version: Version(version) };
+        let result = match crate::store::capacity::update(&state.db, id, change, Some(viewer.id), now, &state.freshness).await.map_err(super::internal)? {
+            UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
+            UpdateOutcome::Conflict(current) => CapacityResult::Conflict { current, yours_total: total, yours_available: available },
+            UpdateOutcome::Invalid(e) => CapacityResult::Invalid { field: "available".into(), message: e.to_string() },
+        };
+        results.push((id, result));
+    }
+    if super::is_plain_form_post().await {
+        let saved = results.iter().filter(|(_, r)| matches!(r, CapacityResult::Saved(_))).count();
+        let problems: Vec<String> = results.iter().filter(|(_, r)| !matches!(r, CapacityResult::Saved(_))).map(|(id, _)| id.to_string()).collect();
+        leptos_axum::redirect(&format!("/my-capacity/bulk?saved={saved}&problems={}", problems.join(",")));
+    }
+    Ok(results)
+}
+
+/// Ends a hold: the provider confirms arrival or releases it; the coordinator who placed it may release it.
+#[server(prefix = "/api", endpoint = "finish_hold")]
+pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnError> {
+    use crate::domain::account::Role;
+    use axum::http::StatusCode;
+    use crate::domain::hold::HoldState;
+    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::ProviderStaff, Role::Coordinator]).await?;
+    let state = crate::state::app_state()?;
+    let back = if viewer.role == Role::Coordinator { "/holds" } else { "/my-capacity" };
+    let outcome = match outcome.as_str() {
+        "confirmed" => HoldState::Confirmed,
+        "released" => HoldState::Released,
+        _ => return Err(super::form_error(back, "outcome", StatusCode::UNPROCESSABLE_ENTITY, "Choose arrived or release.").await),
+    };
+    let Some((org, placed_by)) = crate::store::providers::hold_owner(&state.db, hold_id).await.map_err(super::internal)? else {
+        return Err(super::form_error(back, "not_found", StatusCode::NOT_FOUND, "No such hold.").await);
+    };
+    let allowed = viewer.acts_for(org) || (viewer.role == Role::Coordinator && placed_by == Some(viewer.id) && outcome == HoldState::Released);
+    if !allowed {
+        crate::auth::guard::deny(&viewer, "another organization's hold").await?;
+        return Err(ServerFnError::new("That hold is not yours to change."));
+    }
+    let now = chrono::Utc::now().timestamp();
+    match crate::store::holds::finish(&state.db, hold_id, outcome, Some(viewer.id), now, &state.freshness).await.map_err(super::internal)? {
+        Ok(_) => {
+            if super::is_plain_form_post().await {
+                leptos_axum::redirect(&format!("{back}?notice={}", if outcome == HoldState::Confirmed { "arrived" } else { "released" }));
+            }
+            Ok(())
+        }
+        Err(e) => Err(super::form_error(back, "hold_ended", StatusCode::CONFLICT, &e.to_string()).await),
+    }
+}
+
+/// Active holds on my organizations' services (polled by the open page).
+#[server(prefix = "/api", endpoint = "my_holds")]
+pub async fn my_holds() -> Result<Vec<HoldCard>, ServerFnError> {
+    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    Ok(crate::store::holds::active_listings(&state.db, &viewer.organization_ids, None, now)
+        .await
+        .map_err(super::internal)?
+        .into_iter()
+        .map(|l| hold_card(l, now))
+        .collect())
+}

@@ -1,0 +1,13 @@
+//! The provider's pages: capacity home, bulk update, describe a service, edit a site.
+
+pub mod bulk;
+pub mod capacity;
+mod capacity_card;
+mod holds_inbox;
+pub mod service;
+pub mod site;
+
+use crate::domain::account::Role;
+
+/// Roles that keep capacity.
+pub const PROVIDERS: &[Role] = &[Role::ProviderAdmin, Role::ProviderStaff];
