@@ -37,6 +37,9 @@ fn notice_text(code: &str) -> &'static str {
         "disabled" => "Account disabled. Its sessions have ended.",
         "enabled" => "Account enabled.",
         "added" => "Added.",
+        "saved" => "Saved.",
+        "arrived" => "Marked as arrived: the units are now in use.",
+        "released" => "Hold released: the units are free again.",
         _ => "Done.",
     }
 }

@@ -15,6 +15,14 @@ pub struct Fixture<'a> {
     pub now: i64,
 }
 
+/// Ids of a fixture service and what owns it.
+#[derive(Debug, Clone, Copy)]
+pub struct Owned {
+    pub organization: i64,
+    pub site: i64,
+    pub service: i64,
+}
+
 /// A service to create, with defaults that admit everyone.
 #[derive(Clone)]
 pub struct ServiceSpec {
@@ -73,6 +81,11 @@ impl<'a> Fixture<'a> {
 
     /// Creates an organization, a site in `spec.town` and the service; returns the service id.
     pub async fn service(&self, spec: ServiceSpec) -> i64 {
+        self.owned(spec).await.service
+    }
+
+    /// As [`Fixture::service`], returning the organization and site too.
+    pub async fn owned(&self, spec: ServiceSpec) -> Owned {
         let n = ORGANIZATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = format!("Fixture organization {n}");
         let org = providers::create_organization(
@@ -105,7 +118,7 @@ impl<'a> Fixture<'a> {
         .await
         .unwrap();
         let category = CategoryCode::parse(spec.category).unwrap();
-        providers::create_service(
+        let service = providers::create_service(
             self.db,
             &NewService {
                 site_id: site,
@@ -119,6 +132,7 @@ impl<'a> Fixture<'a> {
             self.now - spec.age_secs,
         )
         .await
-        .unwrap()
+        .unwrap();
+        Owned { organization: org, site, service }
     }
 }

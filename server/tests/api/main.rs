@@ -13,6 +13,7 @@ mod holds;
 mod invariants;
 mod needs;
 mod pages;
+mod provider;
 mod reference;
 mod search;
 mod security;
