@@ -13,7 +13,8 @@ export TEST_DATABASE_URL
 ## run: install what is missing, build, migrate ./data/continuum.db, load demo data once, serve on :3000
 run: bootstrap site server
 	@mkdir -p data
-	CONTINUUM_DEMO_DATA=$${CONTINUUM_DEMO_DATA:-true} CONTINUUM_SITE_ROOT=$(SITE_ROOT) ./target/debug/continuum serve
+	CONTINUUM_DEMO_DATA=$${CONTINUUM_DEMO_DATA:-true} CONTINUUM_SECURE_COOKIES=$${CONTINUUM_SECURE_COOKIES:-false} \
+		CONTINUUM_SITE_ROOT=$(SITE_ROOT) ./target/debug/continuum serve
 
 ## test: formatting, lints (server and wasm), unit + integration tests on SQLite and PostgreSQL, browser tests
 test: bootstrap-test fmt lint postgres test-rust site server test-browser

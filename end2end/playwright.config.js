@@ -40,6 +40,8 @@ module.exports = defineConfig({
       CONTINUUM_SITE_ROOT: `${root}/target/site`,
       CONTINUUM_DEMO_DATA: 'true',
       CONTINUUM_LOG: 'warn',
+      // Plain-http localhost only: real deployments keep Secure, __Host- cookies.
+      CONTINUUM_SECURE_COOKIES: 'false',
     },
   },
 });

@@ -10,10 +10,10 @@ use leptos_router::{
 use crate::components::guard::provide_viewer;
 use crate::components::hydration_marker::HydrationMarker;
 use crate::components::nav::Nav;
-use crate::pages::provider::{bulk::BulkPage, capacity::CapacityPage, service::ServicePage, site::SitePage};
 use crate::pages::admin::{
     audit::AuditPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage, users::UsersPage,
 };
+use crate::pages::provider::{bulk::BulkPage, capacity::CapacityPage, service::ServicePage, site::SitePage};
 use crate::pages::{
     account::AccountPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, welcome::WelcomePage,
 };

@@ -39,4 +39,25 @@ async function expectAccessible(page, js) {
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
-module.exports = { test, expect, open, expectAccessible };
+const { totp } = require('./totp');
+
+const DEMO_PASSWORD = 'continuum demo 2026';
+const DEMO_TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** Signs in through the form, as a person would; `code` defaults to the demo authenticator's. */
+async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null } = {}) {
+  await open(page, js, '/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  if (secret) await page.getByLabel('Authentication code').fill(totp(secret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+}
+
+/** A run-unique suffix, so the two projects never collide on shared demo data. */
+function unique(js) {
+  return `${js ? 'on' : 'off'}-${Date.now()}`;
+}
+
+module.exports = { test, expect, open, expectAccessible, signIn, unique, DEMO_PASSWORD, DEMO_TOTP, totp };

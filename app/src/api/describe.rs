@@ -83,7 +83,6 @@ pub async fn service_description(service_id: i64) -> Result<ServiceProfile, Serv
 
 /// Sets a service's eligibility, languages and status. Checkboxes arrive as present (`on`) or absent.
 #[server(prefix = "/api", endpoint = "describe_service")]
-#[expect(clippy::too_many_arguments, reason = "one field per form control, as the plain form posts them")]
 pub async fn describe_service(
     service_id: i64,
     status: String,
@@ -125,7 +124,12 @@ pub async fn describe_service(
     let Ok(trafficking_types) = TraffickingTypes::from_bits(bits(&[(sex.is_some(), 1), (labor.is_some(), 2)])) else {
         return invalid("types", "Choose at least one trafficking type.").await;
     };
-    let Ok(genders) = Genders::from_bits(bits(&[(female.is_some(), 1), (male.is_some(), 2), (transgender.is_some(), 4), (nonbinary.is_some(), 8)])) else {
+    let Ok(genders) = Genders::from_bits(bits(&[
+        (female.is_some(), 1),
+        (male.is_some(), 2),
+        (transgender.is_some(), 4),
+        (nonbinary.is_some(), 8),
+    ])) else {
         return invalid("genders", "Choose at least one gender served.").await;
     };
     let age = |text: Option<String>| -> Result<Option<u8>, ()> {
@@ -142,7 +146,9 @@ pub async fn describe_service(
         match LanguageCode::parse(&code.to_lowercase()) {
             Ok(l) if !codes.contains(&l) => codes.push(l),
             Ok(_) => {}
-            Err(_) => return invalid("languages", "Languages are codes such as en, es, pt, separated by commas.").await,
+            Err(_) => {
+                return invalid("languages", "Languages are codes such as en, es, pt, separated by commas.").await;
+            }
         }
     }
     let eligibility = Eligibility {
@@ -226,15 +232,37 @@ pub async fn edit_site(
     let address = street_address.as_deref().map(str::trim).filter(|a| !a.is_empty());
     let phone = intake_phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
     if name.is_empty() || name.chars().count() > 120 || address.is_some_and(|a| a.chars().count() > 200) {
-        return Err(super::form_error(&back, "name", StatusCode::UNPROCESSABLE_ENTITY, "Enter a name (at most 120 characters) and an address of at most 200.").await);
+        return Err(super::form_error(
+            &back,
+            "name",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter a name (at most 120 characters) and an address of at most 200.",
+        )
+        .await);
     }
     if phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
-        return Err(super::form_error(&back, "phone", StatusCode::UNPROCESSABLE_ENTITY, "Enter a phone number such as 860-555-0100.").await);
+        return Err(super::form_error(
+            &back,
+            "phone",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter a phone number such as 860-555-0100.",
+        )
+        .await);
     }
     let now = chrono::Utc::now().timestamp();
-    crate::store::providers::update_site(&state.db, site_id, name, address, confidential.is_some(), phone, wheelchair.is_some(), viewer.id, now)
-        .await
-        .map_err(super::internal)?;
+    crate::store::providers::update_site(
+        &state.db,
+        site_id,
+        name,
+        address,
+        confidential.is_some(),
+        phone,
+        wheelchair.is_some(),
+        viewer.id,
+        now,
+    )
+    .await
+    .map_err(super::internal)?;
     if super::is_plain_form_post().await {
         leptos_axum::redirect(&format!("{back}?notice=saved"));
     }

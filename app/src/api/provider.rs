@@ -118,9 +118,11 @@ pub async fn my_capacity() -> Result<CapacityOverview, ServerFnError> {
     let viewer = crate::auth::require(PROVIDER_ROLES).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let owned = crate::store::providers::owned_services(&state.db, &viewer.organization_ids).await.map_err(super::internal)?;
+    let owned =
+        crate::store::providers::owned_services(&state.db, &viewer.organization_ids).await.map_err(super::internal)?;
     let ids: Vec<i64> = owned.iter().map(|s| s.service_id).collect();
-    let mut snapshots = crate::store::capacity::snapshots(&state.db, &ids, now, &state.freshness).await.map_err(super::internal)?;
+    let mut snapshots =
+        crate::store::capacity::snapshots(&state.db, &ids, now, &state.freshness).await.map_err(super::internal)?;
     let mut services: Vec<ServiceCard> = owned
         .into_iter()
         .filter_map(|s| {
@@ -165,6 +167,8 @@ pub(crate) fn hold_card(l: crate::store::holds::HoldListing, now: i64) -> HoldCa
 }
 
 /// Updates a service's counts. `step` (`+1` or `-1`) adjusts `available` by one: a single tap.
+/// `seen_total` and `seen_available` are the numbers the form was loaded with: on a conflict, fields the
+/// provider did not touch take the other person's values, so re-applying changes only what they changed.
 #[server(prefix = "/api", endpoint = "update_capacity")]
 pub async fn update_capacity(
     service_id: i64,
@@ -173,6 +177,8 @@ pub async fn update_capacity(
     available: String,
     accepting: Option<String>,
     step: Option<String>,
+    seen_total: Option<String>,
+    seen_available: Option<String>,
 ) -> Result<CapacityResult, ServerFnError> {
     use crate::domain::capacity::{CapacityChange, CapacityError, UpdateOutcome, Version, parse_count};
     let viewer = crate::auth::require(PROVIDER_ROLES).await?;
@@ -187,11 +193,12 @@ pub async fn update_capacity(
         _ => 0,
     };
     let result = match (parsed_total, parsed_available) {
-        (Err((field, message)), _) | (_, Err((field, message))) => CapacityResult::Invalid { field: field.into(), message },
-        (Ok(_), Ok(a)) if a + delta < 0 => CapacityResult::Invalid {
-            field: "available".into(),
-            message: CapacityError::NegativeAvailable.to_string(),
-        },
+        (Err((field, message)), _) | (_, Err((field, message))) => {
+            CapacityResult::Invalid { field: field.into(), message }
+        }
+        (Ok(_), Ok(a)) if a + delta < 0 => {
+            CapacityResult::Invalid { field: "available".into(), message: CapacityError::NegativeAvailable.to_string() }
+        }
         (Ok(t), Ok(a)) => {
             let change = CapacityChange {
                 total: t,
@@ -205,10 +212,20 @@ pub async fn update_capacity(
             {
                 UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
                 UpdateOutcome::Conflict(current) => {
-                    CapacityResult::Conflict { current, yours_total: t, yours_available: a + delta }
+                    let untouched = |seen: &Option<String>, mine: i64| {
+                        seen.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) == Some(mine)
+                    };
+                    let yours_total = if untouched(&seen_total, t) { current.total } else { t };
+                    let yours_available =
+                        if untouched(&seen_available, a + delta) { current.available } else { a + delta };
+                    CapacityResult::Conflict { current, yours_total, yours_available }
                 }
                 UpdateOutcome::Invalid(e) => {
-                    let field = if matches!(e, CapacityError::TotalBelowHeld { .. } | CapacityError::NegativeTotal) { "total" } else { "available" };
+                    let field = if matches!(e, CapacityError::TotalBelowHeld { .. } | CapacityError::NegativeTotal) {
+                        "total"
+                    } else {
+                        "available"
+                    };
                     CapacityResult::Invalid { field: field.into(), message: e.to_string() }
                 }
             }
@@ -258,9 +275,16 @@ pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityR
     owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let result = match crate::store::capacity::confirm(&state.db, service_id, Version(version), Some(viewer.id), now, &state.freshness)
-        .await
-        .map_err(super::internal)?
+    let result = match crate::store::capacity::confirm(
+        &state.db,
+        service_id,
+        Version(version),
+        Some(viewer.id),
+        now,
+        &state.freshness,
+    )
+    .await
+    .map_err(super::internal)?
     {
         UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
         UpdateOutcome::Conflict(current) => {
@@ -280,12 +304,15 @@ pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityR
 /// Updates several services in one submit: fields `fields[total_ID]`, `fields[available_ID]`,
 /// `fields[version_ID]` and `fields[accepting_ID]`. Each service is saved or reported on its own.
 #[server(prefix = "/api", endpoint = "bulk_update")]
-pub async fn bulk_update(fields: std::collections::HashMap<String, String>) -> Result<Vec<(i64, CapacityResult)>, ServerFnError> {
+pub async fn bulk_update(
+    fields: std::collections::HashMap<String, String>,
+) -> Result<Vec<(i64, CapacityResult)>, ServerFnError> {
     use crate::domain::capacity::{CapacityChange, UpdateOutcome, Version, parse_count};
     let viewer = crate::auth::require(PROVIDER_ROLES).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let mut ids: Vec<i64> = fields.keys().filter_map(|k| k.strip_prefix("version_")).filter_map(|id| id.parse().ok()).collect();
+    let mut ids: Vec<i64> =
+        fields.keys().filter_map(|k| k.strip_prefix("version_")).filter_map(|id| id.parse().ok()).collect();
     ids.sort_unstable();
     if ids.len() > 200 {
         return Err(ServerFnError::new("Update at most 200 services at once."));
@@ -294,21 +321,43 @@ pub async fn bulk_update(fields: std::collections::HashMap<String, String>) -> R
     for id in ids {
         owned_service_for(&viewer, id).await?;
         let get = |name: &str| fields.get(&format!("{name}_{id}")).map(String::as_str).unwrap_or_default();
-        let (Ok(version), Ok(total), Ok(available)) = (get("version").parse::<i64>(), parse_count(get("total")), parse_count(get("available"))) else {
-            results.push((id, CapacityResult::Invalid { field: "available".into(), message: "Enter whole numbers, such as 0, 3 or 12.".into() }));
+        let (Ok(version), Ok(total), Ok(available)) =
+            (get("version").parse::<i64>(), parse_count(get("total")), parse_count(get("available")))
+        else {
+            results.push((
+                id,
+                CapacityResult::Invalid {
+                    field: "available".into(),
+                    message: "Enter whole numbers, such as 0, 3 or 12.".into(),
+                },
+            ));
             continue;
         };
-        let change = CapacityChange { total, available, accepting_referrals: fields.contains_key(&format!("accepting_{id}")), expected_version: Version(version) };
-        let result = match crate::store::capacity::update(&state.db, id, change, Some(viewer.id), now, &state.freshness).await.map_err(super::internal)? {
+        let change = CapacityChange {
+            total,
+            available,
+            accepting_referrals: fields.contains_key(&format!("accepting_{id}")),
+            expected_version: Version(version),
+        };
+        let result = match crate::store::capacity::update(&state.db, id, change, Some(viewer.id), now, &state.freshness)
+            .await
+            .map_err(super::internal)?
+        {
             UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
-            UpdateOutcome::Conflict(current) => CapacityResult::Conflict { current, yours_total: total, yours_available: available },
+            UpdateOutcome::Conflict(current) => {
+                CapacityResult::Conflict { current, yours_total: total, yours_available: available }
+            }
             UpdateOutcome::Invalid(e) => CapacityResult::Invalid { field: "available".into(), message: e.to_string() },
         };
         results.push((id, result));
     }
     if super::is_plain_form_post().await {
         let saved = results.iter().filter(|(_, r)| matches!(r, CapacityResult::Saved(_))).count();
-        let problems: Vec<String> = results.iter().filter(|(_, r)| !matches!(r, CapacityResult::Saved(_))).map(|(id, _)| id.to_string()).collect();
+        let problems: Vec<String> = results
+            .iter()
+            .filter(|(_, r)| !matches!(r, CapacityResult::Saved(_)))
+            .map(|(id, _)| id.to_string())
+            .collect();
         leptos_axum::redirect(&format!("/my-capacity/bulk?saved={saved}&problems={}", problems.join(",")));
     }
     Ok(results)
@@ -318,29 +367,46 @@ pub async fn bulk_update(fields: std::collections::HashMap<String, String>) -> R
 #[server(prefix = "/api", endpoint = "finish_hold")]
 pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnError> {
     use crate::domain::account::Role;
-    use axum::http::StatusCode;
     use crate::domain::hold::HoldState;
+    use axum::http::StatusCode;
     let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::ProviderStaff, Role::Coordinator]).await?;
     let state = crate::state::app_state()?;
     let back = if viewer.role == Role::Coordinator { "/holds" } else { "/my-capacity" };
     let outcome = match outcome.as_str() {
         "confirmed" => HoldState::Confirmed,
         "released" => HoldState::Released,
-        _ => return Err(super::form_error(back, "outcome", StatusCode::UNPROCESSABLE_ENTITY, "Choose arrived or release.").await),
+        _ => {
+            return Err(super::form_error(
+                back,
+                "outcome",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Choose arrived or release.",
+            )
+            .await);
+        }
     };
-    let Some((org, placed_by)) = crate::store::providers::hold_owner(&state.db, hold_id).await.map_err(super::internal)? else {
+    let Some((org, placed_by)) =
+        crate::store::providers::hold_owner(&state.db, hold_id).await.map_err(super::internal)?
+    else {
         return Err(super::form_error(back, "not_found", StatusCode::NOT_FOUND, "No such hold.").await);
     };
-    let allowed = viewer.acts_for(org) || (viewer.role == Role::Coordinator && placed_by == Some(viewer.id) && outcome == HoldState::Released);
+    let allowed = viewer.acts_for(org)
+        || (viewer.role == Role::Coordinator && placed_by == Some(viewer.id) && outcome == HoldState::Released);
     if !allowed {
         crate::auth::guard::deny(&viewer, "another organization's hold").await?;
         return Err(ServerFnError::new("That hold is not yours to change."));
     }
     let now = chrono::Utc::now().timestamp();
-    match crate::store::holds::finish(&state.db, hold_id, outcome, Some(viewer.id), now, &state.freshness).await.map_err(super::internal)? {
+    match crate::store::holds::finish(&state.db, hold_id, outcome, Some(viewer.id), now, &state.freshness)
+        .await
+        .map_err(super::internal)?
+    {
         Ok(_) => {
             if super::is_plain_form_post().await {
-                leptos_axum::redirect(&format!("{back}?notice={}", if outcome == HoldState::Confirmed { "arrived" } else { "released" }));
+                leptos_axum::redirect(&format!(
+                    "{back}?notice={}",
+                    if outcome == HoldState::Confirmed { "arrived" } else { "released" }
+                ));
             }
             Ok(())
         }

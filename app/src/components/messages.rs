@@ -32,7 +32,9 @@ fn notice_text(code: &str) -> &'static str {
         "password_set" => "Your password is set. Sign in now.",
         "two_factor_on" => "Two-factor authentication is on. Keep your recovery codes somewhere safe.",
         "two_factor_required" => "Your role requires two-factor authentication. Set it up to continue.",
-        "invited" => "Invitation created. Copy the link below and send it to the person; it is shown only once.",
+        "invited" => {
+            "Invitation created. Copy the link below and send it to the person; it is shown here for two minutes only."
+        }
         "role_changed" => "Role changed. The person must sign in again.",
         "disabled" => "Account disabled. Its sessions have ended.",
         "enabled" => "Account enabled.",

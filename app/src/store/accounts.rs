@@ -108,7 +108,6 @@ pub enum LinkError {
 }
 
 /// Creates an account without a password and an invitation link for it; returns the new user's id.
-#[expect(clippy::too_many_arguments, reason = "one flat insert of everything an invitation records")]
 pub async fn invite(
     db: &Db,
     email: &Email,

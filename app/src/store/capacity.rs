@@ -157,8 +157,16 @@ pub async fn update(
                         action: "capacity.update",
                         entity: "service",
                         entity_id: Some(service_id),
-                        old_value: Some(format!("total={} available={} accepting={}", current.total, current.available, current.accepting_referrals)),
-                        new_value: Some(format!("total={} available={} accepting={}", counts.total(), counts.available(), change.accepting_referrals)),
+                        old_value: Some(format!(
+                            "total={} available={} accepting={}",
+                            current.total, current.available, current.accepting_referrals
+                        )),
+                        new_value: Some(format!(
+                            "total={} available={} accepting={}",
+                            counts.total(),
+                            counts.available(),
+                            change.accepting_referrals
+                        )),
                     };
                     crate::audit_in_tx!(tx, entry, now);
                     Ok(UpdateOutcome::Saved(snapshot_in_tx!(tx, service_id, now, policy)))

@@ -231,7 +231,8 @@ pub async fn active_listings(
         }
     }
     sql.push(" ORDER BY h.expires_at, h.id");
-    let rows: Vec<ListingRow> = on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+    let rows: Vec<ListingRow> =
+        on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
     rows.into_iter()
         .map(|r| {
             let hold = HoldRow {

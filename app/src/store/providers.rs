@@ -392,7 +392,9 @@ pub async fn owned_services(db: &Db, organization_ids: &[i64]) -> Result<Vec<Own
     sql.push(OWNED_SERVICE_SQL).push(" WHERE si.organization_id IN ");
     sql.bind_list(organization_ids.iter().map(|id| crate::store::sql::Arg::Int(*id)));
     sql.push(" ORDER BY o.name, si.name, s.name, s.id");
-    Ok(crate::on_db!(db, |pool| crate::store::sql::bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?)
+    Ok(crate::on_db!(db, |pool| crate::store::sql::bind_all(sqlx::query_as(&sql.text), &sql.args)
+        .fetch_all(pool)
+        .await)?)
 }
 
 /// One service with its owner, if it exists.
@@ -528,9 +530,11 @@ pub struct SiteDetails {
 
 /// A site with its address. Callers must have checked the viewer may see it; confidential views are audited.
 pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Result<Option<SiteDetails>, StoreError> {
-    const SQL: &str = "SELECT si.id, si.organization_id, si.name, t.name AS town, si.street_address, si.address_confidential,
+    const SQL: &str =
+        "SELECT si.id, si.organization_id, si.name, t.name AS town, si.street_address, si.address_confidential,
         si.intake_phone, si.wheelchair_accessible FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.id = $1";
-    let site: Option<SiteDetails> = crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(site_id).fetch_optional(pool).await)?;
+    let site: Option<SiteDetails> =
+        crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(site_id).fetch_optional(pool).await)?;
     if let Some(s) = &site
         && s.address_confidential
     {
@@ -548,16 +552,16 @@ pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Resul
 
 /// The organization owning a site.
 pub async fn site_owner(db: &Db, site_id: i64) -> Result<Option<i64>, StoreError> {
-    let row: Option<(i64,)> = crate::on_db!(db, |pool| sqlx::query_as("SELECT organization_id FROM sites WHERE id = $1")
-        .bind(site_id)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<(i64,)> =
+        crate::on_db!(db, |pool| sqlx::query_as("SELECT organization_id FROM sites WHERE id = $1")
+            .bind(site_id)
+            .fetch_optional(pool)
+            .await)?;
     Ok(row.map(|(o,)| o))
 }
 
 /// Edits what a provider admin may change about a site (not its organization or town), audited without the
 /// address itself.
-#[expect(clippy::too_many_arguments, reason = "one flat update of a site's editable fields")]
 pub async fn update_site(
     db: &Db,
     site_id: i64,
@@ -588,7 +592,9 @@ pub async fn update_site(
             entity: "site",
             entity_id: Some(site_id),
             old_value: None,
-            new_value: Some(format!("confidential={address_confidential} wheelchair={wheelchair_accessible} (address not logged)")),
+            new_value: Some(format!(
+                "confidential={address_confidential} wheelchair={wheelchair_accessible} (address not logged)"
+            )),
         };
         crate::audit_in_tx!(tx, entry, now);
         Ok(())

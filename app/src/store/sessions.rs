@@ -82,20 +82,16 @@ pub async fn push_flash(db: &Db, session_hash: &str, body: &str, now: i64) -> Re
     })
 }
 
-/// Takes (reads and deletes) a session's messages younger than ten minutes.
+/// A session's messages from the last two minutes; older ones are deleted. Reading does not consume them,
+/// so a page that renders its data twice (or a quick reload) still shows the message to the same session.
 pub async fn take_flashes(db: &Db, session_hash: &str, now: i64) -> Result<Vec<String>, StoreError> {
     write_tx!(db, |tx| {
+        sqlx::query("DELETE FROM flashes WHERE created_at <= $1").bind(now - 120).execute(&mut *tx).await?;
         let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT body FROM flashes WHERE session_hash = $1 AND created_at > $2 ORDER BY created_at")
+            sqlx::query_as("SELECT body FROM flashes WHERE session_hash = $1 ORDER BY created_at")
                 .bind(session_hash)
-                .bind(now - 600)
                 .fetch_all(&mut *tx)
                 .await?;
-        sqlx::query("DELETE FROM flashes WHERE session_hash = $1 OR created_at <= $2")
-            .bind(session_hash)
-            .bind(now - 600)
-            .execute(&mut *tx)
-            .await?;
         Ok(rows.into_iter().map(|(b,)| b).collect())
     })
 }

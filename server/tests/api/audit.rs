@@ -80,7 +80,12 @@ both_backends! {
 async fn the_audit_verify_command_exits_non_zero_after_tampering() {
     let (_database, url) = TestDatabase::create(Backend::Sqlite).await.unwrap();
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_continuum")).args(args).env("DATABASE_URL", &url).env("CONTINUUM_LOG", "off").output().unwrap()
+        std::process::Command::new(env!("CARGO_BIN_EXE_continuum"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("CONTINUUM_LOG", "off")
+            .output()
+            .unwrap()
     };
     let invite = run(&["user", "invite", "new.coordinator@example.test", "--role", "coordinator"]);
     assert!(invite.status.success(), "{}", String::from_utf8_lossy(&invite.stderr));

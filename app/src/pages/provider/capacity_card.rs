@@ -17,7 +17,10 @@ fn outcome_from_query(id: i64) -> Option<(String, Option<(String, String)>)> {
     } else if q.get("conflict").and_then(|s| s.parse::<i64>().ok()) == Some(id) {
         Some(("conflict".into(), mine()))
     } else if q.get("invalid").and_then(|s| s.parse::<i64>().ok()) == Some(id) {
-        Some((format!("invalid:{}:{}", q.get("field").unwrap_or_default(), q.get("message").unwrap_or_default()), mine()))
+        Some((
+            format!("invalid:{}:{}", q.get("field").unwrap_or_default(), q.get("message").unwrap_or_default()),
+            mine(),
+        ))
     } else {
         None
     }
@@ -36,7 +39,8 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
         .unwrap_or_else(|| (card.capacity.total.to_string(), card.capacity.available.to_string()));
     let total = RwSignal::new(initial_total);
     let available = RwSignal::new(initial_available);
-    let message: RwSignal<Option<(String, String)>> = RwSignal::new(from_query.map(|(kind, _)| describe(&kind, &card.capacity)));
+    let message: RwSignal<Option<(String, String)>> =
+        RwSignal::new(from_query.map(|(kind, _)| describe(&kind, &card.capacity)));
     let update = ServerAction::<UpdateCapacity>::new();
     let confirm = ServerAction::<ConfirmCapacity>::new();
 
@@ -71,7 +75,10 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
         available.set((current + delta).max(0).to_string());
     };
     let field_error = move |field: &'static str| {
-        message.get().filter(|(kind, _)| kind == &format!("invalid {field}") || kind.starts_with(&format!("invalid:{field}:"))).map(|(_, m)| m)
+        message
+            .get()
+            .filter(|(kind, _)| kind == &format!("invalid {field}") || kind.starts_with(&format!("invalid:{field}:")))
+            .map(|(_, m)| m)
     };
     let unit = card.unit.clone();
 
@@ -94,6 +101,8 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
             <ActionForm action=update attr:class="capacity-form">
                 <input type="hidden" name="service_id" value=id.to_string() />
                 <input type="hidden" name="version" value=move || snapshot.get().version.0.to_string() />
+                <input type="hidden" name="seen_total" value=move || snapshot.get().total.to_string() />
+                <input type="hidden" name="seen_available" value=move || snapshot.get().available.to_string() />
                 <div class="stepper">
                     <button type="submit" name="step" value="-1" class="step" aria-label=format!("One fewer free: {}", card.name)
                         on:click=move |ev| { ev.prevent_default(); step(-1); }>"−"</button>

@@ -10,7 +10,13 @@ fn time_left(secs: i64) -> String {
         return "expired".into();
     }
     let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    if h > 0 { format!("{h} h {m} min left") } else if m > 0 { format!("{m} min {s} s left") } else { format!("{s} s left") }
+    if h > 0 {
+        format!("{h} h {m} min left")
+    } else if m > 0 {
+        format!("{m} min {s} s left")
+    } else {
+        format!("{s} s left")
+    }
 }
 
 /// The inbox.
@@ -23,13 +29,20 @@ pub fn HoldsInbox() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             let tick = set_interval_with_handle(move || elapsed.update(|e| *e += 1), std::time::Duration::from_secs(1));
-            let poll = set_interval_with_handle(move || {
-                elapsed.set(0);
-                refresh.update(|r| *r += 1);
-            }, std::time::Duration::from_secs(10));
+            let poll = set_interval_with_handle(
+                move || {
+                    elapsed.set(0);
+                    refresh.update(|r| *r += 1);
+                },
+                std::time::Duration::from_secs(10),
+            );
             on_cleanup(move || {
-                if let Ok(t) = tick { t.clear(); }
-                if let Ok(p) = poll { p.clear(); }
+                if let Ok(t) = tick {
+                    t.clear();
+                }
+                if let Ok(p) = poll {
+                    p.clear();
+                }
             });
         }
     });

@@ -1,0 +1,103 @@
+// A provider on a phone keeps capacity current: update in a tap or three, confirm "still accurate", resolve a
+// conflict with a colleague, and describe a service.
+const { test, expect, open, expectAccessible, signIn } = require('./support');
+
+const STAFF = 'staff@demo.continuum.test';
+const ADMIN = 'provider@demo.continuum.test';
+
+/** The n-th service card; each project works on its own cards so the two never collide. */
+function card(page, js, n) {
+  return page.locator('article.card').nth(n * 2 + (js ? 1 : 0));
+}
+
+test.use({ viewport: { width: 360, height: 740 } });
+
+test('a provider updates a bed count in at most three interactions and the badge turns fresh', async ({ page, js }) => {
+  await signIn(page, js, STAFF);
+  await expect(page).toHaveURL(/\/my-capacity/);
+  await expectAccessible(page, js);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  const service = card(page, js, 0);
+  const id = await service.getAttribute('id');
+  const before = Number(await service.getByLabel('Free now').inputValue());
+  const total = Number(await service.getByLabel('Total').inputValue());
+  const more = before < total;
+  // Interaction 1: the stepper. Without JavaScript it saves at once; with it, interaction 2 saves.
+  await service.getByRole('button', { name: more ? /One more free/ : /One fewer free/ }).click();
+  if (js) await service.getByRole('button', { name: 'Save' }).click();
+  const updated = page.locator(`#${id}`);
+  await expect(updated.getByTestId('card-message')).toHaveText('Saved.');
+  await expect(updated.getByLabel('Free now')).toHaveValue(String(more ? before + 1 : before - 1));
+  await expect(updated.getByTestId('freshness')).toHaveText('Fresh · updated just now');
+});
+
+test('"still accurate" confirms without changing the numbers', async ({ page, js }) => {
+  await signIn(page, js, STAFF);
+  const service = card(page, js, 1);
+  const id = await service.getAttribute('id');
+  const counts = await service.getByTestId('counts').textContent();
+  await service.getByRole('button', { name: 'Still accurate' }).click();
+  const confirmed = page.locator(`#${id}`);
+  await expect(confirmed.getByTestId('freshness')).toHaveText('Fresh · updated just now');
+  await expect(confirmed.getByTestId('counts')).toHaveText(counts);
+});
+
+test('a conflict with a colleague is shown, never silently overwritten, and can be resolved', async ({ page, js, browser }) => {
+  await signIn(page, js, STAFF);
+  const service = card(page, js, 2);
+  const id = await service.getAttribute('id');
+
+  // A colleague changes the same service in another browser.
+  const other = await browser.newContext({ javaScriptEnabled: false });
+  const theirs = await other.newPage();
+  await signIn(theirs, false, ADMIN);
+  const theirCard = theirs.locator(`#${id}`);
+  const total = Number(await theirCard.getByLabel('Total').inputValue());
+  await theirCard.getByLabel('Total').fill(String(total + 2));
+  await theirCard.getByLabel('Free now').fill('1');
+  await theirCard.getByRole('button', { name: 'Save' }).click();
+  await expect(theirs.locator(`#${id}`).getByTestId('card-message')).toHaveText('Saved.');
+  await other.close();
+
+  // My page still shows the old version: my save is refused with their values.
+  await service.getByLabel('Free now').fill('0');
+  await service.getByRole('button', { name: 'Save' }).click();
+  const mine = page.locator(`#${id}`);
+  await expect(mine.getByTestId('card-message')).toContainText('Someone changed this');
+  await expect(mine.getByTestId('counts')).toContainText(`1 of ${total + 2}`);
+  await expect(mine.getByLabel('Free now')).toHaveValue('0');
+  // Re-apply mine on top.
+  await mine.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator(`#${id}`).getByTestId('card-message')).toHaveText('Saved.');
+  await expect(page.locator(`#${id}`).getByTestId('counts')).toContainText(`0 of ${total + 2}`);
+});
+
+test('invalid numbers get a message next to the field and change nothing', async ({ page, js }) => {
+  await signIn(page, js, STAFF);
+  const service = card(page, js, 3);
+  const id = await service.getAttribute('id');
+  const counts = await service.getByTestId('counts').textContent();
+  const total = await service.getByLabel('Total').inputValue();
+  await service.getByLabel('Free now').fill(String(Number(total) + 5));
+  await service.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator(`#${id}`).locator('.field-error')).toContainText('cannot be more than the total');
+  await page.goto('/my-capacity');
+  await expect(page.locator(`#${id}`).getByTestId('counts')).toHaveText(counts);
+});
+
+test('a provider edits who a service is for', async ({ page, js }) => {
+  await signIn(page, js, STAFF);
+  const service = card(page, js, 0);
+  await service.getByRole('link', { name: /Describe this service/ }).click();
+  await expect(page.getByRole('heading', { name: 'Describe a service' })).toBeVisible();
+  await expectAccessible(page, js);
+  const pets = page.getByLabel('Pets accepted');
+  const was = await pets.isChecked();
+  await pets.setChecked(!was);
+  await page.getByRole('button', { name: 'Save description' }).click();
+  await expect(page.getByTestId('form-notice')).toHaveText('Saved.');
+  await expect(page.getByLabel('Pets accepted')).toBeChecked({ checked: !was });
+  await expect(page.getByTestId('history')).toBeVisible();
+});
