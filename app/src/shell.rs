@@ -13,6 +13,9 @@ use crate::components::nav::Nav;
 use crate::pages::admin::{
     audit::AuditPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage, users::UsersPage,
 };
+use crate::pages::coordinator::{
+    gaps::GapsPage, holds::HoldsPage, map::MapPage, needs::{NeedsPage, NewNeedPage}, notifications::NotificationsPage, search::SearchPage,
+};
 use crate::pages::provider::{bulk::BulkPage, capacity::CapacityPage, service::ServicePage, site::SitePage};
 use crate::pages::{
     account::AccountPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, welcome::WelcomePage,
@@ -90,6 +93,13 @@ fn Chrome() -> impl IntoView {
                 <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("welcome"), ParamSegment("token")) view=WelcomePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("gaps") view=GapsPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("map") view=MapPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("holds") view=HoldsPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("needs") view=NeedsPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("needs"), StaticSegment("new")) view=NewNeedPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("notifications") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("my-capacity") view=CapacityPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("bulk")) view=BulkPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("service"), ParamSegment("id")) view=ServicePage ssr=SsrMode::Async />

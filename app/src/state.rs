@@ -17,6 +17,8 @@ pub struct AppState {
     pub freshness: FreshnessPolicy,
     /// Session and cookie rules.
     pub sessions: SessionPolicy,
+    /// Live-update fan-out.
+    pub events: crate::live::Events,
     /// Leptos site options.
     pub leptos_options: LeptosOptions,
 }

@@ -123,6 +123,28 @@ async fn bare_update(db: &Db, service: i64, available: i64, now: i64) {
     })
 }
 
+/// A coordinator account with a second factor, signed in over HTTP; returns the `Cookie` header value.
+async fn sign_in_coordinator(client: &reqwest::Client, address: &str, db: &Db) -> String {
+    use app::domain::account::Role;
+    use app::store::providers::{self, NewUser};
+    const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let email = "bench-coordinator@example.test";
+    let id = providers::create_user(db, &NewUser { email, display_name: "Bench", role: Role::Coordinator, organization_ids: &[] }, 0)
+        .await
+        .unwrap();
+    let hash = app::auth::password::hash("bench passphrase 2026".into()).await.unwrap();
+    providers::set_demo_credentials(db, id, &hash, Some(SECRET)).await.unwrap();
+    let code = app::auth::totp::code_at(SECRET, chrono::Utc::now().timestamp()).unwrap();
+    let response = client
+        .post(format!("{address}/api/sign_in"))
+        .form(&[("email", email), ("password", "bench passphrase 2026"), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let set_cookie = response.headers().get("set-cookie").expect("signed in").to_str().unwrap().to_owned();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
 #[tokio::main]
 async fn main() {
     let args = args();
@@ -149,6 +171,7 @@ async fn main() {
             server::seed::scale::generate_scale(&db, n, now).await.expect("scale data");
             eprintln!("{backend}: {n} services generated in {:.1} s", started.elapsed().as_secs_f64());
             let client = reqwest::Client::new();
+            let cookie = sign_in_coordinator(&client, &address, &db).await;
             let iterations = args.iterations;
 
             let query = SearchQuery {
@@ -172,7 +195,7 @@ async fn main() {
             .await;
             let body = serde_json::json!({ "query": query });
             let http = time(iterations, || async {
-                let r = client.post(format!("{address}/api/search")).json(&body).send().await.unwrap();
+                let r = client.post(format!("{address}/api/search")).header("cookie", &cookie).json(&body).send().await.unwrap();
                 assert!(r.status().is_success());
                 r.bytes().await.unwrap();
             })
@@ -188,7 +211,7 @@ async fn main() {
             .await;
             let body = serde_json::json!({ "scheme": "planning", "family": "housing" });
             let http = time(iterations, || async {
-                let r = client.post(format!("{address}/api/gaps")).json(&body).send().await.unwrap();
+                let r = client.post(format!("{address}/api/gaps")).header("cookie", &cookie).json(&body).send().await.unwrap();
                 assert!(r.status().is_success());
                 r.bytes().await.unwrap();
             })

@@ -71,7 +71,13 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let state = AppState { db, freshness: config.freshness, sessions: config.session_policy(), leptos_options };
+        let state = AppState {
+            db,
+            freshness: config.freshness,
+            sessions: config.session_policy(),
+            events: app::live::Events::default(),
+            leptos_options,
+        };
         let router = router(state.clone(), config.public_url.starts_with("https://"));
         Ok(Self { listener, router, state, sweep_every: Duration::from_secs(config.hold_sweep_secs) })
     }
@@ -89,10 +95,12 @@ impl Application {
     /// Serves until the process receives Ctrl-C or SIGTERM, sweeping expired holds in the background.
     pub async fn run(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep_expired(self.state.clone(), self.sweep_every));
+        let listener = tokio::spawn(crate::live::listen(self.state.db.clone(), self.state.events.clone()));
         let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await;
         sweeper.abort();
+        listener.abort();
         self.state.db.close().await;
         served
     }
@@ -105,6 +113,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
+        .route("/events", axum::routing::get(crate::live::events))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -125,7 +134,10 @@ async fn sweep_expired(state: AppState, every: Duration) {
         let now = chrono::Utc::now().timestamp();
         match store::holds::sweep_expired(&state.db, now).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(expired = n, "recorded expired holds"),
+            Ok(n) => {
+                tracing::info!(expired = n, "recorded expired holds");
+                state.events.publish(&state.db, app::live::LiveEvent::resync()).await;
+            }
             Err(e) => tracing::warn!(error = ?e, "hold sweep failed; will retry"),
         }
         if let Err(e) = store::sessions::sweep(&state.db, now, state.sessions.idle_secs).await {

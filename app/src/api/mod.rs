@@ -4,7 +4,9 @@
 
 pub mod admin;
 pub mod auth;
+pub mod coordinator;
 pub mod describe;
+pub mod map;
 pub mod provider;
 pub mod regions;
 pub mod search;
@@ -42,4 +44,17 @@ pub(crate) async fn form_error(back: &str, code: &str, status: axum::http::Statu
         response.set_status(status);
     }
     ServerFnError::new(message)
+}
+
+/// Tells every open page that a service changed, and raises alerts it now matches.
+#[cfg(feature = "ssr")]
+pub(crate) async fn announce(kind: &str, service_id: i64) {
+    let Ok(state) = crate::state::app_state() else { return };
+    state.events.publish(&state.db, crate::live::LiveEvent::service(kind, service_id)).await;
+    let now = chrono::Utc::now().timestamp();
+    match crate::store::alerts::check(&state.db, service_id, now, &state.freshness).await {
+        Ok(0) => {}
+        Ok(_) => state.events.publish(&state.db, crate::live::LiveEvent { kind: "alert".into(), service_id: Some(service_id) }).await,
+        Err(e) => tracing::warn!(error = ?e, "could not check alerts"),
+    }
 }

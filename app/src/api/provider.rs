@@ -231,6 +231,9 @@ pub async fn update_capacity(
             }
         }
     };
+    if matches!(result, CapacityResult::Saved(_)) {
+        super::announce("capacity", service_id).await;
+    }
     redirect_plain_post(service_id, &result, &total, &available).await;
     Ok(result)
 }
@@ -297,6 +300,9 @@ pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityR
         CapacityResult::Saved(s) => (s.total.to_string(), s.available.to_string()),
         _ => (String::new(), String::new()),
     };
+    if matches!(result, CapacityResult::Saved(_)) {
+        super::announce("capacity", service_id).await;
+    }
     redirect_plain_post(service_id, &result, &t, &a).await;
     Ok(result)
 }
@@ -349,6 +355,9 @@ pub async fn bulk_update(
             }
             UpdateOutcome::Invalid(e) => CapacityResult::Invalid { field: "available".into(), message: e.to_string() },
         };
+        if matches!(result, CapacityResult::Saved(_)) {
+            super::announce("capacity", id).await;
+        }
         results.push((id, result));
     }
     if super::is_plain_form_post().await {
@@ -401,7 +410,8 @@ pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnEr
         .await
         .map_err(super::internal)?
     {
-        Ok(_) => {
+        Ok(hold) => {
+            super::announce("hold", hold.service_id).await;
             if super::is_plain_form_post().await {
                 leptos_axum::redirect(&format!(
                     "{back}?notice={}",

@@ -15,7 +15,29 @@ pub async fn search_services(query: SearchQuery) -> Result<SearchPage, ServerFnE
     crate::auth::require(&[Role::Coordinator, Role::Administrator]).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
+    let mut query = query;
+    if query.near && query.scheme == RegionScheme::Planning && !query.region_ids.is_empty() {
+        query.region_ids = with_neighbours(&state.db, &query.region_ids).await?;
+    }
     crate::store::search::search(&state.db, &query, now, &state.freshness).await.map_err(super::internal)
+}
+
+/// The planning regions given plus those that border them.
+#[cfg(feature = "ssr")]
+async fn with_neighbours(db: &crate::store::Db, ids: &[i64]) -> Result<Vec<i64>, ServerFnError> {
+    let regions = crate::store::regions::summaries(db, RegionScheme::Planning).await.map_err(super::internal)?;
+    let map = crate::map::state_map();
+    let mut out: Vec<i64> = ids.to_vec();
+    for r in regions.iter().filter(|r| ids.contains(&r.id)) {
+        for code in map.neighbours.get(&r.code).into_iter().flatten() {
+            if let Some(n) = regions.iter().find(|x| &x.code == code) {
+                out.push(n.id);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// Regions x victim types of fresh free units for one family.

@@ -3,5 +3,6 @@
 pub mod freshness_badge;
 pub mod guard;
 pub mod hydration_marker;
+pub mod live;
 pub mod messages;
 pub mod nav;

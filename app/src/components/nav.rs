@@ -18,8 +18,8 @@ pub fn Nav() -> impl IntoView {
                         Some(v) => {
                             let links: &[(&str, &str)] = match v.role {
                                 Role::Administrator => &[("/admin/users", "Users"), ("/admin/organizations", "Organizations"), ("/admin/taxonomy", "Taxonomy"), ("/admin/audit", "Audit log")],
-                                Role::Coordinator => &[("/search", "Find a placement")],
-                                Role::Funder => &[("/oversight", "Oversight")],
+                                Role::Coordinator => &[("/search", "Find a placement"), ("/gaps", "Gaps"), ("/map", "Map"), ("/holds", "Holds"), ("/needs", "Needs"), ("/notifications", "Alerts")],
+                                Role::Funder => &[("/oversight", "Oversight"), ("/gaps", "Gaps"), ("/map", "Map")],
                                 Role::ProviderAdmin => &[("/my-capacity", "My capacity"), ("/admin/users", "Colleagues")],
                                 Role::ProviderStaff => &[("/my-capacity", "My capacity")],
                             };

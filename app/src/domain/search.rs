@@ -27,6 +27,8 @@ pub struct SearchQuery {
     pub available_now: bool,
     /// Include services whose counts are stale (shown as unknown).
     pub include_stale: bool,
+    /// Also search the regions that border the chosen ones (planning regions).
+    pub near: bool,
     /// 1-based page.
     pub page: u32,
     /// Results per page (1 to [`MAX_PAGE_SIZE`]).
@@ -91,5 +93,124 @@ impl SearchQuery {
     /// Page and size clamped to their ranges.
     pub fn paging(&self) -> (u32, u32) {
         (self.page.max(1), self.page_size.clamp(1, MAX_PAGE_SIZE))
+    }
+}
+
+/// Results per page on the search screen.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+impl SearchQuery {
+    /// Reads a search from URL query pairs (repeated keys allowed). Unknown or malformed values are ignored,
+    /// so a shared link never fails to open.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        use super::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
+        use super::taxonomy::CategoryCode;
+        let mut q = SearchQuery { page: 1, page_size: DEFAULT_PAGE_SIZE, ..SearchQuery::default() };
+        for (key, value) in pairs {
+            let value = value.trim();
+            match key {
+                "scheme" => q.scheme = RegionScheme::parse(value).unwrap_or_default(),
+                "region" => {
+                    if let Ok(id) = value.parse() {
+                        q.region_ids.push(id);
+                    }
+                }
+                "age" => q.profile.age_group = AgeGroup::parse(value),
+                "type" => q.profile.trafficking_type = TraffickingType::parse(value),
+                "gender" => q.profile.gender = Gender::parse(value),
+                "household" => q.profile.household_size = value.parse().ok().filter(|n| (1..=12).contains(n)),
+                "lang" => {
+                    if let Ok(l) = LanguageCode::parse(value)
+                        && !q.profile.languages.contains(&l)
+                    {
+                        q.profile.languages.push(l);
+                    }
+                }
+                "wheelchair" => q.profile.wheelchair = value == "1" || value == "on",
+                "pets" => q.profile.pets = value == "1" || value == "on",
+                "family" => q.family = CategoryFamily::parse(value),
+                "category" => {
+                    if let Ok(c) = CategoryCode::parse(value) {
+                        q.categories.push(c);
+                    }
+                }
+                "available" => q.available_now = value == "1" || value == "on",
+                "stale" => q.include_stale = value == "1" || value == "on",
+                "near" => q.near = value == "1" || value == "on",
+                "page" => q.page = value.parse().unwrap_or(1).max(1),
+                _ => {}
+            }
+        }
+        q.region_ids.sort_unstable();
+        q.region_ids.dedup();
+        q
+    }
+
+    /// The URL query string of this search (the inverse of [`SearchQuery::from_pairs`]).
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.scheme != RegionScheme::default() {
+            parts.push(format!("scheme={}", self.scheme.code()));
+        }
+        parts.extend(self.region_ids.iter().map(|r| format!("region={r}")));
+        let p = &self.profile;
+        if let Some(a) = p.age_group {
+            parts.push(format!("age={}", a.code()));
+        }
+        if let Some(t) = p.trafficking_type {
+            parts.push(format!("type={}", t.code()));
+        }
+        if let Some(g) = p.gender {
+            parts.push(format!("gender={}", g.code()));
+        }
+        if let Some(h) = p.household_size {
+            parts.push(format!("household={h}"));
+        }
+        parts.extend(p.languages.iter().map(|l| format!("lang={}", l.as_str())));
+        if p.wheelchair {
+            parts.push("wheelchair=1".into());
+        }
+        if p.pets {
+            parts.push("pets=1".into());
+        }
+        if let Some(f) = self.family {
+            parts.push(format!("family={}", f.code()));
+        }
+        parts.extend(self.categories.iter().map(|c| format!("category={}", c.as_str())));
+        if self.available_now {
+            parts.push("available=1".into());
+        }
+        if self.include_stale {
+            parts.push("stale=1".into());
+        }
+        if self.near {
+            parts.push("near=1".into());
+        }
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        parts.join("&")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_survives_a_round_trip_through_its_url() {
+        let url = "region=3&region=1&age=adult&type=labor&gender=female&household=2&lang=es&wheelchair=1&family=housing&available=1&stale=1&page=2";
+        let q = SearchQuery::from_pairs(url.split('&').filter_map(|p| p.split_once('=')));
+        assert_eq!(q.region_ids, vec![1, 3]);
+        assert_eq!(SearchQuery::from_pairs(q.to_query_string().split('&').filter_map(|p| p.split_once('='))), q);
+    }
+
+    #[test]
+    fn malformed_values_are_ignored_not_fatal() {
+        let q = SearchQuery::from_pairs([("age", "elderly"), ("region", "x"), ("household", "99"), ("page", "-3")]);
+        assert_eq!(q.profile.age_group, None);
+        assert!(q.region_ids.is_empty());
+        assert_eq!(q.profile.household_size, None);
+        assert_eq!(q.page, 1);
     }
 }

@@ -6,6 +6,7 @@
 //! PostgreSQL), so concurrent writers queue instead of failing.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod bulk;
 pub mod capacity;

@@ -1,0 +1,249 @@
+//! The coordinator's actions: hold a bed, see my holds, record needs and outcomes, save alerts.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::provider::HoldCard;
+
+#[cfg(feature = "ssr")]
+const COORDINATORS: &[crate::domain::account::Role] =
+    &[crate::domain::account::Role::Coordinator, crate::domain::account::Role::Administrator];
+
+/// What happened to a hold request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HoldResult {
+    /// Held until the time given.
+    Held {
+        /// Hold id.
+        hold_id: i64,
+        /// When it runs out.
+        expires_at: chrono::DateTime<chrono::Utc>,
+    },
+    /// Refused, with the reason in words.
+    Refused(String),
+}
+
+/// Holds units of a service (default two hours), optionally for a recorded need.
+#[server(prefix = "/api", endpoint = "place_hold")]
+pub async fn place_hold(
+    service_id: i64,
+    units: String,
+    minutes: Option<String>,
+    need_id: Option<i64>,
+) -> Result<HoldResult, ServerFnError> {
+    use crate::domain::hold::HoldRequest;
+    let viewer = crate::auth::require(COORDINATORS).await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    let minutes = minutes.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(|m| m.parse::<i64>().unwrap_or(-1));
+    let result = match HoldRequest::new(units.trim().parse().unwrap_or(0), minutes) {
+        Err(e) => HoldResult::Refused(e.to_string()),
+        Ok(request) => {
+            if let Some(need) = need_id {
+                let owner = crate::store::needs::owner(&state.db, need).await.map_err(super::internal)?;
+                if owner != Some(Some(viewer.id)) {
+                    crate::auth::guard::deny(&viewer, "another coordinator's need").await?;
+                    return Err(ServerFnError::new("That need is not yours."));
+                }
+            }
+            match crate::store::holds::place(&state.db, service_id, request, Some(viewer.id), need_id, now, &state.freshness)
+                .await
+                .map_err(super::internal)?
+            {
+                Ok(hold) => {
+                    super::announce("hold", service_id).await;
+                    HoldResult::Held { hold_id: hold.id, expires_at: hold.expires_at }
+                }
+                Err(e) => HoldResult::Refused(e.to_string()),
+            }
+        }
+    };
+    if super::is_plain_form_post().await {
+        match &result {
+            HoldResult::Held { .. } => leptos_axum::redirect("/holds?notice=held"),
+            HoldResult::Refused(m) => leptos_axum::redirect(&format!("/holds?refused={}", super::auth::urlencode(m))),
+        }
+    }
+    Ok(result)
+}
+
+/// Holds I placed that are still active.
+#[server(prefix = "/api", endpoint = "coordinator_holds")]
+pub async fn coordinator_holds() -> Result<Vec<HoldCard>, ServerFnError> {
+    let viewer = crate::auth::require(COORDINATORS).await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now().timestamp();
+    Ok(crate::store::holds::active_listings(&state.db, &[], Some(viewer.id), now)
+        .await
+        .map_err(super::internal)?
+        .into_iter()
+        .map(|l| super::provider::hold_card(l, now))
+        .collect())
+}
+
+/// Records a need from form fields `need[region]`, `need[age]`, `need[type]`, `need[gender]`,
+/// `need[household]`, `need[urgency]`, `need[wheelchair]`, `need[category_CODE]`, `need[lang_CODE]`.
+/// Any other field is refused: nothing identifying can ride along.
+#[server(prefix = "/api", endpoint = "record_need")]
+pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnError> {
+    use crate::domain::need::{NeedInput, Urgency};
+    use crate::domain::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
+    use crate::domain::taxonomy::CategoryCode;
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(COORDINATORS).await?;
+    let state = crate::state::app_state()?;
+    let back = "/needs/new";
+    let known = ["region", "age", "type", "gender", "household", "urgency", "wheelchair"];
+    if let Some(unknown) = need.keys().find(|k| !known.contains(&k.as_str()) && !k.starts_with("category_") && !k.starts_with("lang_")) {
+        tracing::warn!(field = %unknown.chars().take(40).collect::<String>(), "refused a need with an unknown field");
+        return Err(super::form_error(back, "unknown_field", StatusCode::UNPROCESSABLE_ENTITY, "The form carried a field Continuum does not record.").await);
+    }
+    let get = |k: &str| need.get(k).map(|v| v.trim()).unwrap_or_default();
+    let categories: Vec<CategoryCode> = need.keys().filter_map(|k| k.strip_prefix("category_")).filter_map(|c| CategoryCode::parse(c).ok()).collect();
+    let languages: Vec<LanguageCode> = need.keys().filter_map(|k| k.strip_prefix("lang_")).filter_map(|l| LanguageCode::parse(l).ok()).collect();
+    let (Ok(region_id), Some(age_group), Some(trafficking_type), Some(urgency)) =
+        (get("region").parse::<i64>(), AgeGroup::parse(get("age")), TraffickingType::parse(get("type")), Urgency::parse(get("urgency")))
+    else {
+        return Err(super::form_error(back, "need_fields", StatusCode::UNPROCESSABLE_ENTITY, "Choose a region, age group, trafficking type and urgency.").await);
+    };
+    let input = NeedInput {
+        region_id,
+        age_group,
+        trafficking_type,
+        gender: Gender::parse(get("gender")),
+        household_size: get("household").parse().unwrap_or(1),
+        languages,
+        wheelchair: !get("wheelchair").is_empty(),
+        categories,
+        urgency,
+    };
+    let now = chrono::Utc::now().timestamp();
+    match crate::store::needs::create(&state.db, &input, Some(viewer.id), now).await.map_err(super::internal)? {
+        Ok(id) => {
+            if super::is_plain_form_post().await {
+                leptos_axum::redirect(&format!("/needs?notice=need_recorded&need={id}"));
+            }
+            Ok(id)
+        }
+        Err(e) => Err(super::form_error(back, "need_invalid", StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()).await),
+    }
+}
+
+/// Closes one of my needs with an outcome and reasons: `close[outcome]`, `close[reason_CODE]`.
+#[server(prefix = "/api", endpoint = "close_need")]
+pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<(), ServerFnError> {
+    use crate::domain::need::{NeedClosing, Outcome, UnmetReason};
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(COORDINATORS).await?;
+    let state = crate::state::app_state()?;
+    let back = "/needs";
+    match crate::store::needs::owner(&state.db, need_id).await.map_err(super::internal)? {
+        None => return Err(super::form_error(back, "not_found", StatusCode::NOT_FOUND, "No such need.").await),
+        Some(owner) if owner != Some(viewer.id) && viewer.role != crate::domain::account::Role::Administrator => {
+            crate::auth::guard::deny(&viewer, "another coordinator's need").await?;
+            return Err(ServerFnError::new("That need is not yours."));
+        }
+        Some(_) => {}
+    }
+    if let Some(unknown) = close.keys().find(|k| *k != "outcome" && !k.starts_with("reason_")) {
+        tracing::warn!(field = %unknown.chars().take(40).collect::<String>(), "refused a closing with an unknown field");
+        return Err(super::form_error(back, "unknown_field", StatusCode::UNPROCESSABLE_ENTITY, "The form carried a field Continuum does not record.").await);
+    }
+    let Some(outcome) = close.get("outcome").and_then(|o| Outcome::parse(o)) else {
+        return Err(super::form_error(back, "outcome", StatusCode::UNPROCESSABLE_ENTITY, "Choose an outcome.").await);
+    };
+    let reasons: Vec<UnmetReason> = close.keys().filter_map(|k| k.strip_prefix("reason_")).filter_map(UnmetReason::parse).collect();
+    let now = chrono::Utc::now().timestamp();
+    match crate::store::needs::close(&state.db, need_id, &NeedClosing { outcome, reasons }, None, now).await.map_err(super::internal)? {
+        Ok(()) => {
+            if super::is_plain_form_post().await {
+                leptos_axum::redirect("/needs?notice=need_closed");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let code = match e {
+                crate::domain::need::NeedError::ReasonRequired => "reason_required",
+                crate::domain::need::NeedError::ReasonsNotAllowed => "reasons_not_allowed",
+                crate::domain::need::NeedError::AlreadyClosed => "already_closed",
+                _ => "need_invalid",
+            };
+            Err(super::form_error(back, code, StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()).await)
+        }
+    }
+}
+
+/// A need in the coordinator's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedSummary {
+    /// Id.
+    pub id: i64,
+    /// Recorded.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Region name.
+    pub region: String,
+    /// Profile in words.
+    pub profile: String,
+    /// Urgency code.
+    pub urgency: String,
+    /// Outcome code once closed.
+    pub outcome: Option<String>,
+}
+
+/// My needs, open ones first.
+#[server(prefix = "/api", endpoint = "my_needs")]
+pub async fn my_needs() -> Result<Vec<NeedSummary>, ServerFnError> {
+    let viewer = crate::auth::require(COORDINATORS).await?;
+    let state = crate::state::app_state()?;
+    let rows = crate::store::needs::for_coordinator(&state.db, viewer.id, 100).await.map_err(super::internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| NeedSummary {
+            id: r.id,
+            created_at: crate::store::from_unix(r.created_at),
+            region: r.region,
+            profile: format!("{}, {}", r.age_group, r.trafficking_type),
+            urgency: r.urgency,
+            outcome: r.outcome,
+        })
+        .collect())
+}
+
+/// Saves the current search as an alert.
+#[server(prefix = "/api", endpoint = "save_alert")]
+pub async fn save_alert(query: String) -> Result<(), ServerFnError> {
+    let viewer = crate::auth::require(COORDINATORS).await?;
+    let state = crate::state::app_state()?;
+    // Store the normalized form: only known filters survive.
+    let normalized = crate::domain::search::SearchQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('='))).to_query_string();
+    crate::store::alerts::save(&state.db, viewer.id, &normalized, chrono::Utc::now().timestamp()).await.map_err(super::internal)?;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/notifications?notice=alert_saved");
+    }
+    Ok(())
+}
+
+/// A notification raised by one of my alerts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Service and town.
+    pub what: String,
+    /// The alert's search, to open.
+    pub query: String,
+}
+
+/// My newest notifications.
+#[server(prefix = "/api", endpoint = "my_notifications")]
+pub async fn my_notifications() -> Result<Vec<NotificationView>, ServerFnError> {
+    let viewer = crate::auth::require(COORDINATORS).await?;
+    let state = crate::state::app_state()?;
+    let rows = crate::store::alerts::notifications(&state.db, viewer.id, 50).await.map_err(super::internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|n| NotificationView { at: crate::store::from_unix(n.created_at), what: format!("{} in {}", n.service_name, n.town), query: n.query })
+        .collect())
+}

@@ -1,0 +1,87 @@
+//! The gap matrix: regions by the four headline victim types, fresh free units in each cell, zero cells
+//! unmistakable, unknown (stale) capacity apart; every cell links to its search.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::search::gap_matrix;
+use crate::components::guard::Guarded;
+use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::domain::account::Role;
+use crate::domain::gaps::worst_gaps;
+use crate::domain::profile::VictimType;
+use crate::domain::region::RegionScheme;
+use crate::domain::taxonomy::CategoryFamily;
+
+/// The gap matrix page.
+#[component]
+pub fn GapsPage() -> impl IntoView {
+    view! {
+        <h1>"Where help is missing"</h1>
+        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|_| view! { <Gaps /> } />
+    }
+}
+
+#[component]
+fn Gaps() -> impl IntoView {
+    let query = use_query_map();
+    let family = Memo::new(move |_| query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing));
+    let LiveVersion(live) = provide_live();
+    let rows = Resource::new(move || (family.get(), live.get()), |(f, _)| gap_matrix(RegionScheme::Planning, f));
+    view! {
+        <LiveAnnouncer />
+        <form method="get" action="/gaps" class="filter-form">
+            <label for="g-family">"Kind of help"</label>
+            <select id="g-family" name="family">
+                {move || CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code() selected=family.get() == *f>{f.label()}</option> }).collect_view()}
+            </select>
+            <button type="submit">"Show"</button>
+        </form>
+        <p class="hint">"Each cell counts free units at services that serve that victim type and whose numbers are fresh. "
+            "“None” means no fresh capacity at all; out-of-date listings are counted apart as unknown."</p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let f = family.get_untracked();
+                rows.await.map(|rows| {
+                    let worst = worst_gaps(&rows, 5);
+                    view! {
+                        <h2>"Worst gaps"</h2>
+                        <ul data-testid="gap-summary">
+                            {worst.into_iter().map(|(region, v, cell)| view! {
+                                <li>{format!("{}: {} — {}", region.trim_end_matches(" Planning Region"), v.label(),
+                                    if cell.available == 0 { "no fresh capacity".to_owned() } else { format!("{} free", cell.available) })}</li>
+                            }).collect_view()}
+                        </ul>
+                        <div class="table-scroll">
+                            <table class="gap-matrix" data-testid="gap-matrix">
+                                <caption>{format!("{} capacity by region and victim type", f.label())}</caption>
+                                <thead><tr><th scope="col">"Region"</th>
+                                    {VictimType::ALL.iter().map(|v| view! { <th scope="col">{v.label()}</th> }).collect_view()}</tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|row| view! {
+                                        <tr>
+                                            <th scope="row">{row.region_name.trim_end_matches(" Planning Region").to_owned()}</th>
+                                            {VictimType::ALL.iter().map(|v| {
+                                                let cell = row.cell(*v);
+                                                let href = format!("/search?family={}&age={}&type={}&region={}&stale=1",
+                                                    f.code(), v.age_group().code(), v.trafficking_type().code(), row.region_id);
+                                                let text = if cell.available == 0 { "None".to_owned() } else { cell.available.to_string() };
+                                                let label = format!("{}, {}: {}", row.region_name, v.label(), text);
+                                                view! {
+                                                    <td class=if cell.available == 0 { "zero" } else { "" }>
+                                                        <a href=href aria-label=label>{text}</a>
+                                                        {(cell.unknown_services > 0).then(|| view! { <span class="unknown">{format!(" +{} unknown", cell.unknown_services)}</span> })}
+                                                    </td>
+                                                }
+                                            }).collect_view()}
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,52 @@
+//! My holds: what I am holding, for how long, and "release".
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::COORDINATORS;
+use crate::api::coordinator::coordinator_holds;
+use crate::components::guard::Guarded;
+use crate::components::messages::FormMessages;
+
+/// The holds page.
+#[component]
+pub fn HoldsPage() -> impl IntoView {
+    let refused = use_query_map().with_untracked(|q| q.get("refused"));
+    view! {
+        <h1>"Your holds"</h1>
+        <FormMessages />
+        {refused.map(|m| view! { <p class="message error" role="alert" data-testid="hold-refused">{m}</p> })}
+        <Guarded roles=COORDINATORS children=|_| view! { <Holds /> } />
+    }
+}
+
+#[component]
+fn Holds() -> impl IntoView {
+    let holds = Resource::new(|| (), |_| coordinator_holds());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                holds.await.map(|list| {
+                    if list.is_empty() {
+                        return view! { <p data-testid="no-holds">"You hold nothing right now. " <a href="/search">"Find a placement"</a></p> }.into_any();
+                    }
+                    view! {
+                        <ul class="hold-list" data-testid="holds">
+                            {list.into_iter().map(|h| view! {
+                                <li class="hold">
+                                    <p><strong>{format!("{} × {}", h.units, h.service_name)}</strong></p>
+                                    <p class="meta">{format!("{}, {} · until {} UTC", h.organization_name, h.town, h.expires_at.format("%H:%M"))}</p>
+                                    <form method="post" action="/api/finish_hold" class="inline">
+                                        <input type="hidden" name="hold_id" value=h.id.to_string() />
+                                        <input type="hidden" name="outcome" value="released" />
+                                        <button type="submit" class="secondary">"Release"</button>
+                                    </form>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}

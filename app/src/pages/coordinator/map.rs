@@ -1,0 +1,94 @@
+//! The region map: Connecticut's planning regions shaded by fresh availability, each linked to its search,
+//! with a table that says the same in text. Drawn on the server; no map tiles.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::map::region_map;
+use crate::components::guard::Guarded;
+use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::domain::account::Role;
+use crate::domain::profile::VictimType;
+use crate::domain::taxonomy::CategoryFamily;
+
+fn shade(available: i64) -> (&'static str, &'static str) {
+    match available {
+        0 => ("shade-0", "none"),
+        1..=2 => ("shade-1", "1 to 2"),
+        3..=9 => ("shade-2", "3 to 9"),
+        _ => ("shade-3", "10 or more"),
+    }
+}
+
+/// The map page.
+#[component]
+pub fn MapPage() -> impl IntoView {
+    view! {
+        <h1>"Map of fresh capacity"</h1>
+        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|_| view! { <Map /> } />
+    }
+}
+
+#[component]
+fn Map() -> impl IntoView {
+    let query = use_query_map();
+    let family = Memo::new(move |_| query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing));
+    let victim = Memo::new(move |_| query.with(|q| q.get("victim").and_then(|v| VictimType::parse(&v))).unwrap_or(VictimType::AdultSex));
+    let LiveVersion(live) = provide_live();
+    let map = Resource::new(move || (family.get(), victim.get(), live.get()), |(f, v, _)| region_map(f, v));
+    view! {
+        <LiveAnnouncer />
+        <form method="get" action="/map" class="filter-form">
+            <label for="m-family">"Kind of help"</label>
+            <select id="m-family" name="family">
+                {move || CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code() selected=family.get() == *f>{f.label()}</option> }).collect_view()}
+            </select>
+            <label for="m-victim">"Victim type"</label>
+            <select id="m-victim" name="victim">
+                {move || VictimType::ALL.iter().map(|v| view! { <option value=v.code() selected=victim.get() == *v>{v.label()}</option> }).collect_view()}
+            </select>
+            <button type="submit">"Show"</button>
+        </form>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (f, v) = (family.get_untracked(), victim.get_untracked());
+                map.await.map(|m| {
+                    let link = move |region_id: i64| format!("/search?family={}&age={}&type={}&region={region_id}&stale=1", f.code(), v.age_group().code(), v.trafficking_type().code());
+                    let regions = m.regions.clone();
+                    view! {
+                        <figure class="state-map">
+                            <svg viewBox=format!("0 0 600 {}", m.height) role="img" aria-labelledby="map-title" data-testid="map">
+                                <title id="map-title">{format!("{} for {}: fresh free units by planning region", f.label(), v.label())}</title>
+                                {m.regions.into_iter().map(|r| {
+                                    let (class, words) = shade(r.available);
+                                    let label = format!("{}: {} free ({words})", r.shape.name, r.available);
+                                    view! {
+                                        <a href=link(r.region_id) aria-label=label.clone()>
+                                            <path d=r.shape.path class=format!("region {class}")><title>{label.clone()}</title></path>
+                                        </a>
+                                    }
+                                }).collect_view()}
+                            </svg>
+                            <figcaption>
+                                <ul class="legend">
+                                    {[0, 1, 3, 10].into_iter().map(|n| { let (class, words) = shade(n); view! { <li><span class=format!("swatch {class}")></span>{words}</li> } }).collect_view()}
+                                </ul>
+                            </figcaption>
+                        </figure>
+                        <div class="table-scroll">
+                            <table data-testid="map-table">
+                                <caption>"The map as a table"</caption>
+                                <thead><tr><th scope="col">"Region"</th><th scope="col">"Fresh free units"</th><th scope="col">"Unknown (stale) services"</th></tr></thead>
+                                <tbody>
+                                    {regions.into_iter().map(|r| view! {
+                                        <tr><th scope="row"><a href=link(r.region_id)>{r.shape.name.clone()}</a></th><td>{r.available}</td><td>{r.unknown_services}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}

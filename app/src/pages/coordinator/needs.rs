@@ -1,0 +1,140 @@
+//! Needs: record one (a profile prefilled from the search, never an identity), list mine, close with an
+//! outcome and reasons.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::{COORDINATORS, search_from};
+use crate::api::coordinator::my_needs;
+use crate::api::regions::list_regions;
+use crate::components::guard::Guarded;
+use crate::components::messages::FormMessages;
+use crate::domain::need::{Outcome, UnmetReason, Urgency};
+use crate::domain::profile::{AgeGroup, COMMON_LANGUAGES, Gender, TraffickingType};
+use crate::domain::taxonomy::{CategoryFamily, SEED_CATEGORIES};
+
+/// The needs list.
+#[component]
+pub fn NeedsPage() -> impl IntoView {
+    view! {
+        <h1>"Needs"</h1>
+        <FormMessages />
+        <p><a href="/needs/new">"Record a need"</a></p>
+        <Guarded roles=COORDINATORS children=|_| view! { <Needs /> } />
+    }
+}
+
+#[component]
+fn Needs() -> impl IntoView {
+    let needs = Resource::new(|| (), |_| my_needs());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                needs.await.map(|list| view! {
+                    <ul class="need-list" data-testid="needs">
+                        {list.into_iter().map(|n| {
+                            let id = n.id.to_string();
+                            let title = format!("Need {} · {} · {} · {}", n.id, n.region.trim_end_matches(" Planning Region"), n.profile, n.urgency);
+                            view! {
+                                <li class="card">
+                                    <h2 class="small-heading">{title.clone()}</h2>
+                                    <p class="meta">{format!("Recorded {} UTC", n.created_at.format("%Y-%m-%d %H:%M"))}</p>
+                                    {match n.outcome {
+                                        Some(o) => {
+                                            let words = Outcome::parse(&o).map_or_else(|| o.clone(), |x| x.label().to_owned());
+                                            view! { <p>{format!("Closed: {words}")}</p> }.into_any()
+                                        }
+                                        None => view! {
+                                            <form method="post" action="/api/close_need" class="stacked-form">
+                                                <input type="hidden" name="need_id" value=id.clone() />
+                                                <label for=format!("outcome-{id}")>"Outcome"</label>
+                                                <select id=format!("outcome-{id}") name="close[outcome]">
+                                                    {Outcome::ALL.iter().map(|o| view! { <option value=o.code()>{o.label()}</option> }).collect_view()}
+                                                </select>
+                                                <fieldset><legend>"Reasons (when not placed, or placed outside the region)"</legend>
+                                                    {UnmetReason::ALL.iter().map(|r| view! {
+                                                        <label class="checkbox"><input type="checkbox" name=format!("close[reason_{}]", r.code()) value="on" />" " {r.label()}</label>
+                                                    }).collect_view()}
+                                                </fieldset>
+                                                <button type="submit">{format!("Close need {}", n.id)}</button>
+                                            </form>
+                                        }.into_any(),
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// Record a need: the profile comes from the search it started from.
+#[component]
+pub fn NewNeedPage() -> impl IntoView {
+    view! {
+        <h1>"Record a need"</h1>
+        <FormMessages />
+        <p class="hint">"Record the profile only: never a name, birth date, contact detail or story. Continuum keeps no field for them."</p>
+        <Guarded roles=COORDINATORS children=|_| view! { <NewNeed /> } />
+    }
+}
+
+#[component]
+fn NewNeed() -> impl IntoView {
+    let q = use_query_map().with_untracked(search_from);
+    let regions = Resource::new(|| (), |_| list_regions());
+    let p = q.profile.clone();
+    let family = q.family;
+    let region = q.region_ids.first().copied();
+    let option = |value: &'static str, label: &'static str, selected: bool| view! { <option value=value selected=selected>{label}</option> };
+    view! {
+        <form method="post" action="/api/record_need" class="stacked-form" data-testid="need-form">
+            <label for="n-region">"Region where help is needed"</label>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let all = regions.await.unwrap_or_default();
+                    view! {
+                        <select id="n-region" name="need[region]" required>
+                            {all.into_iter().map(|r| view! { <option value=r.id.to_string() selected=region == Some(r.id)>{r.name}</option> }).collect_view()}
+                        </select>
+                    }
+                })}
+            </Suspense>
+            <label for="n-age">"Age group"</label>
+            <select id="n-age" name="need[age]">
+                {AgeGroup::ALL.iter().map(|a| option(a.code(), a.label(), p.age_group == Some(*a))).collect_view()}
+            </select>
+            <label for="n-type">"Trafficking type"</label>
+            <select id="n-type" name="need[type]">
+                {TraffickingType::ALL.iter().map(|t| option(t.code(), t.label(), p.trafficking_type == Some(*t))).collect_view()}
+            </select>
+            <label for="n-gender">"Gender (optional)"</label>
+            <select id="n-gender" name="need[gender]">
+                {option("", "Not recorded", p.gender.is_none())}
+                {Gender::ALL.iter().map(|g| option(g.code(), g.label(), p.gender == Some(*g))).collect_view()}
+            </select>
+            <label for="n-household">"People in household"</label>
+            <input id="n-household" name="need[household]" type="number" min="1" max="12" value=p.household_size.unwrap_or(1).to_string() />
+            <label for="n-urgency">"Urgency"</label>
+            <select id="n-urgency" name="need[urgency]">
+                {Urgency::ALL.iter().map(|u| option(u.code(), u.label(), *u == Urgency::Urgent)).collect_view()}
+            </select>
+            <label class="checkbox"><input type="checkbox" name="need[wheelchair]" value="on" checked=p.wheelchair />" Needs wheelchair access"</label>
+            <fieldset><legend>"Languages"</legend>
+                {COMMON_LANGUAGES.iter().take(8).map(|(code, name)| {
+                    let checked = p.languages.iter().any(|l| l.as_str() == *code);
+                    view! { <label class="checkbox"><input type="checkbox" name=format!("need[lang_{code}]") value="on" checked=checked />" " {*name}</label> }
+                }).collect_view()}
+            </fieldset>
+            <fieldset><legend>"Services needed"</legend>
+                {SEED_CATEGORIES.iter().map(|c| {
+                    let checked = family == Some(c.family) && c.family == CategoryFamily::Housing && matches!(c.code, "emergency_shelter" | "safe_house");
+                    view! { <label class="checkbox"><input type="checkbox" name=format!("need[category_{}]", c.code) value="on" checked=checked />" " {c.name}</label> }
+                }).collect_view()}
+            </fieldset>
+            <button type="submit">"Record need"</button>
+        </form>
+    }
+}

@@ -1,0 +1,41 @@
+//! Alerts raised by saved searches.
+
+use leptos::prelude::*;
+
+use super::COORDINATORS;
+use crate::api::coordinator::my_notifications;
+use crate::components::guard::Guarded;
+use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::components::messages::FormMessages;
+
+/// The notifications page.
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    view! {
+        <h1>"Alerts"</h1>
+        <FormMessages />
+        <Guarded roles=COORDINATORS children=|_| view! { <Notifications /> } />
+    }
+}
+
+#[component]
+fn Notifications() -> impl IntoView {
+    let LiveVersion(live) = provide_live();
+    let list = Resource::new(move || live.get(), |_| my_notifications());
+    view! {
+        <LiveAnnouncer />
+        <p class="hint">"Save a search as an alert from the search page. When a service matching it has fresh free capacity, it appears here."</p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                list.await.map(|items| view! {
+                    <ul data-testid="notifications">
+                        {items.into_iter().map(|n| view! {
+                            <li>{format!("{} UTC: fresh capacity at {}. ", n.at.format("%Y-%m-%d %H:%M"), n.what)}
+                                <a href=format!("/search?{}", n.query)>"Open the search"</a></li>
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Transition>
+    }
+}

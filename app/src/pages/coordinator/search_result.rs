@@ -1,0 +1,74 @@
+//! One search result: who, where (town only), how much is free and how fresh, whom it serves, and a hold.
+
+use leptos::prelude::*;
+
+use crate::api::coordinator::{HoldResult, PlaceHold};
+use crate::components::freshness_badge::FreshnessBadge;
+use crate::domain::profile::{AgeGroup, Gender, LABOR_BIT, SEX_BIT};
+use crate::domain::search::SearchHit;
+
+fn chips(hit: &SearchHit) -> Vec<String> {
+    let mut chips = Vec::new();
+    chips.push(match hit.age_groups {
+        1 => AgeGroup::Minor.label().to_owned(),
+        2 => "Adults".to_owned(),
+        _ => "All ages".to_owned(),
+    });
+    chips.push(match hit.trafficking_types {
+        t if t == SEX_BIT => "Sex trafficking".to_owned(),
+        t if t == LABOR_BIT => "Labor trafficking".to_owned(),
+        _ => "Sex and labor".to_owned(),
+    });
+    if hit.genders != 15 {
+        let served: Vec<&str> = Gender::ALL.iter().filter(|g| hit.genders & g.bit() != 0).map(|g| g.label()).collect();
+        chips.push(served.join(", "));
+    }
+    chips
+}
+
+/// A result card with its hold form.
+#[component]
+pub fn ResultCard(hit: SearchHit) -> impl IntoView {
+    let hold = ServerAction::<PlaceHold>::new();
+    let age = (chrono::Utc::now() - hit.last_confirmed_at).num_seconds();
+    let counts = match hit.available {
+        Some(a) => format!("{a} of {} {}s free", hit.total, hit.unit),
+        None => format!("Unknown: the count is out of date ({} {}s in total)", hit.total, hit.unit),
+    };
+    let holdable = hit.available.is_some_and(|a| a > 0) && hit.accepting_referrals;
+    view! {
+        <article class="card result" data-testid=format!("result-{}", hit.service_id)>
+            <h3>{hit.organization_name.clone()}</h3>
+            <p class="meta">{hit.service_name.clone()} " · " {hit.category_name.clone()}</p>
+            <p class="meta">{format!("{} ({})", hit.town, hit.region_name.trim_end_matches(" Planning Region"))}</p>
+            <p class="counts" data-testid="counts">{counts} {(hit.on_hold > 0).then(|| format!(" · {} on hold", hit.on_hold))}
+                {(!hit.accepting_referrals).then_some(" · not accepting referrals")}</p>
+            <p><FreshnessBadge band=hit.freshness age_secs=age /></p>
+            <ul class="chips" aria-label="Serves">{chips(&hit).into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            {hit.intake_phone.clone().map(|p| view! { <p>"Intake: " <a href=format!("tel:{p}")>{p.clone()}</a></p> })}
+            {holdable.then(|| view! {
+                <ActionForm action=hold attr:class="hold-form">
+                    <input type="hidden" name="service_id" value=hit.service_id.to_string() />
+                    <label class="inline-field"><span>"Units"</span><input type="number" name="units" min="1" max="20" value="1" /></label>
+                    <label class="inline-field"><span>"For"</span>
+                        <select name="minutes">
+                            <option value="60">"1 hour"</option>
+                            <option value="120" selected>"2 hours"</option>
+                            <option value="240">"4 hours"</option>
+                            <option value="720">"12 hours"</option>
+                            <option value="1440">"24 hours"</option>
+                        </select>
+                    </label>
+                    <button type="submit">"Hold"</button>
+                </ActionForm>
+            })}
+            {move || hold.value().get().map(|r| match r {
+                Ok(HoldResult::Held { expires_at, .. }) => view! {
+                    <p class="message notice" role="status" data-testid="hold-message">{format!("Held until {} UTC. ", expires_at.format("%H:%M"))} <a href="/holds">"Your holds"</a></p>
+                }.into_any(),
+                Ok(HoldResult::Refused(m)) => view! { <p class="message error" role="alert" data-testid="hold-message">{m}</p> }.into_any(),
+                Err(e) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </article>
+    }
+}
