@@ -19,6 +19,8 @@ pub mod live;
 #[cfg(feature = "ssr")]
 pub mod map;
 #[cfg(feature = "ssr")]
+pub mod oversight;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -63,7 +63,8 @@ impl Events {
             Db::Sqlite { .. } => self.deliver_locally(event),
             Db::Postgres(pool) => {
                 let payload = serde_json::to_string(&event).unwrap_or_default();
-                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(pool).await {
+                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(pool).await
+                {
                     tracing::warn!(error = ?e, "could not publish a live event");
                 }
             }

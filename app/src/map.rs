@@ -52,7 +52,8 @@ pub fn state_map() -> &'static StateMap {
 }
 
 fn build() -> StateMap {
-    let collection: Collection = serde_json::from_str(TOWNS_GEOJSON).expect("the shipped town boundaries are valid GeoJSON");
+    let collection: Collection =
+        serde_json::from_str(TOWNS_GEOJSON).expect("the shipped town boundaries are valid GeoJSON");
     let points = || collection.features.iter().flat_map(|f| f.geometry.coordinates.iter().flatten());
     let (min_lon, max_lon) = points().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
     let (min_lat, max_lat) = points().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));

@@ -14,7 +14,12 @@ use crate::pages::admin::{
     audit::AuditPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage, users::UsersPage,
 };
 use crate::pages::coordinator::{
-    gaps::GapsPage, holds::HoldsPage, map::MapPage, needs::{NeedsPage, NewNeedPage}, notifications::NotificationsPage, search::SearchPage,
+    gaps::GapsPage,
+    holds::HoldsPage,
+    map::MapPage,
+    needs::{NeedsPage, NewNeedPage},
+    notifications::NotificationsPage,
+    search::SearchPage,
 };
 use crate::pages::provider::{bulk::BulkPage, capacity::CapacityPage, service::ServicePage, site::SitePage};
 use crate::pages::{
@@ -100,6 +105,8 @@ fn Chrome() -> impl IntoView {
                 <Route path=StaticSegment("needs") view=NeedsPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("needs"), StaticSegment("new")) view=NewNeedPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("notifications") view=NotificationsPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("oversight") view=crate::pages::oversight::OversightPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("public") view=crate::pages::public::PublicPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("my-capacity") view=CapacityPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("bulk")) view=BulkPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("service"), ParamSegment("id")) view=ServicePage ssr=SsrMode::Async />

@@ -129,9 +129,13 @@ async fn sign_in_coordinator(client: &reqwest::Client, address: &str, db: &Db) -
     use app::store::providers::{self, NewUser};
     const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     let email = "bench-coordinator@example.test";
-    let id = providers::create_user(db, &NewUser { email, display_name: "Bench", role: Role::Coordinator, organization_ids: &[] }, 0)
-        .await
-        .unwrap();
+    let id = providers::create_user(
+        db,
+        &NewUser { email, display_name: "Bench", role: Role::Coordinator, organization_ids: &[] },
+        0,
+    )
+    .await
+    .unwrap();
     let hash = app::auth::password::hash("bench passphrase 2026".into()).await.unwrap();
     providers::set_demo_credentials(db, id, &hash, Some(SECRET)).await.unwrap();
     let code = app::auth::totp::code_at(SECRET, chrono::Utc::now().timestamp()).unwrap();
@@ -195,7 +199,13 @@ async fn main() {
             .await;
             let body = serde_json::json!({ "query": query });
             let http = time(iterations, || async {
-                let r = client.post(format!("{address}/api/search")).header("cookie", &cookie).json(&body).send().await.unwrap();
+                let r = client
+                    .post(format!("{address}/api/search"))
+                    .header("cookie", &cookie)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
                 assert!(r.status().is_success());
                 r.bytes().await.unwrap();
             })
@@ -211,7 +221,13 @@ async fn main() {
             .await;
             let body = serde_json::json!({ "scheme": "planning", "family": "housing" });
             let http = time(iterations, || async {
-                let r = client.post(format!("{address}/api/gaps")).header("cookie", &cookie).json(&body).send().await.unwrap();
+                let r = client
+                    .post(format!("{address}/api/gaps"))
+                    .header("cookie", &cookie)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
                 assert!(r.status().is_success());
                 r.bytes().await.unwrap();
             })

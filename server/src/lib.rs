@@ -4,6 +4,7 @@
 //! Integration tests use the same [`startup::Application`] on port 0.
 
 pub mod config;
+pub mod export;
 pub mod live;
 pub mod security;
 pub mod seed;

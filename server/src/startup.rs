@@ -114,6 +114,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/events", axum::routing::get(crate::live::events))
+        .route("/oversight/export.csv", axum::routing::get(crate::export::export_csv))
         .leptos_routes_with_context(
             &state,
             routes,

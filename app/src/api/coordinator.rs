@@ -48,9 +48,17 @@ pub async fn place_hold(
                     return Err(ServerFnError::new("That need is not yours."));
                 }
             }
-            match crate::store::holds::place(&state.db, service_id, request, Some(viewer.id), need_id, now, &state.freshness)
-                .await
-                .map_err(super::internal)?
+            match crate::store::holds::place(
+                &state.db,
+                service_id,
+                request,
+                Some(viewer.id),
+                need_id,
+                now,
+                &state.freshness,
+            )
+            .await
+            .map_err(super::internal)?
             {
                 Ok(hold) => {
                     super::announce("hold", service_id).await;
@@ -96,17 +104,36 @@ pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnE
     let state = crate::state::app_state()?;
     let back = "/needs/new";
     let known = ["region", "age", "type", "gender", "household", "urgency", "wheelchair"];
-    if let Some(unknown) = need.keys().find(|k| !known.contains(&k.as_str()) && !k.starts_with("category_") && !k.starts_with("lang_")) {
+    if let Some(unknown) =
+        need.keys().find(|k| !known.contains(&k.as_str()) && !k.starts_with("category_") && !k.starts_with("lang_"))
+    {
         tracing::warn!(field = %unknown.chars().take(40).collect::<String>(), "refused a need with an unknown field");
-        return Err(super::form_error(back, "unknown_field", StatusCode::UNPROCESSABLE_ENTITY, "The form carried a field Continuum does not record.").await);
+        return Err(super::form_error(
+            back,
+            "unknown_field",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The form carried a field Continuum does not record.",
+        )
+        .await);
     }
     let get = |k: &str| need.get(k).map(|v| v.trim()).unwrap_or_default();
-    let categories: Vec<CategoryCode> = need.keys().filter_map(|k| k.strip_prefix("category_")).filter_map(|c| CategoryCode::parse(c).ok()).collect();
-    let languages: Vec<LanguageCode> = need.keys().filter_map(|k| k.strip_prefix("lang_")).filter_map(|l| LanguageCode::parse(l).ok()).collect();
-    let (Ok(region_id), Some(age_group), Some(trafficking_type), Some(urgency)) =
-        (get("region").parse::<i64>(), AgeGroup::parse(get("age")), TraffickingType::parse(get("type")), Urgency::parse(get("urgency")))
-    else {
-        return Err(super::form_error(back, "need_fields", StatusCode::UNPROCESSABLE_ENTITY, "Choose a region, age group, trafficking type and urgency.").await);
+    let categories: Vec<CategoryCode> =
+        need.keys().filter_map(|k| k.strip_prefix("category_")).filter_map(|c| CategoryCode::parse(c).ok()).collect();
+    let languages: Vec<LanguageCode> =
+        need.keys().filter_map(|k| k.strip_prefix("lang_")).filter_map(|l| LanguageCode::parse(l).ok()).collect();
+    let (Ok(region_id), Some(age_group), Some(trafficking_type), Some(urgency)) = (
+        get("region").parse::<i64>(),
+        AgeGroup::parse(get("age")),
+        TraffickingType::parse(get("type")),
+        Urgency::parse(get("urgency")),
+    ) else {
+        return Err(super::form_error(
+            back,
+            "need_fields",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a region, age group, trafficking type and urgency.",
+        )
+        .await);
     };
     let input = NeedInput {
         region_id,
@@ -149,14 +176,24 @@ pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<
     }
     if let Some(unknown) = close.keys().find(|k| *k != "outcome" && !k.starts_with("reason_")) {
         tracing::warn!(field = %unknown.chars().take(40).collect::<String>(), "refused a closing with an unknown field");
-        return Err(super::form_error(back, "unknown_field", StatusCode::UNPROCESSABLE_ENTITY, "The form carried a field Continuum does not record.").await);
+        return Err(super::form_error(
+            back,
+            "unknown_field",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The form carried a field Continuum does not record.",
+        )
+        .await);
     }
     let Some(outcome) = close.get("outcome").and_then(|o| Outcome::parse(o)) else {
         return Err(super::form_error(back, "outcome", StatusCode::UNPROCESSABLE_ENTITY, "Choose an outcome.").await);
     };
-    let reasons: Vec<UnmetReason> = close.keys().filter_map(|k| k.strip_prefix("reason_")).filter_map(UnmetReason::parse).collect();
+    let reasons: Vec<UnmetReason> =
+        close.keys().filter_map(|k| k.strip_prefix("reason_")).filter_map(UnmetReason::parse).collect();
     let now = chrono::Utc::now().timestamp();
-    match crate::store::needs::close(&state.db, need_id, &NeedClosing { outcome, reasons }, None, now).await.map_err(super::internal)? {
+    match crate::store::needs::close(&state.db, need_id, &NeedClosing { outcome, reasons }, None, now)
+        .await
+        .map_err(super::internal)?
+    {
         Ok(()) => {
             if super::is_plain_form_post().await {
                 leptos_axum::redirect("/needs?notice=need_closed");
@@ -217,8 +254,11 @@ pub async fn save_alert(query: String) -> Result<(), ServerFnError> {
     let viewer = crate::auth::require(COORDINATORS).await?;
     let state = crate::state::app_state()?;
     // Store the normalized form: only known filters survive.
-    let normalized = crate::domain::search::SearchQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('='))).to_query_string();
-    crate::store::alerts::save(&state.db, viewer.id, &normalized, chrono::Utc::now().timestamp()).await.map_err(super::internal)?;
+    let normalized = crate::domain::search::SearchQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('=')))
+        .to_query_string();
+    crate::store::alerts::save(&state.db, viewer.id, &normalized, chrono::Utc::now().timestamp())
+        .await
+        .map_err(super::internal)?;
     if super::is_plain_form_post().await {
         leptos_axum::redirect("/notifications?notice=alert_saved");
     }
@@ -244,6 +284,10 @@ pub async fn my_notifications() -> Result<Vec<NotificationView>, ServerFnError> 
     let rows = crate::store::alerts::notifications(&state.db, viewer.id, 50).await.map_err(super::internal)?;
     Ok(rows
         .into_iter()
-        .map(|n| NotificationView { at: crate::store::from_unix(n.created_at), what: format!("{} in {}", n.service_name, n.town), query: n.query })
+        .map(|n| NotificationView {
+            at: crate::store::from_unix(n.created_at),
+            what: format!("{} in {}", n.service_name, n.town),
+            query: n.query,
+        })
         .collect())
 }

@@ -59,7 +59,12 @@ pub async fn region_map(family: CategoryFamily, victim: VictimType) -> Result<Ma
             let region = codes.iter().find(|r| r.code == shape.code)?;
             let row = rows.iter().find(|r| r.region_id == region.id)?;
             let cell = row.cell(victim);
-            Some(MapRegion { shape: shape.clone(), region_id: region.id, available: cell.available, unknown_services: cell.unknown_services })
+            Some(MapRegion {
+                shape: shape.clone(),
+                region_id: region.id,
+                available: cell.available,
+                unknown_services: cell.unknown_services,
+            })
         })
         .collect();
     Ok(MapView { regions, height: map.height as i64 })

@@ -1,5 +1,6 @@
 //! Reusable pieces of the user interface.
 
+pub mod chart;
 pub mod freshness_badge;
 pub mod guard;
 pub mod hydration_marker;

@@ -14,7 +14,7 @@ pub fn Nav() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match viewer.await.ok().flatten() {
-                        None => view! { <ul class="nav"><li><a href="/sign-in">"Sign in"</a></li></ul> }.into_any(),
+                        None => view! { <ul class="nav"><li><a href="/public">"Statewide picture"</a></li><li><a href="/sign-in">"Sign in"</a></li></ul> }.into_any(),
                         Some(v) => {
                             let links: &[(&str, &str)] = match v.role {
                                 Role::Administrator => &[("/admin/users", "Users"), ("/admin/organizations", "Organizations"), ("/admin/taxonomy", "Taxonomy"), ("/admin/audit", "Audit log")],

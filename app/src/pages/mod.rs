@@ -5,6 +5,8 @@ pub mod admin;
 pub mod coordinator;
 pub mod home;
 pub mod not_found;
+pub mod oversight;
 pub mod provider;
+pub mod public;
 pub mod sign_in;
 pub mod welcome;

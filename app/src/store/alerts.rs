@@ -9,12 +9,13 @@ use super::{Db, StoreError, search};
 /// Saves a search (its URL query) as an alert; returns the id.
 pub async fn save(db: &Db, user_id: i64, query: &str, now: i64) -> Result<i64, StoreError> {
     write_tx!(db, |tx| {
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO alerts (user_id, query, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(user_id)
-            .bind(query)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO alerts (user_id, query, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(user_id)
+                .bind(query)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
         Ok(id)
     })
 }
@@ -45,13 +46,15 @@ pub async fn check(db: &Db, service_id: i64, now: i64, policy: &FreshnessPolicy)
             .fetch_optional(&mut *tx)
             .await?;
             if recent.is_none() {
-                sqlx::query("INSERT INTO notifications (user_id, alert_id, service_id, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(user_id)
-                    .bind(alert_id)
-                    .bind(service_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, alert_id, service_id, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(user_id)
+                .bind(alert_id)
+                .bind(service_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             }
             recent.is_none()
         });

@@ -266,3 +266,10 @@ pub async fn snapshots(
         on_db!(db, |pool| crate::store::sql::bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
     rows.into_iter().map(|r| r.into_snapshot(now, policy).map(|s| (s.service_id, s))).collect()
 }
+
+/// When any service's counts were last confirmed.
+pub async fn last_confirmed(db: &Db) -> Result<Option<i64>, StoreError> {
+    let (at,): (Option<i64>,) =
+        on_db!(db, |pool| sqlx::query_as("SELECT MAX(last_confirmed_at) FROM capacity").fetch_one(pool).await)?;
+    Ok(at)
+}

@@ -126,7 +126,8 @@ pub struct NeedRow {
 
 /// A coordinator's needs, open first, newest first.
 pub async fn for_coordinator(db: &Db, user_id: i64, limit: i64) -> Result<Vec<NeedRow>, StoreError> {
-    const SQL: &str = "SELECT n.id, n.created_at, r.name AS region, n.age_group, n.trafficking_type, n.urgency, n.outcome
+    const SQL: &str =
+        "SELECT n.id, n.created_at, r.name AS region, n.age_group, n.trafficking_type, n.urgency, n.outcome
         FROM needs n JOIN regions r ON r.id = n.region_id WHERE n.created_by = $1
         ORDER BY CASE WHEN n.closed_at IS NULL THEN 0 ELSE 1 END, n.created_at DESC LIMIT $2";
     Ok(crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(user_id).bind(limit).fetch_all(pool).await)?)
@@ -134,9 +135,10 @@ pub async fn for_coordinator(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Ne
 
 /// Who recorded a need, if it exists.
 pub async fn owner(db: &Db, need_id: i64) -> Result<Option<Option<i64>>, StoreError> {
-    let row: Option<(Option<i64>,)> = crate::on_db!(db, |pool| sqlx::query_as("SELECT created_by FROM needs WHERE id = $1")
-        .bind(need_id)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<(Option<i64>,)> =
+        crate::on_db!(db, |pool| sqlx::query_as("SELECT created_by FROM needs WHERE id = $1")
+            .bind(need_id)
+            .fetch_optional(pool)
+            .await)?;
     Ok(row.map(|(o,)| o))
 }

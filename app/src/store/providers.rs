@@ -600,3 +600,23 @@ pub async fn update_site(
         Ok(())
     })
 }
+
+/// Services per organization and how many are fresh now (the accountability view).
+pub async fn freshness_by_organization(
+    db: &Db,
+    now: i64,
+    policy: &crate::domain::freshness::FreshnessPolicy,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let mut sql = crate::store::sql::Sql::default();
+    sql.push("SELECT o.name, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN ");
+    crate::store::search::band_sql(&mut sql, policy, now);
+    sql.push(
+        " = 0 THEN 1 ELSE 0 END) AS BIGINT)
+         FROM services s JOIN categories cat ON cat.code = s.category JOIN sites si ON si.id = s.site_id
+         JOIN organizations o ON o.id = si.organization_id JOIN capacity c ON c.service_id = s.id
+         WHERE s.status = 'active' GROUP BY o.name ORDER BY o.name",
+    );
+    Ok(crate::on_db!(db, |pool| crate::store::sql::bind_all(sqlx::query_as(&sql.text), &sql.args)
+        .fetch_all(pool)
+        .await)?)
+}

@@ -21,6 +21,7 @@ pub struct TestApp {
     pub db: Db,
     pub freshness: FreshnessPolicy,
     pub client: reqwest::Client,
+    pub database_url: String,
     _database: TestDatabase,
 }
 
@@ -51,6 +52,8 @@ pub enum TestDatabase {
         admin_url: String,
         name: String,
     },
+    /// Owned by another test app (a second instance): nothing to drop.
+    Shared,
 }
 
 impl TestDatabase {
@@ -132,20 +135,30 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// As [`spawn_app`], adjusting the config first.
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
     let (database, url) = TestDatabase::create(backend).await?;
-    let mut config = Config { database_url: url, bind: "127.0.0.1:0".parse().unwrap(), ..Config::default() };
+    Some(spawn_on(database, url, adjust).await)
+}
+
+/// A second server instance on the same database as `app` (scale-out on PostgreSQL).
+pub async fn second_instance(app: &TestApp) -> TestApp {
+    spawn_on(TestDatabase::Shared, app.database_url.clone(), |_| {}).await
+}
+
+async fn spawn_on(database: TestDatabase, url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = Config { database_url: url.clone(), bind: "127.0.0.1:0".parse().unwrap(), ..Config::default() };
     config.site_root = std::env::temp_dir();
     adjust(&mut config);
     let app = Application::build(&config).await.expect("server starts");
     let address = format!("http://{}", app.addr());
     let db = app.state().db.clone();
     tokio::spawn(app.run());
-    Some(TestApp {
+    TestApp {
         address,
         db,
         freshness: config.freshness,
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        database_url: url,
         _database: database,
-    })
+    }
 }
 
 impl TestApp {

@@ -7,6 +7,7 @@ mod helpers;
 
 mod capacity;
 mod concurrency;
+mod coordinator;
 mod fixtures;
 mod gaps;
 mod holds;

@@ -25,7 +25,9 @@ pub fn GapsPage() -> impl IntoView {
 #[component]
 fn Gaps() -> impl IntoView {
     let query = use_query_map();
-    let family = Memo::new(move |_| query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing));
+    let family = Memo::new(move |_| {
+        query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing)
+    });
     let LiveVersion(live) = provide_live();
     let rows = Resource::new(move || (family.get(), live.get()), |(f, _)| gap_matrix(RegionScheme::Planning, f));
     view! {

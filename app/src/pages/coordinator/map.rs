@@ -32,8 +32,12 @@ pub fn MapPage() -> impl IntoView {
 #[component]
 fn Map() -> impl IntoView {
     let query = use_query_map();
-    let family = Memo::new(move |_| query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing));
-    let victim = Memo::new(move |_| query.with(|q| q.get("victim").and_then(|v| VictimType::parse(&v))).unwrap_or(VictimType::AdultSex));
+    let family = Memo::new(move |_| {
+        query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing)
+    });
+    let victim = Memo::new(move |_| {
+        query.with(|q| q.get("victim").and_then(|v| VictimType::parse(&v))).unwrap_or(VictimType::AdultSex)
+    });
     let LiveVersion(live) = provide_live();
     let map = Resource::new(move || (family.get(), victim.get(), live.get()), |(f, v, _)| region_map(f, v));
     view! {

@@ -19,8 +19,22 @@ pub const COORDINATORS: &[Role] = &[Role::Coordinator, Role::Administrator];
 /// The search described by a URL's query string.
 pub fn search_from(params: &ParamsMap) -> SearchQuery {
     const KEYS: [&str; 16] = [
-        "scheme", "region", "age", "type", "gender", "household", "lang", "wheelchair", "pets", "family", "category",
-        "available", "stale", "page", "near", "need",
+        "scheme",
+        "region",
+        "age",
+        "type",
+        "gender",
+        "household",
+        "lang",
+        "wheelchair",
+        "pets",
+        "family",
+        "category",
+        "available",
+        "stale",
+        "page",
+        "near",
+        "need",
     ];
     let pairs: Vec<(&str, String)> =
         KEYS.iter().flat_map(|k| params.get_all(k).unwrap_or_default().into_iter().map(move |v| (*k, v))).collect();

@@ -1,0 +1,219 @@
+//! What funders and oversight bodies see: filters, and aggregate tables that are safe to publish.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::profile::VictimType;
+use super::series::NeedSplit;
+use super::suppression::SafeTable;
+use super::taxonomy::CategoryFamily;
+
+/// Filters of the oversight dashboard (all in the URL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OversightFilter {
+    /// First day (local).
+    pub from: NaiveDate,
+    /// Last day (local).
+    pub to: NaiveDate,
+    /// Planning region, or statewide.
+    pub region_id: Option<i64>,
+    /// Victim type, or all.
+    pub victim: Option<VictimType>,
+    /// Category family, or all.
+    pub family: Option<CategoryFamily>,
+    /// How to split unmet needs.
+    pub split: NeedSplit,
+}
+
+impl OversightFilter {
+    /// The last `days` days up to `today`, statewide, everything.
+    pub fn last_days(today: NaiveDate, days: i64) -> Self {
+        Self {
+            from: today - chrono::Duration::days(days - 1),
+            to: today,
+            region_id: None,
+            victim: None,
+            family: None,
+            split: NeedSplit::None,
+        }
+    }
+
+    /// Reads filters from URL query pairs; anything malformed falls back to the defaults.
+    pub fn from_pairs<'a>(today: NaiveDate, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut f = Self::last_days(today, 90);
+        for (k, v) in pairs {
+            match k {
+                "from" => f.from = NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or(f.from),
+                "to" => f.to = NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or(f.to),
+                "region" => f.region_id = v.parse().ok(),
+                "victim" => f.victim = VictimType::parse(v),
+                "family" => f.family = CategoryFamily::parse(v),
+                "split" => {
+                    f.split = match v {
+                        "region" => NeedSplit::Region,
+                        "victim" => NeedSplit::VictimType,
+                        "category" => NeedSplit::Category,
+                        "reason" => NeedSplit::Reason,
+                        _ => NeedSplit::None,
+                    }
+                }
+                _ => {}
+            }
+        }
+        if f.to < f.from {
+            std::mem::swap(&mut f.to, &mut f.from);
+        }
+        // At most two years at a time.
+        f.from = f.from.max(f.to - chrono::Duration::days(730));
+        f
+    }
+
+    /// The filters as a URL query (also used in export file names).
+    pub fn to_query_string(&self) -> String {
+        let mut parts = vec![format!("from={}", self.from), format!("to={}", self.to)];
+        if let Some(r) = self.region_id {
+            parts.push(format!("region={r}"));
+        }
+        if let Some(v) = self.victim {
+            parts.push(format!("victim={}", v.code()));
+        }
+        if let Some(f) = self.family {
+            parts.push(format!("family={}", f.code()));
+        }
+        let split = match self.split {
+            NeedSplit::None => None,
+            NeedSplit::Region => Some("region"),
+            NeedSplit::VictimType => Some("victim"),
+            NeedSplit::Category => Some("category"),
+            NeedSplit::Reason => Some("reason"),
+        };
+        if let Some(s) = split {
+            parts.push(format!("split={s}"));
+        }
+        parts.join("&")
+    }
+
+    /// A file-name-safe summary of the filters, e.g. `2026-09-01_2026-11-28_region-3_adult_labor_housing`.
+    pub fn file_stem(&self) -> String {
+        let mut parts = vec![self.from.to_string(), self.to.to_string()];
+        parts.push(self.region_id.map_or("statewide".to_owned(), |r| format!("region-{r}")));
+        parts.push(self.victim.map_or("all-victims".to_owned(), |v| v.code().to_owned()));
+        parts.push(self.family.map_or("all-services".to_owned(), |f| f.code().to_owned()));
+        parts.join("_")
+    }
+}
+
+/// A published table with its labels: rows, columns and suppressed cells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelledTable {
+    /// Title.
+    pub title: String,
+    /// Row labels.
+    pub rows: Vec<String>,
+    /// Column labels.
+    pub columns: Vec<String>,
+    /// Values, suppressed.
+    pub table: SafeTable,
+}
+
+impl LabelledTable {
+    /// CSV text: header, one line per row with its total, and a totals line. Suppressed cells read "<k".
+    pub fn to_csv(&self, k: i64) -> String {
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let mut out = String::new();
+        out.push_str(&quote(""));
+        for c in &self.columns {
+            out.push(',');
+            out.push_str(&quote(c));
+        }
+        out.push_str(",\"Total\"\n");
+        for (r, label) in self.rows.iter().enumerate() {
+            out.push_str(&quote(label));
+            for cell in &self.table.cells[r] {
+                out.push(',');
+                out.push_str(&cell.display(k));
+            }
+            out.push(',');
+            out.push_str(&self.table.row_totals[r].display(k));
+            out.push('\n');
+        }
+        out.push_str("\"Total\"");
+        for cell in &self.table.column_totals {
+            out.push(',');
+            out.push_str(&cell.display(k));
+        }
+        out.push(',');
+        out.push_str(&self.table.total.display(k));
+        out.push('\n');
+        out
+    }
+}
+
+/// A value per week (ratios and unit counts that identify no one are not suppressed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeeklyValue {
+    /// First day of the week (Monday, local).
+    pub week: NaiveDate,
+    /// Values, one per series.
+    pub values: Vec<f64>,
+}
+
+/// Everything the oversight dashboard shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OversightView {
+    /// Needs per week: met, unmet (not placed), placed outside region.
+    pub needs: LabelledTable,
+    /// Unmet needs per week split as asked.
+    pub unmet_split: LabelledTable,
+    /// Time to placement, in buckets.
+    pub time_to_placement: LabelledTable,
+    /// Capacity per week: total and fresh available units.
+    pub capacity: Vec<WeeklyValue>,
+    /// Freshness compliance per week: share of services confirmed within their fresh threshold (0 to 1).
+    pub compliance: Vec<WeeklyValue>,
+    /// Compliance by region over the last week of the range: services and fresh services.
+    pub compliance_by_region: Vec<(String, i64, i64)>,
+    /// Compliance by organization now: services and fresh services.
+    pub compliance_by_organization: Vec<(String, i64, i64)>,
+    /// Suppression threshold used.
+    pub k: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_round_trip_and_name_their_files() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let f = OversightFilter::from_pairs(
+            today,
+            [
+                ("from", "2026-10-01"),
+                ("region", "3"),
+                ("victim", "adult_labor"),
+                ("family", "housing"),
+                ("split", "reason"),
+            ],
+        );
+        let back = OversightFilter::from_pairs(
+            today,
+            f.to_query_string().split('&').filter_map(|p| p.split_once('=')).collect::<Vec<_>>(),
+        );
+        assert_eq!(back, f);
+        assert_eq!(f.file_stem(), "2026-10-01_2026-11-28_region-3_adult_labor_housing");
+    }
+
+    #[test]
+    fn csv_shows_suppressed_cells_as_less_than_k() {
+        let table = crate::domain::suppression::suppress(&[vec![2, 9], vec![7, 8]], 5);
+        let t = LabelledTable {
+            title: "t".into(),
+            rows: vec!["a".into(), "b".into()],
+            columns: vec!["x".into(), "y".into()],
+            table,
+        };
+        let csv = t.to_csv(5);
+        assert!(csv.starts_with("\"\",\"x\",\"y\",\"Total\"\n\"a\",<5,<5,11\n"), "{csv}");
+    }
+}

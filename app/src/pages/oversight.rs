@@ -1,0 +1,204 @@
+//! The oversight dashboard: unmet need, capacity, time to placement and provider freshness over time, with
+//! filters in the URL, charts with text summaries, data tables, and CSV downloads. Small cells suppressed.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::oversight::oversight;
+use crate::api::regions::list_regions;
+use crate::components::chart::{BarChart, LineChart, Series};
+use crate::components::guard::Guarded;
+use crate::domain::account::Role;
+use crate::domain::oversight::{LabelledTable, OversightFilter};
+use crate::domain::profile::VictimType;
+use crate::domain::suppression::Cell;
+use crate::domain::taxonomy::CategoryFamily;
+
+/// The dashboard page.
+#[component]
+pub fn OversightPage() -> impl IntoView {
+    view! {
+        <h1>"Oversight"</h1>
+        <p class="hint">"Aggregates only. Counts from 1 to 4 show as “<5”, and further cells are hidden where totals would reveal them."</p>
+        <Guarded roles=&[Role::Funder, Role::Administrator] children=|_| view! { <Dashboard /> } />
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    crate::domain::series::eastern_local(chrono::Utc::now().timestamp()).date()
+}
+
+fn filter_from(params: &leptos_router::params::ParamsMap) -> OversightFilter {
+    let keys = ["from", "to", "region", "victim", "family", "split"];
+    let pairs: Vec<(&str, String)> = keys.iter().filter_map(|k| params.get(k).map(|v| (*k, v))).collect();
+    OversightFilter::from_pairs(today(), pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+fn values(cells: &[Cell]) -> Vec<Option<f64>> {
+    cells
+        .iter()
+        .map(|c| match c {
+            Cell::Shown(n) => Some(*n as f64),
+            Cell::Suppressed => None,
+        })
+        .collect()
+}
+
+#[component]
+fn Dashboard() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| query.with(filter_from));
+    let data = Resource::new(move || filter.get().to_query_string(), oversight);
+    let regions = Resource::new(|| (), |_| list_regions());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let all = regions.await.unwrap_or_default();
+                let f = filter.get_untracked();
+                view! { <Filters filter=f regions=all /> }
+            })}
+        </Suspense>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let f = filter.get_untracked();
+                let qs = f.to_query_string();
+                data.await.map(|v| {
+                    let k = v.k;
+                    let weeks = v.needs.rows.clone();
+                    let col = |c: usize| values(&v.needs.table.cells.iter().map(|r| r[c]).collect::<Vec<_>>());
+                    let unmet_total: i64 = v.needs.table.cells.iter().flat_map(|r| r[1..].iter()).filter_map(|c| match c { Cell::Shown(n) => Some(*n), _ => None }).sum();
+                    let cap_labels: Vec<String> = v.capacity.iter().map(|w| w.week.format("%Y-%m-%d").to_string()).collect();
+                    let last_cap = v.capacity.last().map(|w| (w.values[0], w.values[1])).unwrap_or_default();
+                    let utilization = if last_cap.0 > 0.0 { 100.0 * (1.0 - last_cap.1 / last_cap.0) } else { 0.0 };
+                    let last_compliance = v.compliance.last().map_or(0.0, |w| w.values[0] * 100.0);
+                    view! {
+                        <section class="dashboard-section" aria-labelledby="needs-title">
+                            <h2 id="needs-title">"Unmet need"</h2>
+                            <BarChart title="Needs by week".into() unit="needs".into() labels=weeks.clone()
+                                series=vec![
+                                    Series { name: "Placed in region".into(), values: col(0) },
+                                    Series { name: "Not placed".into(), values: col(1) },
+                                    Series { name: "Placed outside region".into(), values: col(2) },
+                                ]
+                                summary=format!("At least {unmet_total} needs went unmet (not placed or placed outside their region) in the weeks shown; hidden small counts are not included.") />
+                            <DataTable table=v.needs.clone() k download=format!("/oversight/export.csv?table=needs&{qs}") />
+                            <h3>{v.unmet_split.title.clone()}</h3>
+                            <DataTable table=v.unmet_split.clone() k download=format!("/oversight/export.csv?table=unmet&{qs}") />
+                        </section>
+                        <section class="dashboard-section" aria-labelledby="placement-title">
+                            <h2 id="placement-title">"Time to placement"</h2>
+                            <BarChart title="Placements by time taken".into() unit="placements".into() labels=v.time_to_placement.columns.clone()
+                                series=vec![Series { name: "Placements".into(), values: values(&v.time_to_placement.table.cells[0]) }]
+                                summary="How long placed needs took from being recorded to being placed.".into() />
+                            <DataTable table=v.time_to_placement.clone() k download=format!("/oversight/export.csv?table=placement&{qs}") />
+                        </section>
+                        <section class="dashboard-section" aria-labelledby="capacity-title">
+                            <h2 id="capacity-title">"Capacity"</h2>
+                            <LineChart title="Total and fresh available units, end of each week".into() unit="units".into() labels=cap_labels.clone()
+                                series=vec![
+                                    Series { name: "Total".into(), values: v.capacity.iter().map(|w| Some(w.values[0])).collect() },
+                                    Series { name: "Fresh available".into(), values: v.capacity.iter().map(|w| Some(w.values[1])).collect() },
+                                ]
+                                summary=format!("In the last week shown: {:.0} units in total, {:.0} free with fresh counts ({utilization:.0}% in use or unknown).", last_cap.0, last_cap.1) />
+                            <p><a href=format!("/oversight/export.csv?table=capacity&{qs}") download="">"Download capacity as CSV"</a></p>
+                        </section>
+                        <section class="dashboard-section" aria-labelledby="compliance-title">
+                            <h2 id="compliance-title">"Provider data freshness"</h2>
+                            <LineChart title="Share of services confirmed within their freshness threshold".into() unit="share".into() labels=cap_labels
+                                series=vec![Series { name: "Fresh".into(), values: v.compliance.iter().map(|w| Some(w.values[0])).collect() }]
+                                summary=format!("{last_compliance:.0}% of services had fresh counts at the end of the last week shown.") />
+                            <div class="table-scroll">
+                                <table data-testid="compliance-by-region">
+                                    <caption>"Freshness by region, last week shown"</caption>
+                                    <thead><tr><th scope="col">"Region"</th><th scope="col">"Services"</th><th scope="col">"Fresh"</th><th scope="col">"Share"</th></tr></thead>
+                                    <tbody>{v.compliance_by_region.iter().map(|(r, s, f)| view! {
+                                        <tr><th scope="row">{r.trim_end_matches(" Planning Region").to_owned()}</th><td>{*s}</td><td>{*f}</td><td>{format!("{:.0}%", if *s == 0 { 0.0 } else { 100.0 * *f as f64 / *s as f64 })}</td></tr>
+                                    }).collect_view()}</tbody>
+                                </table>
+                            </div>
+                            <div class="table-scroll">
+                                <table data-testid="compliance-by-organization">
+                                    <caption>"Freshness by organization, now"</caption>
+                                    <thead><tr><th scope="col">"Organization"</th><th scope="col">"Services"</th><th scope="col">"Fresh"</th></tr></thead>
+                                    <tbody>{v.compliance_by_organization.iter().map(|(o, s, f)| view! {
+                                        <tr><th scope="row">{o.clone()}</th><td>{*s}</td><td>{*f}</td></tr>
+                                    }).collect_view()}</tbody>
+                                </table>
+                            </div>
+                        </section>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// A suppressed table with its totals and a CSV download link.
+#[component]
+pub fn DataTable(table: LabelledTable, k: i64, download: String) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="data" data-testid="data-table">
+                <caption>{table.title.clone()}</caption>
+                <thead><tr><th scope="col"></th>
+                    {table.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                    <th scope="col">"Total"</th></tr></thead>
+                <tbody>
+                    {table.rows.iter().enumerate().map(|(r, label)| view! {
+                        <tr><th scope="row">{label.clone()}</th>
+                            {table.table.cells[r].iter().map(|c| view! { <td>{c.display(k)}</td> }).collect_view()}
+                            <td>{table.table.row_totals[r].display(k)}</td></tr>
+                    }).collect_view()}
+                    <tr class="totals"><th scope="row">"Total"</th>
+                        {table.table.column_totals.iter().map(|c| view! { <td>{c.display(k)}</td> }).collect_view()}
+                        <td>{table.table.total.display(k)}</td></tr>
+                </tbody>
+            </table>
+        </div>
+        <p><a href=download download="">{format!("Download “{}” as CSV", table.title)}</a></p>
+    }
+}
+
+#[component]
+fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSummary>) -> impl IntoView {
+    let splits = [
+        ("", "No split"),
+        ("region", "Region"),
+        ("victim", "Victim type"),
+        ("category", "Service category"),
+        ("reason", "Reason"),
+    ];
+    let split_code = filter
+        .to_query_string()
+        .split('&')
+        .find_map(|p| p.strip_prefix("split=").map(str::to_owned))
+        .unwrap_or_default();
+    view! {
+        <form method="get" action="/oversight" class="search-form" aria-label="Dashboard filters">
+            <label for="o-from">"From"</label>
+            <input id="o-from" name="from" type="date" value=filter.from.to_string() />
+            <label for="o-to">"To"</label>
+            <input id="o-to" name="to" type="date" value=filter.to.to_string() />
+            <label for="o-region">"Region"</label>
+            <select id="o-region" name="region">
+                <option value="" selected=filter.region_id.is_none()>"Statewide"</option>
+                {regions.into_iter().map(|r| view! { <option value=r.id.to_string() selected=filter.region_id == Some(r.id)>{r.name}</option> }).collect_view()}
+            </select>
+            <label for="o-victim">"Victim type"</label>
+            <select id="o-victim" name="victim">
+                <option value="" selected=filter.victim.is_none()>"All"</option>
+                {VictimType::ALL.iter().map(|v| view! { <option value=v.code() selected=filter.victim == Some(*v)>{v.label()}</option> }).collect_view()}
+            </select>
+            <label for="o-family">"Services"</label>
+            <select id="o-family" name="family">
+                <option value="" selected=filter.family.is_none()>"All"</option>
+                {CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code() selected=filter.family == Some(*f)>{f.label()}</option> }).collect_view()}
+            </select>
+            <label for="o-split">"Split unmet needs by"</label>
+            <select id="o-split" name="split">
+                {splits.into_iter().map(|(v, l)| view! { <option value=v selected=split_code == v>{l}</option> }).collect_view()}
+            </select>
+            <button type="submit">"Update"</button>
+        </form>
+    }
+}

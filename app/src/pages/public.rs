@@ -1,0 +1,28 @@
+//! The public statewide picture: fresh capacity by region and victim type, small cells suppressed, no
+//! organization named. No sign-in.
+
+use leptos::prelude::*;
+
+use crate::api::oversight::public_overview;
+use crate::pages::oversight::DataTable;
+
+/// The public page.
+#[component]
+pub fn PublicPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| public_overview());
+    view! {
+        <h1>"Help available across Connecticut now"</h1>
+        <p>"Free places and appointments at services for survivors of human trafficking, counted only where providers confirmed their numbers recently. Counts from 1 to 4 show as “<5”."</p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                data.await.map(|d| view! {
+                    <p data-testid="last-updated">{match d.last_updated {
+                        Some(t) => format!("Last updated {} (Connecticut time).", crate::domain::series::eastern_local(t.timestamp()).format("%Y-%m-%d %H:%M")),
+                        None => "No capacity has been reported yet.".to_owned(),
+                    }}</p>
+                    {d.tables.into_iter().map(|t| view! { <DataTable table=t k=d.k download=String::new() /> }).collect_view()}
+                })
+            })}
+        </Suspense>
+    }
+}
