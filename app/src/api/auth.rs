@@ -227,7 +227,13 @@ pub async fn totp_setup() -> Result<Option<TwoFactorSetup>, ServerFnError> {
     use crate::auth::totp;
     let state = crate::state::app_state()?;
     let Some(viewer) = crate::auth::optional_viewer().await? else {
-        return Err(ServerFnError::new("Sign in to continue."));
+        return Err(super::form_error(
+            "/sign-in",
+            "signed_out",
+            axum::http::StatusCode::UNAUTHORIZED,
+            "Sign in to continue.",
+        )
+        .await);
     };
     if viewer.totp_enabled {
         return Ok(None);
@@ -260,7 +266,7 @@ pub async fn totp_enable(code: String, recovery_codes: String) -> Result<(), Ser
     use axum::http::StatusCode;
     let state = crate::state::app_state()?;
     let Some(viewer) = crate::auth::optional_viewer().await? else {
-        return Err(ServerFnError::new("Sign in to continue."));
+        return Err(super::form_error("/sign-in", "signed_out", StatusCode::UNAUTHORIZED, "Sign in to continue.").await);
     };
     let now = chrono::Utc::now().timestamp();
     let credentials = crate::store::accounts::credentials_by_id(&state.db, viewer.id).await.map_err(super::internal)?;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod authz;
 mod helpers;
 
 mod capacity;
