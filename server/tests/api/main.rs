@@ -14,6 +14,7 @@ mod gaps;
 mod holds;
 mod invariants;
 mod needs;
+mod oversight;
 mod pages;
 mod provider;
 mod reference;
