@@ -18,11 +18,18 @@ pub enum HoldResult {
     Held {
         /// Hold id.
         hold_id: i64,
+        /// The service held.
+        service_id: i64,
         /// When it runs out.
         expires_at: chrono::DateTime<chrono::Utc>,
     },
     /// Refused, with the reason in words.
-    Refused(String),
+    Refused {
+        /// The service asked for.
+        service_id: i64,
+        /// Why.
+        message: String,
+    },
 }
 
 /// Holds units of a service (default two hours), optionally for a recorded need.
@@ -39,7 +46,7 @@ pub async fn place_hold(
     let now = chrono::Utc::now().timestamp();
     let minutes = minutes.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(|m| m.parse::<i64>().unwrap_or(-1));
     let result = match HoldRequest::new(units.trim().parse().unwrap_or(0), minutes) {
-        Err(e) => HoldResult::Refused(e.to_string()),
+        Err(e) => HoldResult::Refused { service_id, message: e.to_string() },
         Ok(request) => {
             if let Some(need) = need_id {
                 let owner = crate::store::needs::owner(&state.db, need).await.map_err(super::internal)?;
@@ -62,16 +69,18 @@ pub async fn place_hold(
             {
                 Ok(hold) => {
                     super::announce("hold", service_id).await;
-                    HoldResult::Held { hold_id: hold.id, expires_at: hold.expires_at }
+                    HoldResult::Held { hold_id: hold.id, service_id, expires_at: hold.expires_at }
                 }
-                Err(e) => HoldResult::Refused(e.to_string()),
+                Err(e) => HoldResult::Refused { service_id, message: e.to_string() },
             }
         }
     };
     if super::is_plain_form_post().await {
         match &result {
             HoldResult::Held { .. } => leptos_axum::redirect("/holds?notice=held"),
-            HoldResult::Refused(m) => leptos_axum::redirect(&format!("/holds?refused={}", super::auth::urlencode(m))),
+            HoldResult::Refused { message, .. } => {
+                leptos_axum::redirect(&format!("/holds?refused={}", super::auth::urlencode(message)))
+            }
         }
     }
     Ok(result)

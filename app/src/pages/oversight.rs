@@ -107,7 +107,7 @@ fn Dashboard() -> impl IntoView {
                             <LineChart title="Share of services confirmed within their freshness threshold".into() unit="share".into() labels=cap_labels
                                 series=vec![Series { name: "Fresh".into(), values: v.compliance.iter().map(|w| Some(w.values[0])).collect() }]
                                 summary=format!("{last_compliance:.0}% of services had fresh counts at the end of the last week shown.") />
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                                 <table data-testid="compliance-by-region">
                                     <caption>"Freshness by region, last week shown"</caption>
                                     <thead><tr><th scope="col">"Region"</th><th scope="col">"Services"</th><th scope="col">"Fresh"</th><th scope="col">"Share"</th></tr></thead>
@@ -116,7 +116,7 @@ fn Dashboard() -> impl IntoView {
                                     }).collect_view()}</tbody>
                                 </table>
                             </div>
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                                 <table data-testid="compliance-by-organization">
                                     <caption>"Freshness by organization, now"</caption>
                                     <thead><tr><th scope="col">"Organization"</th><th scope="col">"Services"</th><th scope="col">"Fresh"</th></tr></thead>
@@ -137,7 +137,7 @@ fn Dashboard() -> impl IntoView {
 #[component]
 pub fn DataTable(table: LabelledTable, k: i64, download: String) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
             <table class="data" data-testid="data-table">
                 <caption>{table.title.clone()}</caption>
                 <thead><tr><th scope="col"></th>

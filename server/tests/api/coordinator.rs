@@ -67,7 +67,7 @@ both_backends! {
         let (ra, rb) = tokio::join!(app.call("/api/place_hold", Some(&a), &form), app.call("/api/place_hold", Some(&b), &form));
         let results: Vec<HoldResult> = vec![ra.json().await.unwrap(), rb.json().await.unwrap()];
         assert_eq!(results.iter().filter(|r| matches!(r, HoldResult::Held { .. })).count(), 1, "{results:?}");
-        let refusal = results.iter().find_map(|r| match r { HoldResult::Refused(m) => Some(m.clone()), _ => None }).unwrap();
+        let refusal = results.iter().find_map(|r| match r { HoldResult::Refused { message, .. } => Some(message.clone()), _ => None }).unwrap();
         assert!(refusal.contains("No longer available"), "{refusal}");
     }
 

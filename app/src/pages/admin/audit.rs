@@ -30,7 +30,7 @@ fn Audit() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 entries.await.map(|list| view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                         <table data-testid="audit-table">
                             <caption class="visually-hidden">"Audit entries, newest first"</caption>
                             <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"What"</th><th scope="col">"Change"</th></tr></thead>

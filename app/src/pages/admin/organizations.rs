@@ -32,7 +32,7 @@ fn Organizations() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 orgs.await.map(|list| view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                         <table>
                             <caption class="visually-hidden">"Organizations"</caption>
                             <thead><tr><th scope="col">"Id"</th><th scope="col">"Name"</th><th scope="col">"Verified"</th><th scope="col">"Sites"</th><th scope="col">"Services"</th></tr></thead>

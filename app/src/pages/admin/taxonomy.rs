@@ -40,7 +40,7 @@ fn Taxonomy() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 categories.await.map(|list| view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                         <table>
                             <caption class="visually-hidden">"Categories"</caption>
                             <thead><tr><th scope="col">"Family"</th><th scope="col">"Name"</th><th scope="col">"Code"</th><th scope="col">"Unit"</th></tr></thead>

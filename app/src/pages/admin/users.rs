@@ -63,7 +63,7 @@ fn Users(viewer: Viewer) -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserView>, is_admin: bool) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
             <table data-testid="user-table">
                 <caption class="visually-hidden">"Accounts"</caption>
                 <thead>

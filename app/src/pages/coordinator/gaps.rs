@@ -54,7 +54,7 @@ fn Gaps() -> impl IntoView {
                                     if cell.available == 0 { "no fresh capacity".to_owned() } else { format!("{} free", cell.available) })}</li>
                             }).collect_view()}
                         </ul>
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                             <table class="gap-matrix" data-testid="gap-matrix">
                                 <caption>{format!("{} capacity by region and victim type", f.label())}</caption>
                                 <thead><tr><th scope="col">"Region"</th>

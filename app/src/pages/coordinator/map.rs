@@ -61,7 +61,7 @@ fn Map() -> impl IntoView {
                     let regions = m.regions.clone();
                     view! {
                         <figure class="state-map">
-                            <svg viewBox=format!("0 0 600 {}", m.height) role="img" aria-labelledby="map-title" data-testid="map">
+                            <svg viewBox=format!("0 0 600 {}", m.height) role="group" aria-labelledby="map-title" data-testid="map">
                                 <title id="map-title">{format!("{} for {}: fresh free units by planning region", f.label(), v.label())}</title>
                                 {m.regions.into_iter().map(|r| {
                                     let (class, words) = shade(r.available);
@@ -79,7 +79,7 @@ fn Map() -> impl IntoView {
                                 </ul>
                             </figcaption>
                         </figure>
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                             <table data-testid="map-table">
                                 <caption>"The map as a table"</caption>
                                 <thead><tr><th scope="col">"Region"</th><th scope="col">"Fresh free units"</th><th scope="col">"Unknown (stale) services"</th></tr></thead>

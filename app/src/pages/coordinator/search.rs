@@ -32,6 +32,7 @@ fn Search() -> impl IntoView {
     let LiveVersion(live) = provide_live();
     let results = Resource::new(move || (current.get(), live.get()), |(q, _)| search_services(q));
     let regions = Resource::new(|| (), |_| list_regions());
+    let hold = ServerAction::<crate::api::coordinator::PlaceHold>::new();
     view! {
         <LiveAnnouncer />
         <Suspense fallback=|| ()>
@@ -61,7 +62,7 @@ fn Search() -> impl IntoView {
                             </form>
                         </div>
                         <ol class="results" data-testid="results">
-                            {page.hits.into_iter().map(|hit| view! { <li><ResultCard hit /></li> }).collect_view()}
+                            {page.hits.into_iter().map(|hit| view! { <li><ResultCard hit hold /></li> }).collect_view()}
                         </ol>
                         <nav aria-label="Pages" class="pager">
                             {(page.page > 1).then(|| view! { <a href=link(page.page - 1)>"Previous page"</a> })}

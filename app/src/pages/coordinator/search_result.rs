@@ -26,10 +26,11 @@ fn chips(hit: &SearchHit) -> Vec<String> {
     chips
 }
 
-/// A result card with its hold form.
+/// A result card with its hold form. The hold action belongs to the page, so its answer survives the live
+/// refresh that the hold itself triggers.
 #[component]
-pub fn ResultCard(hit: SearchHit) -> impl IntoView {
-    let hold = ServerAction::<PlaceHold>::new();
+pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoView {
+    let id = hit.service_id;
     let age = (chrono::Utc::now() - hit.last_confirmed_at).num_seconds();
     let counts = match hit.available {
         Some(a) => format!("{a} of {} {}s free", hit.total, hit.unit),
@@ -62,12 +63,12 @@ pub fn ResultCard(hit: SearchHit) -> impl IntoView {
                     <button type="submit">"Hold"</button>
                 </ActionForm>
             })}
-            {move || hold.value().get().map(|r| match r {
-                Ok(HoldResult::Held { expires_at, .. }) => view! {
+            {move || hold.value().get().and_then(|r| match r {
+                Ok(HoldResult::Held { expires_at, service_id, .. }) if service_id == id => Some(view! {
                     <p class="message notice" role="status" data-testid="hold-message">{format!("Held until {} UTC. ", expires_at.format("%H:%M"))} <a href="/holds">"Your holds"</a></p>
-                }.into_any(),
-                Ok(HoldResult::Refused(m)) => view! { <p class="message error" role="alert" data-testid="hold-message">{m}</p> }.into_any(),
-                Err(e) => view! { <p class="message error" role="alert">{e.to_string()}</p> }.into_any(),
+                }.into_any()),
+                Ok(HoldResult::Refused { message, service_id }) if service_id == id => Some(view! { <p class="message error" role="alert" data-testid="hold-message">{message}</p> }.into_any()),
+                _ => None,
             })}
         </article>
     }

@@ -35,7 +35,7 @@ fn Bulk() -> impl IntoView {
             {move || Suspend::new(async move {
                 overview.await.map(|o| view! {
                     <form method="post" action="/api/bulk_update">
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                             <table>
                                 <caption class="visually-hidden">"Capacity of all services"</caption>
                                 <thead><tr><th scope="col">"Service"</th><th scope="col">"Free now"</th><th scope="col">"Total"</th><th scope="col">"Accepting"</th><th scope="col">"Last confirmed"</th></tr></thead>

@@ -74,7 +74,7 @@ fn Service() -> impl IntoView {
                                 <button type="submit">"Save description"</button>
                             </form>
                             <h2>"Recent history"</h2>
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                                 <table data-testid="history">
                                     <caption class="visually-hidden">"Changes, newest first"</caption>
                                     <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th></tr></thead>

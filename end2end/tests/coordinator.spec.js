@@ -1,0 +1,96 @@
+// A coordinator at 2 a.m.: filter by profile and region, share the URL, read the gaps, hold a bed, record a
+// need and its outcome, and watch numbers change live.
+const { test, expect, open, expectAccessible, signIn, DEMO_TOTP } = require('./support');
+
+const COORDINATOR = 'coordinator@demo.continuum.test';
+
+test('filters for adult labor trafficking in two regions live in a shareable URL', async ({ page, js, browser }) => {
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/search');
+  await page.getByLabel('Capitol').check();
+  await page.getByLabel('Naugatuck Valley').check();
+  await page.getByLabel('Age group').selectOption('adult');
+  await page.getByLabel('Trafficking type').selectOption('labor');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/region=\d+.*region=\d+.*age=adult.*type=labor/);
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const count = await page.getByTestId('result-count').textContent();
+  await expectAccessible(page, js);
+
+  // A colleague opens the shared link and sees the same answer.
+  const other = await browser.newContext({ javaScriptEnabled: js });
+  const theirs = await other.newPage();
+  await signIn(theirs, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(theirs, js, page.url().replace(/^https?:\/\/[^/]+/, ''));
+  await expect(theirs.getByTestId('result-count')).toHaveText(count);
+  await expect(theirs.getByLabel('Age group')).toHaveValue('adult');
+  await other.close();
+});
+
+test('the gap matrix names the worst gaps and a zero cell opens its search', async ({ page, js }) => {
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/gaps?family=legal');
+  await expect(page.getByTestId('gap-matrix')).toBeVisible();
+  await expect(page.getByTestId('gap-summary').getByRole('listitem')).toHaveCount(5);
+  await expectAccessible(page, js);
+  const zero = page.getByTestId('gap-matrix').locator('td.zero a').first();
+  await zero.click();
+  await expect(page).toHaveURL(/\/search\?family=legal&age=\w+&type=\w+&region=\d+/);
+  await expect(page.getByTestId('result-count')).toBeVisible();
+});
+
+test('the map shades every region and says the same in a table', async ({ page, js }) => {
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/map?family=housing&victim=minor_sex');
+  await expect(page.getByTestId('map').locator('path')).toHaveCount(9);
+  await expect(page.getByTestId('map-table').getByRole('row')).toHaveCount(10);
+  await expectAccessible(page, js);
+});
+
+test('a coordinator holds a bed, sees it in their holds and releases it', async ({ page, js }) => {
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/search?family=housing&available=1');
+  const first = page.getByTestId('results').locator('article').first();
+  await first.getByRole('button', { name: 'Hold' }).click();
+  if (js) {
+    await expect(first.getByTestId('hold-message')).toContainText('Held until');
+    await open(page, js, '/holds');
+  } else {
+    await expect(page).toHaveURL(/\/holds\?notice=held/);
+  }
+  const holds = page.getByTestId('holds').getByRole('listitem');
+  const before = await holds.count();
+  expect(before).toBeGreaterThan(0);
+  await holds.first().getByRole('button', { name: 'Release' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('Hold released');
+});
+
+test('a coordinator records a need and closes it as not placed for lack of capacity', async ({ page, js }) => {
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/search?age=adult&type=labor&family=housing');
+  await page.getByRole('link', { name: 'Record a need for this profile' }).click();
+  await expect(page.getByLabel('Age group')).toHaveValue('adult');
+  await expect(page.getByLabel('Trafficking type')).toHaveValue('labor');
+  await expectAccessible(page, js);
+  await page.getByRole('button', { name: 'Record need' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('Need recorded');
+  const need = page.getByTestId('needs').locator('li.card').first();
+  await need.getByLabel('Outcome').selectOption('not_placed');
+  await need.getByLabel('No capacity').check();
+  await need.getByRole('button', { name: /Close need/ }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('Need closed');
+});
+
+test('an open gap matrix updates within a second when a provider changes a count', async ({ page, js, browser }) => {
+  test.skip(!js, 'live updates need JavaScript; without it the page is current when loaded');
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/gaps?family=housing');
+  await page.waitForTimeout(500); // the event stream connects
+  const provider = await browser.newContext({ javaScriptEnabled: false });
+  const theirs = await provider.newPage();
+  await signIn(theirs, false, 'provider@demo.continuum.test');
+  const card = theirs.locator('article.card').last();
+  await card.getByRole('button', { name: 'Still accurate' }).click();
+  await expect(page.getByTestId('live-status')).toContainText('Updated live', { timeout: 1000 });
+  await provider.close();
+});
