@@ -125,19 +125,20 @@ async fn bare_update(db: &Db, service: i64, available: i64, now: i64) {
 
 /// A coordinator account with a second factor, signed in over HTTP; returns the `Cookie` header value.
 async fn sign_in_coordinator(client: &reqwest::Client, address: &str, db: &Db) -> String {
-    use app::domain::account::Role;
+    sign_in_as(client, address, db, app::domain::account::Role::Coordinator, &[]).await
+}
+
+/// An account of `role` (with a second factor where the role needs one), signed in over HTTP.
+async fn sign_in_as(client: &reqwest::Client, address: &str, db: &Db, role: app::domain::account::Role, orgs: &[i64]) -> String {
     use app::store::providers::{self, NewUser};
     const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    let email = "bench-coordinator@example.test";
-    let id = providers::create_user(
-        db,
-        &NewUser { email, display_name: "Bench", role: Role::Coordinator, organization_ids: &[] },
-        0,
-    )
-    .await
-    .unwrap();
+    let email = format!("bench-{}@example.test", role.code());
+    let email = email.as_str();
+    let id = providers::create_user(db, &NewUser { email, display_name: "Bench", role, organization_ids: orgs }, 0)
+        .await
+        .unwrap();
     let hash = app::auth::password::hash("bench passphrase 2026".into()).await.unwrap();
-    providers::set_demo_credentials(db, id, &hash, Some(SECRET)).await.unwrap();
+    providers::set_demo_credentials(db, id, &hash, role.requires_second_factor().then_some(SECRET)).await.unwrap();
     let code = app::auth::totp::code_at(SECRET, chrono::Utc::now().timestamp()).unwrap();
     let response = client
         .post(format!("{address}/api/sign_in"))
@@ -147,6 +148,57 @@ async fn sign_in_coordinator(client: &reqwest::Client, address: &str, db: &Db) -
         .unwrap();
     let set_cookie = response.headers().get("set-cookie").expect("signed in").to_str().unwrap().to_owned();
     set_cookie.split(';').next().unwrap().to_owned()
+}
+
+/// Opens 100 event streams as a coordinator, makes 20 capacity updates through HTTP as a provider, and
+/// reports how long each update took to reach each stream (p50, p99) in milliseconds.
+async fn live_latency(client: &reqwest::Client, address: &str, db: &Db, cookie: &str, backend: &str, n: u32) {
+    use futures_util::StreamExt;
+    let service: (i64, i64) = on_db!(db, |pool| sqlx::query_as(
+        "SELECT s.id, si.organization_id FROM services s JOIN sites si ON si.id = s.site_id ORDER BY s.id LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let provider = sign_in_as(client, address, db, app::domain::account::Role::ProviderStaff, &[service.1]).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let response = client.get(format!("{address}/events")).header("cookie", cookie).send().await.unwrap();
+        let tx = tx.clone();
+        let mut stream = response.bytes_stream();
+        tasks.push(tokio::spawn(async move {
+            while let Some(Ok(chunk)) = stream.next().await {
+                if String::from_utf8_lossy(&chunk).contains("event: capacity") {
+                    let _ = tx.send(Instant::now());
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut samples = Vec::new();
+    for i in 0..20 {
+        let s = capacity::snapshot(db, service.0, chrono::Utc::now().timestamp(), &app::domain::freshness::FreshnessPolicy::default()).await.unwrap();
+        let started = Instant::now();
+        let form = [("service_id", service.0.to_string()), ("version", s.version.0.to_string()), ("total", s.total.to_string()),
+            ("available", ((i % 2) + s.available.min(s.total - s.on_hold - 1).max(0)).to_string()), ("accepting", "on".into())];
+        client.post(format!("{address}/api/update_capacity")).header("cookie", &provider).form(&form).send().await.unwrap();
+        for _ in 0..100 {
+            match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
+                Ok(Some(at)) => samples.push(at.duration_since(started)),
+                _ => break,
+            }
+        }
+    }
+    for t in tasks {
+        t.abort();
+    }
+    if samples.is_empty() {
+        println!("| update-to-screen, 100 streams | {backend} | {n} | no events received | | | | | |");
+        return;
+    }
+    let (p50, p99) = percentiles(samples);
+    println!("| update-to-screen, 100 event streams (ms) | {backend} | {n} | {:.1} | {:.1} | — | — | — | — |", p50 / 1000.0, p99 / 1000.0);
 }
 
 #[tokio::main]
@@ -280,6 +332,32 @@ async fn main() {
             let bare = run_concurrent(true).await;
             let api = run_concurrent(false).await;
             row("capacity update, 8 concurrent providers (read + checked write)", backend, n, api, bare);
+
+            // Server-rendered search page vs a bare axum handler, same client, same run.
+            let page = time(iterations, || async {
+                let r = client.get(format!("{address}/search?family=housing&age=adult&type=sex&available=1")).header("cookie", &cookie).send().await.unwrap();
+                assert!(r.status().is_success());
+                r.bytes().await.unwrap();
+            })
+            .await;
+            let bare_handler = time(iterations, || async {
+                client.get(format!("{address}/health")).send().await.unwrap().bytes().await.unwrap();
+            })
+            .await;
+            row("search page, server-rendered (vs bare axum handler)", backend, n, page, bare_handler);
+
+            // The oversight dashboard over 90 days.
+            let funder = sign_in_as(&client, &address, &db, app::domain::account::Role::Funder, &[]).await;
+            let dashboard = time(iterations.min(10), || async {
+                let r = client.get(format!("{address}/oversight")).header("cookie", &funder).send().await.unwrap();
+                assert!(r.status().is_success());
+                r.bytes().await.unwrap();
+            })
+            .await;
+            row("oversight dashboard, 90 days, server-rendered (vs bare axum handler)", backend, n, dashboard, bare_handler);
+
+            // Update-to-screen latency with 100 open event streams.
+            live_latency(&client, &address, &db, &cookie, backend, n).await;
             db.close().await;
         }
     }

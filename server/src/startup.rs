@@ -113,6 +113,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
+        .route("/health", axum::routing::get(|| async { "ok" }))
         .route("/events", axum::routing::get(crate::live::events))
         .route("/oversight/export.csv", axum::routing::get(crate::export::export_csv))
         .leptos_routes_with_context(
