@@ -11,7 +11,7 @@ use crate::domain::region::RegionScheme;
 use crate::domain::series::{Bucket, NeedFact, count_needs, eastern_midnight_utc, hours_to_placement};
 use crate::domain::suppression::{DEFAULT_K, suppress};
 use crate::domain::taxonomy::{CategoryFamily, seed_category};
-use crate::store::{Db, StoreError, providers, regions, series};
+use crate::store::{Db, StoreError, regions, series};
 
 fn in_family(fact: &NeedFact, family: Option<CategoryFamily>) -> bool {
     family.is_none_or(|f| fact.categories.iter().any(|c| seed_category(c).is_some_and(|s| s.family == f)))
@@ -125,7 +125,7 @@ pub async fn build(
         .iter()
         .map(|(w, v)| WeeklyValue { week: *w, values: vec![if v.2 == 0 { 0.0 } else { v.3 as f64 / v.2 as f64 }] })
         .collect();
-    let compliance_by_organization = providers::freshness_by_organization(db, now, policy).await?;
+    let compliance_by_organization = crate::store::organizations::freshness_by_organization(db, now, policy).await?;
     Ok(OversightView {
         needs,
         unmet_split,

@@ -129,7 +129,13 @@ async fn sign_in_coordinator(client: &reqwest::Client, address: &str, db: &Db) -
 }
 
 /// An account of `role` (with a second factor where the role needs one), signed in over HTTP.
-async fn sign_in_as(client: &reqwest::Client, address: &str, db: &Db, role: app::domain::account::Role, orgs: &[i64]) -> String {
+async fn sign_in_as(
+    client: &reqwest::Client,
+    address: &str,
+    db: &Db,
+    role: app::domain::account::Role,
+    orgs: &[i64],
+) -> String {
     use app::store::providers::{self, NewUser};
     const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     let email = format!("bench-{}@example.test", role.code());
@@ -178,11 +184,29 @@ async fn live_latency(client: &reqwest::Client, address: &str, db: &Db, cookie: 
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut samples = Vec::new();
     for i in 0..20 {
-        let s = capacity::snapshot(db, service.0, chrono::Utc::now().timestamp(), &app::domain::freshness::FreshnessPolicy::default()).await.unwrap();
+        let s = capacity::snapshot(
+            db,
+            service.0,
+            chrono::Utc::now().timestamp(),
+            &app::domain::freshness::FreshnessPolicy::default(),
+        )
+        .await
+        .unwrap();
         let started = Instant::now();
-        let form = [("service_id", service.0.to_string()), ("version", s.version.0.to_string()), ("total", s.total.to_string()),
-            ("available", ((i % 2) + s.available.min(s.total - s.on_hold - 1).max(0)).to_string()), ("accepting", "on".into())];
-        client.post(format!("{address}/api/update_capacity")).header("cookie", &provider).form(&form).send().await.unwrap();
+        let form = [
+            ("service_id", service.0.to_string()),
+            ("version", s.version.0.to_string()),
+            ("total", s.total.to_string()),
+            ("available", ((i % 2) + s.available.min(s.total - s.on_hold - 1).max(0)).to_string()),
+            ("accepting", "on".into()),
+        ];
+        client
+            .post(format!("{address}/api/update_capacity"))
+            .header("cookie", &provider)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         for _ in 0..100 {
             match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
                 Ok(Some(at)) => samples.push(at.duration_since(started)),
@@ -198,7 +222,11 @@ async fn live_latency(client: &reqwest::Client, address: &str, db: &Db, cookie: 
         return;
     }
     let (p50, p99) = percentiles(samples);
-    println!("| update-to-screen, 100 event streams (ms) | {backend} | {n} | {:.1} | {:.1} | — | — | — | — |", p50 / 1000.0, p99 / 1000.0);
+    println!(
+        "| update-to-screen, 100 event streams (ms) | {backend} | {n} | {:.1} | {:.1} | — | — | — | — |",
+        p50 / 1000.0,
+        p99 / 1000.0
+    );
 }
 
 #[tokio::main]
@@ -335,7 +363,12 @@ async fn main() {
 
             // Server-rendered search page vs a bare axum handler, same client, same run.
             let page = time(iterations, || async {
-                let r = client.get(format!("{address}/search?family=housing&age=adult&type=sex&available=1")).header("cookie", &cookie).send().await.unwrap();
+                let r = client
+                    .get(format!("{address}/search?family=housing&age=adult&type=sex&available=1"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .unwrap();
                 assert!(r.status().is_success());
                 r.bytes().await.unwrap();
             })
@@ -354,7 +387,13 @@ async fn main() {
                 r.bytes().await.unwrap();
             })
             .await;
-            row("oversight dashboard, 90 days, server-rendered (vs bare axum handler)", backend, n, dashboard, bare_handler);
+            row(
+                "oversight dashboard, 90 days, server-rendered (vs bare axum handler)",
+                backend,
+                n,
+                dashboard,
+                bare_handler,
+            );
 
             // Update-to-screen latency with 100 open event streams.
             live_latency(&client, &address, &db, &cookie, backend, n).await;

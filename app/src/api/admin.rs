@@ -158,7 +158,7 @@ pub async fn audit_log(action: Option<String>) -> Result<Vec<AuditView>, ServerF
 pub async fn list_organizations() -> Result<Vec<OrganizationView>, ServerFnError> {
     crate::auth::require(&[Role::Administrator]).await?;
     let state = crate::state::app_state()?;
-    crate::store::providers::list_organizations(&state.db).await.map_err(super::internal)
+    crate::store::organizations::list_organizations(&state.db).await.map_err(super::internal)
 }
 
 /// Adds an organization (administrators only).
@@ -186,7 +186,7 @@ pub async fn add_organization(name: String, verified: Option<String>) -> Result<
         victim_service_provider: true,
         verified: verified.is_some(),
     };
-    match crate::store::providers::create_organization_audited(&state.db, &org, viewer.id, now)
+    match crate::store::organizations::create_organization_audited(&state.db, &org, viewer.id, now)
         .await
         .map_err(super::internal)?
     {
@@ -211,7 +211,7 @@ pub async fn add_organization(name: String, verified: Option<String>) -> Result<
 pub async fn list_categories() -> Result<Vec<CategoryView>, ServerFnError> {
     crate::auth::require(&[Role::Administrator]).await?;
     let state = crate::state::app_state()?;
-    crate::store::providers::list_categories(&state.db).await.map_err(super::internal)
+    crate::store::organizations::list_categories(&state.db).await.map_err(super::internal)
 }
 
 /// Adds a service category (administrators only).
@@ -236,7 +236,7 @@ pub async fn add_category(code: String, family: String, name: String, unit: Stri
         return Err(super::form_error(back, "name", StatusCode::UNPROCESSABLE_ENTITY, "Enter a name and a unit.").await);
     }
     let now = chrono::Utc::now().timestamp();
-    if !crate::store::providers::add_category(&state.db, &code, family, name, unit, viewer.id, now)
+    if !crate::store::organizations::add_category(&state.db, &code, family, name, unit, viewer.id, now)
         .await
         .map_err(super::internal)?
     {

@@ -186,7 +186,7 @@ pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, Server
     let state = crate::state::app_state()?;
     authorize_site(&viewer, site_id).await?;
     let now = chrono::Utc::now().timestamp();
-    let site = crate::store::providers::site_details(&state.db, site_id, viewer.id, now)
+    let site = crate::store::sites::site_details(&state.db, site_id, viewer.id, now)
         .await
         .map_err(super::internal)?
         .ok_or_else(|| ServerFnError::new("No such site."))?;
@@ -196,7 +196,7 @@ pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, Server
 #[cfg(feature = "ssr")]
 async fn authorize_site(viewer: &crate::domain::account::Viewer, site_id: i64) -> Result<(), ServerFnError> {
     let state = crate::state::app_state()?;
-    match crate::store::providers::site_owner(&state.db, site_id).await.map_err(super::internal)? {
+    match crate::store::sites::site_owner(&state.db, site_id).await.map_err(super::internal)? {
         Some(org) if viewer.acts_for(org) => Ok(()),
         Some(_) => {
             crate::auth::guard::deny(viewer, "another organization's site").await?;
@@ -250,7 +250,7 @@ pub async fn edit_site(
         .await);
     }
     let now = chrono::Utc::now().timestamp();
-    crate::store::providers::update_site(
+    crate::store::sites::update_site(
         &state.db,
         site_id,
         name,

@@ -109,8 +109,8 @@ mod conversions {
         }
     }
 
-    impl From<crate::store::providers::SiteDetails> for SiteView {
-        fn from(s: crate::store::providers::SiteDetails) -> Self {
+    impl From<crate::store::sites::SiteDetails> for SiteView {
+        fn from(s: crate::store::sites::SiteDetails) -> Self {
             Self {
                 id: s.id,
                 name: s.name,

@@ -81,13 +81,7 @@ pub fn BarChart(
                     }).collect_view()
                 }).collect_view()}
             </svg>
-            <figcaption>
-                <strong>{title.clone()}</strong>
-                <ul class="legend">{series.iter().enumerate().map(|(s, ser)| view! {
-                    <li><span class=format!("swatch series-{}", s % PALETTE.len())></span>{ser.name.clone()}</li>
-                }).collect_view()}</ul>
-                <p class="chart-summary">{summary}</p>
-            </figcaption>
+            <Caption title=title.clone() names=series.iter().map(|s| s.name.clone()).collect() summary />
         </figure>
     }
 }
@@ -117,13 +111,21 @@ pub fn LineChart(
                     view! { <polyline points=points.join(" ") fill="none" stroke=PALETTE[s % PALETTE.len()] stroke-width="2.5" stroke-dasharray=dash /> }
                 }).collect_view()}
             </svg>
-            <figcaption>
-                <strong>{title.clone()}</strong>
-                <ul class="legend">{series.iter().enumerate().map(|(s, ser)| view! {
-                    <li><span class=format!("swatch series-{}", s % PALETTE.len())></span>{ser.name.clone()}</li>
-                }).collect_view()}</ul>
-                <p class="chart-summary">{summary}</p>
-            </figcaption>
+            <Caption title=title.clone() names=series.iter().map(|s| s.name.clone()).collect() summary />
         </figure>
+    }
+}
+
+/// Title, legend and text summary under a chart.
+#[component]
+fn Caption(title: String, names: Vec<String>, summary: String) -> impl IntoView {
+    view! {
+        <figcaption>
+            <strong>{title}</strong>
+            <ul class="legend">{names.into_iter().enumerate().map(|(s, name)| view! {
+                <li><span class=format!("swatch series-{}", s % PALETTE.len())></span>{name}</li>
+            }).collect_view()}</ul>
+            <p class="chart-summary">{summary}</p>
+        </figcaption>
     }
 }

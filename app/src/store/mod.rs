@@ -14,12 +14,14 @@ mod connect;
 pub mod gaps;
 pub mod holds;
 pub mod needs;
+pub mod organizations;
 pub mod providers;
 pub mod reference;
 pub mod regions;
 pub mod search;
 pub mod series;
 pub mod sessions;
+pub mod sites;
 pub mod sql;
 
 use std::sync::Arc;

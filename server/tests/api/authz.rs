@@ -166,7 +166,11 @@ fn pages(service: i64, site: i64) -> Vec<(String, Access)> {
 
 /// Raw axum routes outside Leptos.
 fn raw_routes() -> Vec<(&'static str, Access)> {
-    vec![("/health", Access::Public), ("/events", Access::Signed), ("/oversight/export.csv?table=needs", Access::Roles(FUNDERS))]
+    vec![
+        ("/health", Access::Public),
+        ("/events", Access::Signed),
+        ("/oversight/export.csv?table=needs", Access::Roles(FUNDERS)),
+    ]
 }
 
 enum Body {

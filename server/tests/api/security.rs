@@ -15,7 +15,7 @@ both_backends! {
         assert_eq!(evil.status(), 403);
         let fetch = app.client.post(&url).header("cookie", &cookie).header("sec-fetch-site", "cross-site").form(&[("name", "Evil Org")]).send().await.unwrap();
         assert_eq!(fetch.status(), 403);
-        let orgs = app::store::providers::list_organizations(&app.db).await.unwrap();
+        let orgs = app::store::organizations::list_organizations(&app.db).await.unwrap();
         assert!(orgs.iter().all(|o| o.name != "Evil Org"), "nothing was created");
         let host = app.address.trim_start_matches("http://").to_owned();
         let same = app.client.post(&url).header("cookie", &cookie).header("origin", format!("http://{host}")).header("sec-fetch-site", "same-origin").form(&[("name", "Good Org")]).send().await.unwrap();
