@@ -50,8 +50,8 @@ test-browser:
 	cd end2end && npx playwright test
 
 ## bench: capacity, search and gap-matrix timings on both backends (see BENCHMARKS.md)
-bench: server postgres
-	cargo run -p server --release --bin continuum-bench -- $(BENCH_ARGS)
+bench: postgres
+	cargo bench -p server --bench api -- $(BENCH_ARGS)
 
 clean:
 	rm -rf target/site target/e2e data

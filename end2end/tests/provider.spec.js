@@ -5,12 +5,19 @@ const { test, expect, open, expectAccessible, signIn } = require('./support');
 const STAFF = 'staff@demo.continuum.test';
 const ADMIN = 'provider@demo.continuum.test';
 
-/** The n-th service card; each project works on its own cards so the two never collide. */
-function card(page, js, n) {
-  return page.locator('article.card').nth(n * 2 + (js ? 1 : 0));
+/**
+ * The n-th service card by id (the page sorts by urgency, which changes as tests update counts); each project
+ * works on its own cards so the two never collide.
+ */
+async function card(page, js, n) {
+  const ids = await page.locator('article.card').evaluateAll((cards) => cards.map((c) => c.id));
+  ids.sort((a, b) => Number(a.replace('service-', '')) - Number(b.replace('service-', '')));
+  return page.locator(`#${ids[n * 2 + (js ? 1 : 0)]}`);
 }
 
 test.use({ viewport: { width: 360, height: 740 } });
+// One provider's services are shared by these tests: run them in order within each project.
+test.describe.configure({ mode: 'serial' });
 
 test('a provider updates a bed count in at most three interactions and the badge turns fresh', async ({ page, js }) => {
   await signIn(page, js, STAFF);
@@ -19,7 +26,7 @@ test('a provider updates a bed count in at most three interactions and the badge
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 
-  const service = card(page, js, 0);
+  const service = await card(page, js, 0);
   const id = await service.getAttribute('id');
   const before = Number(await service.getByLabel('Free now').inputValue());
   const total = Number(await service.getByLabel('Total').inputValue());
@@ -35,7 +42,7 @@ test('a provider updates a bed count in at most three interactions and the badge
 
 test('"still accurate" confirms without changing the numbers', async ({ page, js }) => {
   await signIn(page, js, STAFF);
-  const service = card(page, js, 1);
+  const service = await card(page, js, 1);
   const id = await service.getAttribute('id');
   const counts = await service.getByTestId('counts').textContent();
   await service.getByRole('button', { name: 'Still accurate' }).click();
@@ -46,7 +53,7 @@ test('"still accurate" confirms without changing the numbers', async ({ page, js
 
 test('a conflict with a colleague is shown, never silently overwritten, and can be resolved', async ({ page, js, browser }) => {
   await signIn(page, js, STAFF);
-  const service = card(page, js, 2);
+  const service = await card(page, js, 2);
   const id = await service.getAttribute('id');
 
   // A colleague changes the same service in another browser.
@@ -76,7 +83,7 @@ test('a conflict with a colleague is shown, never silently overwritten, and can 
 
 test('invalid numbers get a message next to the field and change nothing', async ({ page, js }) => {
   await signIn(page, js, STAFF);
-  const service = card(page, js, 3);
+  const service = await card(page, js, 3);
   const id = await service.getAttribute('id');
   const counts = await service.getByTestId('counts').textContent();
   const total = await service.getByLabel('Total').inputValue();
@@ -89,7 +96,7 @@ test('invalid numbers get a message next to the field and change nothing', async
 
 test('a provider edits who a service is for', async ({ page, js }) => {
   await signIn(page, js, STAFF);
-  const service = card(page, js, 0);
+  const service = await card(page, js, 0);
   await service.getByRole('link', { name: /Describe this service/ }).click();
   await expect(page.getByRole('heading', { name: 'Describe a service' })).toBeVisible();
   await expectAccessible(page, js);
@@ -100,4 +107,35 @@ test('a provider edits who a service is for', async ({ page, js }) => {
   await expect(page.getByTestId('form-notice')).toHaveText('Saved.');
   await expect(page.getByLabel('Pets accepted')).toBeChecked({ checked: !was });
   await expect(page.getByTestId('history')).toBeVisible();
+});
+
+test('a provider confirms one hold as arrived and releases another', async ({ page, js, browser }) => {
+  await signIn(page, js, ADMIN);
+  const service = await card(page, js, 0);
+  const id = (await service.getAttribute('id')).replace('service-', '');
+  // Make two beds free and fresh, so coordinators can hold them.
+  const total = Number(await service.getByLabel('Total').inputValue());
+  await service.getByLabel('Total').fill(String(Math.max(total, 4)));
+  await service.getByLabel('Free now').fill('2');
+  await service.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator(`#service-${id}`).getByTestId('card-message')).toHaveText('Saved.');
+
+  // A coordinator holds both, one at a time, through the same endpoint the search page posts to.
+  const coordinator = await browser.newContext({ javaScriptEnabled: false });
+  const theirs = await coordinator.newPage();
+  await signIn(theirs, false, 'coordinator@demo.continuum.test', { secret: require('./support').DEMO_TOTP });
+  for (let i = 0; i < 2; i++) {
+    const response = await theirs.request.post('/api/place_hold', { form: { service_id: id, units: '1' } });
+    expect(response.ok()).toBeTruthy();
+  }
+  await coordinator.close();
+
+  await open(page, js, '/my-capacity');
+  const holds = page.getByTestId('holds').getByRole('listitem');
+  await expect(holds.first()).toContainText('left');
+  const mine = page.getByTestId('holds').getByRole('listitem').filter({ hasText: 'Demo Coordinator' });
+  await mine.first().getByRole('button', { name: 'Survivor arrived' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('arrived');
+  await page.getByTestId('holds').getByRole('listitem').filter({ hasText: 'Demo Coordinator' }).first().getByRole('button', { name: 'Release' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('released');
 });

@@ -12,7 +12,7 @@ async function open(page, js, path) {
   const response = await page.goto(path);
   expect(response.status()).toBeLessThan(400);
   if (js) {
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
   } else {
     await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   }

@@ -57,6 +57,11 @@ enum UserCommand {
         #[arg(long, default_value = "Administrator")]
         name: String,
     },
+    /// Print a one-time password-reset link for an existing account (valid 72 hours).
+    Reset {
+        /// Sign-in email.
+        email: String,
+    },
     /// Create an account and print its one-time invitation link (valid 72 hours).
     Invite {
         /// Sign-in email.
@@ -187,6 +192,21 @@ async fn users(config: &Config, command: UserCommand) -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Ok(Err(e)) => fail(&e),
+                Err(e) => fail(&e),
+            }
+        }
+        UserCommand::Reset { email } => {
+            let Ok(email) = Email::parse(&email) else { return fail(&"that is not an email address") };
+            let user = match app::store::accounts::credentials(&db, &email).await {
+                Ok(Some(u)) => u,
+                Ok(None) => return fail(&"no account has that email"),
+                Err(e) => return fail(&e),
+            };
+            match app::auth::reset_link(&db, user.id, None, now).await {
+                Ok(token) => {
+                    println!("{}/welcome/{token}", config.public_url.trim_end_matches('/'));
+                    ExitCode::SUCCESS
+                }
                 Err(e) => fail(&e),
             }
         }

@@ -86,6 +86,34 @@ pub async fn invite_user(
     }
 }
 
+/// Creates a password-reset link for someone (administrators only), shown to the administrator once.
+#[server(prefix = "/api", endpoint = "admin_reset_link")]
+pub async fn reset_link(user_id: i64) -> Result<InviteLink, ServerFnError> {
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    let Some(user) = crate::store::accounts::credentials_by_id(&state.db, user_id).await.map_err(super::internal)?
+    else {
+        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+    };
+    let now = chrono::Utc::now().timestamp();
+    let token = crate::auth::reset_link(&state.db, user.id, Some(viewer.id), now).await.map_err(super::internal)?;
+    let email = crate::store::accounts::viewer(&state.db, user.id)
+        .await
+        .map_err(super::internal)?
+        .map(|v| v.email)
+        .unwrap_or_default();
+    let link = InviteLink { path: format!("/welcome/{token}"), email };
+    if super::is_plain_form_post().await {
+        if let Some((_, session)) = crate::auth::guard::viewer_and_session().await? {
+            let body = format!("Password reset link for {}: {}", link.email, link.path);
+            crate::store::sessions::push_flash(&state.db, &session, &body, now).await.map_err(super::internal)?;
+        }
+        leptos_axum::redirect("/admin/users?notice=reset_link");
+    }
+    Ok(link)
+}
+
 /// Messages left for this session by a plain-form POST (shown once).
 #[server(prefix = "/api", endpoint = "flashes")]
 pub async fn take_flashes() -> Result<Vec<String>, ServerFnError> {

@@ -36,3 +36,24 @@ pub async fn invite(
     .await?;
     Ok(created.map(|_| token))
 }
+
+/// Creates a one-time password-reset link (72 hours) for an existing account; returns the token for
+/// `/welcome/{token}`. Using it sets a new password and ends the account's sessions.
+pub async fn reset_link(
+    db: &crate::store::Db,
+    user_id: i64,
+    created_by: Option<i64>,
+    now: i64,
+) -> Result<String, crate::store::StoreError> {
+    let token = secret::new_token();
+    crate::store::accounts::create_reset_link(
+        db,
+        user_id,
+        created_by,
+        &secret::token_hash(&token),
+        now,
+        now + LINK_LIFETIME_SECS,
+    )
+    .await?;
+    Ok(token)
+}

@@ -42,6 +42,7 @@ fn notice_text(code: &str) -> &'static str {
         "invited" => {
             "Invitation created. Copy the link below and send it to the person; it is shown here for two minutes only."
         }
+        "reset_link" => "Password reset link created. Send it to the person; it is shown here for two minutes only.",
         "role_changed" => "Role changed. The person must sign in again.",
         "disabled" => "Account disabled. Its sessions have ended.",
         "enabled" => "Account enabled.",

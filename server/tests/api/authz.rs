@@ -118,6 +118,7 @@ fn server_functions(org: i64) -> Vec<(&'static str, Access, Body)> {
             Access::Roles(ADMIN),
             Form(vec![("user_id", "999999".into()), ("role", "funder".into())]),
         ),
+        ("/api/admin_reset_link", Access::Roles(ADMIN), Form(vec![("user_id", "999999".into())])),
         (
             "/api/admin_set_disabled",
             Access::Roles(ADMIN),

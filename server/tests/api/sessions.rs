@@ -67,6 +67,28 @@ both_backends! {
         assert!(app.whoami(&s).await.is_none(), "the old cookie no longer works");
     }
 
+    async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions(app) {
+        let admin = app.signed_in(Role::Administrator, &[]).await;
+        let victim = app.signed_in(Role::Funder, &[]).await;
+        let link: app::api::admin::InviteLink = app.call("/api/admin_reset_link", Some(&admin), &[("user_id", &victim.user_id.to_string())]).await.json().await.unwrap();
+        let token = link.path.trim_start_matches("/welcome/").to_owned();
+        let form = [("token", token.as_str()), ("password", "a brand new passphrase")];
+        assert_eq!(app.call("/api/redeem_link", None, &form).await.status(), 200);
+        assert!(app.whoami(&victim).await.is_none(), "old sessions end");
+        assert_eq!(app.call("/api/redeem_link", None, &form).await.status(), 410, "single use");
+        assert_eq!(app.sign_in_with(&victim.email, "a brand new passphrase", None, None).await.status(), 200);
+        assert_eq!(app.sign_in_with(&victim.email, PASSWORD, None, None).await.status(), 401);
+    }
+
+    async fn an_expired_link_is_refused(app) {
+        let admin = app.signed_in(Role::Administrator, &[]).await;
+        let victim = app.signed_in(Role::Funder, &[]).await;
+        let link: app::api::admin::InviteLink = app.call("/api/admin_reset_link", Some(&admin), &[("user_id", &victim.user_id.to_string())]).await.json().await.unwrap();
+        let token = link.path.trim_start_matches("/welcome/").to_owned();
+        app::on_db!(&app.db, |pool| sqlx::query("UPDATE one_time_links SET expires_at = 0").execute(pool).await.map(|_| ())).unwrap();
+        assert_eq!(app.call("/api/redeem_link", None, &[("token", token.as_str()), ("password", "a brand new passphrase")]).await.status(), 410);
+    }
+
     async fn disabling_an_account_ends_its_sessions_at_once(app) {
         let admin = app.signed_in(Role::Administrator, &[]).await;
         let victim = app.signed_in(Role::Funder, &[]).await;

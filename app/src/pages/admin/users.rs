@@ -90,6 +90,10 @@ fn UserTable(users: Vec<UserView>, is_admin: bool) -> impl IntoView {
                                                 <input type="hidden" name="disabled" value=(!u.disabled).to_string() />
                                                 <button type="submit" class="secondary" aria-label=label>{if u.disabled { "Enable" } else { "Disable" }}</button>
                                             </form>
+                                            <form method="post" action="/api/admin_reset_link" class="inline">
+                                                <input type="hidden" name="user_id" value=id.clone() />
+                                                <button type="submit" class="secondary" aria-label=format!("Password reset link for {}", u.email)>"Reset link"</button>
+                                            </form>
                                             <form method="post" action="/api/admin_set_role" class="inline">
                                                 <input type="hidden" name="user_id" value=id.clone() />
                                                 <label class="visually-hidden" for=format!("role-{id}")>{format!("Role for {}", u.email)}</label>
