@@ -61,24 +61,27 @@ test('a conflict with a colleague is shown, never silently overwritten, and can 
   const theirs = await other.newPage();
   await signIn(theirs, false, ADMIN);
   const theirCard = theirs.locator(`#${id}`);
-  const total = Number(await theirCard.getByLabel('Total').inputValue());
-  await theirCard.getByLabel('Total').fill(String(total + 2));
+  const original = await theirCard.getByLabel('Free now').inputValue();
+  const total = Math.max(Number(await theirCard.getByLabel('Total').inputValue()), 3) + 2;
+  await theirCard.getByLabel('Total').fill(String(total));
   await theirCard.getByLabel('Free now').fill('1');
   await theirCard.getByRole('button', { name: 'Save' }).click();
   await expect(theirs.locator(`#${id}`).getByTestId('card-message')).toHaveText('Saved.');
   await other.close();
 
-  // My page still shows the old version: my save is refused with their values.
-  await service.getByLabel('Free now').fill('0');
+  // My page still shows the old version: my save is refused with their values, and mine stay in the form.
+  const mine = original === '2' ? '3' : '2';
+  await service.getByLabel('Free now').fill(mine);
   await service.getByRole('button', { name: 'Save' }).click();
-  const mine = page.locator(`#${id}`);
-  await expect(mine.getByTestId('card-message')).toContainText('Someone changed this');
-  await expect(mine.getByTestId('counts')).toContainText(`1 of ${total + 2}`);
-  await expect(mine.getByLabel('Free now')).toHaveValue('0');
-  // Re-apply mine on top.
-  await mine.getByRole('button', { name: 'Save' }).click();
+  const mineCard = page.locator(`#${id}`);
+  await expect(mineCard.getByTestId('card-message')).toContainText('Someone changed this');
+  await expect(mineCard.getByTestId('counts')).toContainText(`1 of ${total}`);
+  await expect(mineCard.getByLabel('Free now')).toHaveValue(mine);
+  await expect(mineCard.getByLabel('Total')).toHaveValue(String(total));
+  // Re-apply mine on top: their total stays, my free count applies.
+  await mineCard.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator(`#${id}`).getByTestId('card-message')).toHaveText('Saved.');
-  await expect(page.locator(`#${id}`).getByTestId('counts')).toContainText(`0 of ${total + 2}`);
+  await expect(page.locator(`#${id}`).getByTestId('counts')).toContainText(`${mine} of ${total}`);
 });
 
 test('invalid numbers get a message next to the field and change nothing', async ({ page, js }) => {
@@ -97,7 +100,9 @@ test('invalid numbers get a message next to the field and change nothing', async
 test('a provider edits who a service is for', async ({ page, js }) => {
   await signIn(page, js, STAFF);
   const service = await card(page, js, 0);
-  await service.getByRole('link', { name: /Describe this service/ }).click();
+  const id = (await service.getAttribute('id')).replace('service-', '');
+  await expect(service.getByRole('link', { name: /Describe this service/ })).toHaveAttribute('href', `/my-capacity/service/${id}`);
+  await open(page, js, `/my-capacity/service/${id}`);
   await expect(page.getByRole('heading', { name: 'Describe a service' })).toBeVisible();
   await expectAccessible(page, js);
   const pets = page.getByLabel('Pets accepted');
