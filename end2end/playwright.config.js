@@ -12,8 +12,8 @@ module.exports = defineConfig({
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,
-  // On a loaded CI machine a page can occasionally miss its hydration window; a real failure fails twice.
-  retries: process.env.CI ? 1 : 0,
+  // On a loaded CI machine a page occasionally misses its hydration window; a real failure fails every time.
+  retries: process.env.CI ? 2 : 0,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

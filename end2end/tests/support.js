@@ -52,7 +52,7 @@ async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null
   if (secret) await page.getByLabel('Authentication code').fill(totp(secret));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).not.toHaveURL(/\/sign-in/);
-  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
 }
 
 /** A run-unique suffix, so the two projects never collide on shared demo data. */
