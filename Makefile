@@ -8,7 +8,7 @@ SITE_ROOT := target/site
 TEST_DATABASE_URL ?= postgres://continuum:continuum@127.0.0.1:5432/continuum
 export TEST_DATABASE_URL
 
-.PHONY: run test bootstrap bootstrap-test site server postgres fmt lint test-rust test-browser bench clean
+.PHONY: run test bootstrap bootstrap-test site server postgres fmt lint test-rust test-browser test-repeat bench clean
 
 ## run: install what is missing, build, migrate ./data/continuum.db, load demo data once, serve on :3000
 run: bootstrap site server
@@ -48,6 +48,11 @@ test-rust:
 
 test-browser:
 	cd end2end && npx playwright test
+
+## test-repeat: run the integration tests N times in a row (default 20), stopping at the first failure or hang
+N ?= 20
+test-repeat: postgres
+	scripts/test-repeat.sh $(N)
 
 ## bench: capacity, search and gap-matrix timings on both backends (see BENCHMARKS.md)
 bench: postgres

@@ -5,6 +5,24 @@ const AxeBuilder = require('@axe-core/playwright').default;
 const test = base.extend({
   // True when this project runs with JavaScript (hydrated pages).
   js: async ({ javaScriptEnabled }, use) => use(javaScriptEnabled !== false),
+  // Every page error, console error and failed request is recorded and, when a test fails, attached to
+  // its report, so a failure says what the browser saw instead of only "not hydrated".
+  browserLog: [
+    async ({ page }, use, testInfo) => {
+      const log = [];
+      const at = () => `${(performance.now() / 1000).toFixed(1)} s`;
+      page.on('pageerror', (e) => log.push(`${at()} page error: ${e.message}`));
+      page.on('console', (m) => m.type() === 'error' && log.push(`${at()} console: ${m.text()}`));
+      page.on('requestfailed', (r) => log.push(`${at()} request failed: ${r.url()} ${r.failure()?.errorText}`));
+      page.on('response', (r) => r.status() >= 500 && log.push(`${at()} ${r.status()}: ${r.url()}`));
+      await use(log);
+      if (testInfo.status !== testInfo.expectedStatus && log.length > 0) {
+        console.log(`browser log of "${testInfo.title}":\n  ${log.join('\n  ')}`);
+        await testInfo.attach('browser-log', { body: log.join('\n'), contentType: 'text/plain' });
+      }
+    },
+    { auto: true },
+  ],
 });
 
 /** Opens `path` and, with JavaScript on, waits until the wasm has hydrated the page. */
@@ -12,7 +30,7 @@ async function open(page, js, path) {
   const response = await page.goto(path);
   expect(response.status()).toBeLessThan(400);
   if (js) {
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
   } else {
     await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   }
@@ -52,7 +70,7 @@ async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null
   if (secret) await page.getByLabel('Authentication code').fill(totp(secret));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).not.toHaveURL(/\/sign-in/);
-  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
 }
 
 /** A run-unique suffix, so the two projects never collide on shared demo data. */

@@ -249,7 +249,7 @@ async fn main() {
             let address = format!("http://{}", app.addr());
             let db = app.state().db.clone();
             let policy = app.state().freshness;
-            tokio::spawn(app.run());
+            tokio::spawn(app.run_until(std::future::pending()));
             let now = chrono::Utc::now().timestamp();
             let started = Instant::now();
             server::seed::scale::generate_scale(&db, n, now).await.expect("scale data");

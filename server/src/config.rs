@@ -22,6 +22,8 @@ pub struct Config {
     pub freshness: FreshnessPolicy,
     /// Seconds between sweeps that record expired holds.
     pub hold_sweep_secs: u64,
+    /// Seconds a request (reading its body and rendering included) may take before it ends with `503`.
+    pub request_timeout_secs: u64,
     /// `tracing` filter, e.g. `info` or `server=debug,info`.
     pub log: String,
     /// Address people reach the app at (links printed by the CLI; https turns on HSTS).
@@ -45,6 +47,7 @@ impl Default for Config {
             demo_data: false,
             freshness: FreshnessPolicy::default(),
             hold_sweep_secs: 60,
+            request_timeout_secs: 30,
             log: "info".to_owned(),
             public_url: "http://127.0.0.1:3000".to_owned(),
             secure_cookies: true,
@@ -93,6 +96,7 @@ struct FileLayer {
     site_root: Option<PathBuf>,
     demo_data: Option<bool>,
     hold_sweep_secs: Option<u64>,
+    request_timeout_secs: Option<u64>,
     log: Option<String>,
     public_url: Option<String>,
     secure_cookies: Option<bool>,
@@ -161,6 +165,9 @@ impl Config {
         if let Some(v) = f.hold_sweep_secs {
             self.hold_sweep_secs = v.max(1);
         }
+        if let Some(v) = f.request_timeout_secs {
+            self.request_timeout_secs = v.max(1);
+        }
         if let Some(v) = f.log {
             self.log = v;
         }
@@ -211,6 +218,9 @@ impl Config {
         }
         if let Some(v) = var("CONTINUUM_HOLD_SWEEP_SECS") {
             self.hold_sweep_secs = parsed::<u64>("CONTINUUM_HOLD_SWEEP_SECS", v)?.max(1);
+        }
+        if let Some(v) = var("CONTINUUM_REQUEST_TIMEOUT_SECS") {
+            self.request_timeout_secs = parsed::<u64>("CONTINUUM_REQUEST_TIMEOUT_SECS", v)?.max(1);
         }
         if let Some(v) = var("CONTINUUM_LOG") {
             self.log = v;

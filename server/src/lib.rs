@@ -6,7 +6,10 @@
 pub mod config;
 pub mod export;
 pub mod live;
+pub mod page_viewer;
 pub mod security;
 pub mod seed;
+pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
+pub mod timeout;

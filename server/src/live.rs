@@ -11,15 +11,21 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
+
+use crate::shutdown::Shutdown;
 
 /// Streams live events to a signed-in browser. The first event is always `resync`, so a reconnecting
 /// page refetches what it shows and misses nothing that happened while it was disconnected.
-pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// The stream ends when the server begins shutting down.
+pub async fn events(State(state): State<AppState>, headers: HeaderMap, shutdown: Shutdown) -> Response {
     let now = chrono::Utc::now().timestamp();
     match app::auth::session::resolve(&state.db, &state.sessions, &headers, now).await {
-        Ok(Some(_)) => Sse::new(stream_of(state.events.clone())).keep_alive(KeepAlive::default()).into_response(),
+        Ok(Some(_)) => {
+            let until_shutdown = stream_of(state.events.clone()).take_until(async move { shutdown.begun().await });
+            Sse::new(until_shutdown).keep_alive(KeepAlive::default()).into_response()
+        }
         Ok(None) => StatusCode::UNAUTHORIZED.into_response(),
         Err(e) => {
             tracing::error!(error = ?e, "could not check the session of an event stream");

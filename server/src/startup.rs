@@ -13,6 +13,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 
 use crate::config::Config;
 use crate::seed;
+use crate::shutdown::{self, Shutdown};
 
 /// Why the server could not start; each message is one sentence saying what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     sweep_every: Duration,
+    shutdown: Shutdown,
 }
 
 impl Application {
@@ -78,8 +80,14 @@ impl Application {
             events: app::live::Events::default(),
             leptos_options,
         };
-        let router = router(state.clone(), config.public_url.starts_with("https://"));
-        Ok(Self { listener, router, state, sweep_every: Duration::from_secs(config.hold_sweep_secs) })
+        let shutdown = Shutdown::default();
+        let options = RouterOptions {
+            hsts: config.public_url.starts_with("https://"),
+            request_timeout: Duration::from_secs(config.request_timeout_secs),
+            shutdown: shutdown.clone(),
+        };
+        let router = router(state.clone(), options);
+        Ok(Self { listener, router, state, sweep_every: Duration::from_secs(config.hold_sweep_secs), shutdown })
     }
 
     /// The address actually bound (useful with port 0).
@@ -94,27 +102,67 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C or SIGTERM, sweeping expired holds in the background.
     pub async fn run(self) -> std::io::Result<()> {
+        self.run_until(shutdown::os_signal()).await
+    }
+
+    /// Serves until `stop` completes, then shuts down gracefully: no new connections, event streams end,
+    /// requests in flight get [`shutdown::GRACE`] to finish, and the database pool closes.
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep_expired(self.state.clone(), self.sweep_every));
         let listener = tokio::spawn(crate::live::listen(self.state.db.clone(), self.state.events.clone()));
+        let switch = self.shutdown.clone();
+        let signal = async move {
+            stop.await;
+            tracing::info!("shutting down: no new connections; ending event streams");
+            switch.begin();
+        };
         let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+            .with_graceful_shutdown(signal)
+            .into_future();
+        let overdue = async {
+            self.shutdown.begun().await;
+            tokio::time::sleep(shutdown::GRACE).await;
+        };
+        let result = tokio::select! {
+            result = served => result,
+            () = overdue => {
+                tracing::warn!(grace_secs = shutdown::GRACE.as_secs(), "requests still open after the grace period; closing them");
+                Ok(())
+            }
+        };
         sweeper.abort();
         listener.abort();
-        self.state.db.close().await;
-        served
+        if tokio::time::timeout(Duration::from_secs(2), self.state.db.close()).await.is_err() {
+            tracing::warn!("database connections still in use at exit");
+        }
+        result
     }
+}
+
+/// How the router treats every request.
+#[derive(Clone, Debug)]
+pub struct RouterOptions {
+    /// Send `Strict-Transport-Security` (the public address is https).
+    pub hsts: bool,
+    /// Longest a request may take before it ends with `503`.
+    pub request_timeout: Duration,
+    /// Ends event streams when shutdown begins.
+    pub shutdown: Shutdown,
 }
 
 /// The HTTP router: Leptos pages and server functions, then static files, then the 404 page; every response
 /// passes the cross-site guard and gets the security headers.
-pub fn router(state: AppState, hsts: bool) -> Router {
+pub fn router(state: AppState, options: RouterOptions) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
+    let RouterOptions { hsts, request_timeout, shutdown } = options;
     Router::new()
         .route("/health", axum::routing::get(|| async { "ok" }))
-        .route("/events", axum::routing::get(crate::live::events))
+        .route(
+            "/events",
+            axum::routing::get(move |state, headers| crate::live::events(state, headers, shutdown.clone())),
+        )
         .route("/oversight/export.csv", axum::routing::get(crate::export::export_csv))
         .leptos_routes_with_context(
             &state,
@@ -123,6 +171,8 @@ pub fn router(state: AppState, hsts: bool) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::page_viewer::resolve_page_viewer))
+        .layer(axum::middleware::from_fn(move |req, next| crate::timeout::bound_request(request_timeout, req, next)))
         .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
         .layer(axum::middleware::from_fn(move |req, next| crate::security::security_headers(hsts, req, next)))
         .with_state(state)
@@ -146,19 +196,4 @@ async fn sweep_expired(state: AppState, every: Duration) {
             tracing::warn!(error = ?e, "session sweep failed; will retry");
         }
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
 }

@@ -2,43 +2,38 @@
 
 use leptos::prelude::*;
 
-use super::guard::ViewerResource;
+use super::guard::use_viewer;
 use crate::domain::account::Role;
 
 /// The header's navigation.
 #[component]
 pub fn Nav() -> impl IntoView {
-    let ViewerResource(viewer) = expect_context::<ViewerResource>();
-    view! {
-        <nav aria-label="Main">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match viewer.await.ok().flatten() {
-                        None => view! { <ul class="nav"><li><a href="/public">"Statewide picture"</a></li><li><a href="/sign-in">"Sign in"</a></li></ul> }.into_any(),
-                        Some(v) => {
-                            let links: &[(&str, &str)] = match v.role {
-                                Role::Administrator => &[("/admin/users", "Users"), ("/admin/organizations", "Organizations"), ("/admin/taxonomy", "Taxonomy"), ("/admin/audit", "Audit log")],
-                                Role::Coordinator => &[("/search", "Find a placement"), ("/gaps", "Gaps"), ("/map", "Map"), ("/holds", "Holds"), ("/needs", "Needs"), ("/notifications", "Alerts")],
-                                Role::Funder => &[("/oversight", "Oversight"), ("/gaps", "Gaps"), ("/map", "Map")],
-                                Role::ProviderAdmin => &[("/my-capacity", "My capacity"), ("/admin/users", "Colleagues")],
-                                Role::ProviderStaff => &[("/my-capacity", "My capacity")],
-                            };
-                            view! {
-                                <ul class="nav">
-                                    {links.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
-                                    <li><a href="/account">{v.display_name.clone()}</a></li>
-                                    <li>
-                                        <form method="post" action="/api/sign_out" class="inline">
-                                            <button type="submit" class="link-button">"Sign out"</button>
-                                        </form>
-                                    </li>
-                                </ul>
-                            }
-                            .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </nav>
-    }
+    let links = match use_viewer() {
+        None => view! {
+            <ul class="nav"><li><a href="/public">"Statewide picture"</a></li><li><a href="/sign-in">"Sign in"</a></li></ul>
+        }
+        .into_any(),
+        Some(v) => {
+            let links: &[(&str, &str)] = match v.role {
+                Role::Administrator => &[("/admin/users", "Users"), ("/admin/organizations", "Organizations"), ("/admin/taxonomy", "Taxonomy"), ("/admin/audit", "Audit log")],
+                Role::Coordinator => &[("/search", "Find a placement"), ("/gaps", "Gaps"), ("/map", "Map"), ("/holds", "Holds"), ("/needs", "Needs"), ("/notifications", "Alerts")],
+                Role::Funder => &[("/oversight", "Oversight"), ("/gaps", "Gaps"), ("/map", "Map")],
+                Role::ProviderAdmin => &[("/my-capacity", "My capacity"), ("/admin/users", "Colleagues")],
+                Role::ProviderStaff => &[("/my-capacity", "My capacity")],
+            };
+            view! {
+                <ul class="nav">
+                    {links.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
+                    <li><a href="/account">{v.display_name.clone()}</a></li>
+                    <li>
+                        <form method="post" action="/api/sign_out" class="inline">
+                            <button type="submit" class="link-button">"Sign out"</button>
+                        </form>
+                    </li>
+                </ul>
+            }
+            .into_any()
+        }
+    };
+    view! { <nav aria-label="Main">{links}</nav> }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::auth::totp_setup;
-use crate::components::guard::Guarded;
+use crate::components::guard::{Guarded, use_viewer};
 use crate::components::messages::FormMessages;
 use crate::domain::account::{Role, Viewer};
 
@@ -23,16 +23,9 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn AccountGuard() -> impl IntoView {
     // The account page must stay reachable before the second factor is set up, so it checks sign-in only.
-    let crate::components::guard::ViewerResource(viewer) = expect_context();
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match viewer.await.ok().flatten() {
-                    Some(v) => view! { <AccountDetails viewer=v /> }.into_any(),
-                    None => view! { <Guarded roles=EVERYONE children=|_| () /> }.into_any(),
-                }
-            })}
-        </Suspense>
+    match use_viewer() {
+        Some(v) => view! { <AccountDetails viewer=v /> }.into_any(),
+        None => view! { <Guarded roles=EVERYONE children=|_| () /> }.into_any(),
     }
 }
 

@@ -44,6 +44,10 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The longest a query waits for a connection from the pool or for a lock another writer holds, before it
+/// fails with an error (well inside the server's 30 s request limit, so the cause is logged, not a time-out).
+pub const WAIT_LIMIT: Duration = Duration::from_secs(10);
+
 /// Opens a pool for `url` (`sqlite:path` or `postgres://...`), with SQLite set up for durability:
 /// WAL, `synchronous=FULL`, foreign keys, busy timeout.
 pub async fn connect(url: &str) -> Result<Db, ConnectError> {
@@ -55,7 +59,7 @@ pub async fn connect(url: &str) -> Result<Db, ConnectError> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(WAIT_LIMIT);
         if let Some(parent) = options.get_filename().parent()
             && !parent.as_os_str().is_empty()
         {
@@ -64,18 +68,20 @@ pub async fn connect(url: &str) -> Result<Db, ConnectError> {
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(WAIT_LIMIT)
             .connect_with(options)
             .await
             .map_err(unreachable)?;
         Ok(Db::Sqlite { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())) })
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let options = PgConnectOptions::from_str(url).map_err(unreachable)?;
+        let lock_timeout = format!("{}ms", WAIT_LIMIT.as_millis());
+        let options =
+            PgConnectOptions::from_str(url).map_err(unreachable)?.options([("lock_timeout", lock_timeout.as_str())]);
         // One direct connection first: the pool would only report a time-out, this says why.
         PgConnection::connect_with(&options).await.map_err(unreachable)?.close().await.map_err(unreachable)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(WAIT_LIMIT)
             .connect_with(options)
             .await
             .map_err(unreachable)?;

@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use sqlx::{PgPool, SqlitePool};
 
-pub use connect::{ConnectError, connect, migrate};
+pub use connect::{ConnectError, WAIT_LIMIT, connect, migrate};
 
 /// A connection pool to one of the two supported databases.
 #[derive(Clone, Debug)]
@@ -75,6 +75,9 @@ pub enum StoreError {
     /// A stored value breaks a domain rule (a bug or a hand edit).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// Another write held the lock longer than [`connect::WAIT_LIMIT`].
+    #[error("timed out waiting for another write to finish")]
+    Busy,
 }
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend. The body is compiled once per
@@ -96,7 +99,9 @@ macro_rules! write_tx {
     ($db:expr, |$tx:ident| $body:expr) => {
         match $db {
             $crate::store::Db::Sqlite { pool, write_gate } => {
-                let _gate = write_gate.lock().await;
+                let _gate = tokio::time::timeout($crate::store::WAIT_LIMIT, write_gate.lock())
+                    .await
+                    .map_err(|_| $crate::store::StoreError::Busy)?;
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;

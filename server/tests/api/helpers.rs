@@ -150,18 +150,43 @@ async fn spawn_on(database: TestDatabase, url: String, adjust: impl FnOnce(&mut 
     let app = Application::build(&config).await.expect("server starts");
     let address = format!("http://{}", app.addr());
     let db = app.state().db.clone();
-    tokio::spawn(app.run());
-    TestApp {
-        address,
-        db,
-        freshness: config.freshness,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
-        database_url: url,
-        _database: database,
-    }
+    let freshness = config.freshness;
+    // Never `run()`: that would install signal handlers, and Ctrl-C or SIGTERM would no longer end the tests.
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp { address, db, freshness, client: test_client(), database_url: url, _database: database }
+}
+
+/// Longest any test request may take: a hung request fails the test in seconds, naming its URL.
+pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The HTTP client every test uses: no redirects followed, every request bounded by [`REQUEST_LIMIT`].
+pub fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_LIMIT)
+        .build()
+        .expect("HTTP client")
 }
 
 impl TestApp {
+    /// A handle on a server running elsewhere (a `continuum serve` process) over `url`, which it migrated.
+    pub async fn attach(address: String, url: String, database: TestDatabase) -> Self {
+        let db = app::store::connect(&url).await.expect("open the served database");
+        TestApp {
+            address,
+            db,
+            freshness: FreshnessPolicy::default(),
+            client: test_client(),
+            database_url: url,
+            _database: database,
+        }
+    }
+
+    /// A client without the request limit, for event streams that are meant to stay open.
+    pub fn client_without_limit(&self) -> reqwest::Client {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client")
+    }
+
     /// GET a path; returns status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let r = self.client.get(format!("{}{path}", self.address)).send().await.expect("request");

@@ -13,6 +13,7 @@ mod fixtures;
 mod gaps;
 mod holds;
 mod invariants;
+mod limits;
 mod needs;
 mod oversight;
 mod pages;
