@@ -12,24 +12,48 @@ use crate::store::Db;
 /// The PostgreSQL channel name.
 pub const CHANNEL: &str = "continuum_events";
 
-/// Something changed; pages refetch what they show.
+/// Something changed; pages refetch what they show. Kinds `session_ended` and `user_ended` are between
+/// instances only: they end the matching event streams and never reach a browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveEvent {
-    /// `capacity`, `hold`, `service` or `resync` (refetch everything: a connection was lost).
+    /// `capacity`, `hold`, `service`, `alert`, `resync` (refetch everything: a connection was lost),
+    /// `session_ended` or `user_ended`.
     pub kind: String,
     /// The service concerned, if any.
     pub service_id: Option<i64>,
+    /// The ended session (the SHA-256 of its token, never the token), for `session_ended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// The account whose sessions ended, for `user_ended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
 }
 
 impl LiveEvent {
     /// A change to one service's capacity or holds.
     pub fn service(kind: &str, service_id: i64) -> Self {
-        Self { kind: kind.to_owned(), service_id: Some(service_id) }
+        Self { kind: kind.to_owned(), service_id: Some(service_id), session: None, user_id: None }
     }
 
     /// Tells clients to refetch everything.
     pub fn resync() -> Self {
-        Self { kind: "resync".into(), service_id: None }
+        Self { kind: "resync".into(), service_id: None, session: None, user_id: None }
+    }
+
+    /// One session ended (signed out): its event streams end on every instance.
+    pub fn session_ended(session_hash: &str) -> Self {
+        Self { kind: "session_ended".into(), service_id: None, session: Some(session_hash.to_owned()), user_id: None }
+    }
+
+    /// Every session of an account ended (disabled, role changed): its event streams end on every instance.
+    pub fn user_ended(user_id: i64) -> Self {
+        Self { kind: "user_ended".into(), service_id: None, session: None, user_id: Some(user_id) }
+    }
+
+    /// Whether this event ends the stream of `session_hash`, belonging to `user_id`.
+    pub fn ends(&self, session_hash: &str, user_id: i64) -> bool {
+        (self.kind == "session_ended" && self.session.as_deref() == Some(session_hash))
+            || (self.kind == "user_ended" && self.user_id == Some(user_id))
     }
 }
 

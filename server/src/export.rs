@@ -4,6 +4,7 @@
 use app::domain::account::Role;
 use app::domain::oversight::OversightFilter;
 use app::state::AppState;
+use app::store::audit::AuditEntry;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,22 +12,18 @@ use axum::response::{IntoResponse, Response};
 /// `GET /oversight/export.csv?table=needs|unmet|placement|capacity&from=...&to=...`.
 pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let now = chrono::Utc::now().timestamp();
-    let viewer = match app::auth::session::resolve(&state.db, &state.sessions, &headers, now).await {
-        Ok(Some((v, _))) => v,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "Sign in to download.").into_response(),
-        Err(e) => {
-            tracing::error!(error = ?e, "could not check the session of an export");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let viewer = match crate::door::admit(&state, &headers, &[Role::Funder, Role::Administrator]).await {
+        Ok((viewer, _)) => viewer,
+        Err(refusal) => return refusal,
     };
-    if !matches!(viewer.role, Role::Funder | Role::Administrator) {
-        return (StatusCode::FORBIDDEN, "Exports are for funders and administrators.").into_response();
-    }
     let query = query.unwrap_or_default();
     let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
     let table = pairs.iter().find(|(k, _)| *k == "table").map_or("needs", |(_, v)| *v);
     let today = app::domain::series::eastern_local(now).date();
-    let filter = OversightFilter::from_pairs(today, pairs.iter().copied());
+    let filter = match OversightFilter::from_pairs(today, pairs.iter().copied()) {
+        Ok(f) => f,
+        Err(e) => return crate::limits::plain_error_text(StatusCode::BAD_REQUEST, e.to_string()),
+    };
     let view = match app::oversight::build(&state.db, &filter, now, &state.freshness).await {
         Ok(v) => v,
         Err(e) => {
@@ -49,6 +46,18 @@ pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQu
         _ => ("needs", view.needs.to_csv(view.k)),
     };
     let filename = format!("continuum-{name}-{}.csv", filter.file_stem());
+    let entry = AuditEntry {
+        actor_id: Some(viewer.id),
+        action: "export.download",
+        entity: "export",
+        entity_id: None,
+        old_value: None,
+        new_value: Some(filename.clone()),
+    };
+    if let Err(e) = app::store::audit::record(&state.db, entry, now).await {
+        tracing::error!(error = ?e, "could not audit an export; refusing it");
+        return crate::limits::plain_error(StatusCode::SERVICE_UNAVAILABLE, "Please try again in a moment.");
+    }
     let mut response = body.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

@@ -4,7 +4,9 @@
 //! Integration tests use the same [`startup::Application`] on port 0.
 
 pub mod config;
+pub mod door;
 pub mod export;
+pub mod limits;
 pub mod live;
 pub mod page_viewer;
 pub mod security;
@@ -12,4 +14,3 @@ pub mod seed;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
-pub mod timeout;

@@ -26,7 +26,7 @@ pub async fn resolve_page_viewer(State(state): State<AppState>, mut request: Req
         }
         Err(e) => {
             tracing::error!(error = ?e, path = %request.uri().path(), "could not resolve the viewer of a page");
-            crate::timeout::plain_error(
+            crate::limits::plain_error(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "Continuum could not check your sign-in just now. Please try again.",
             )

@@ -137,6 +137,7 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), ServerFnErr
     if !crate::store::accounts::set_role(&state.db, viewer.id, user_id, role, now).await.map_err(super::internal)? {
         return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
     }
+    state.events.publish(&state.db, crate::live::LiveEvent::user_ended(user_id)).await;
     if super::is_plain_form_post().await {
         leptos_axum::redirect("/admin/users?notice=role_changed");
     }
@@ -164,6 +165,9 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), Serve
         .map_err(super::internal)?
     {
         return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+    }
+    if disabled {
+        state.events.publish(&state.db, crate::live::LiveEvent::user_ended(user_id)).await;
     }
     if super::is_plain_form_post().await {
         leptos_axum::redirect(if disabled { "/admin/users?notice=disabled" } else { "/admin/users?notice=enabled" });

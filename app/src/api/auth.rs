@@ -25,9 +25,29 @@ pub fn home_for(viewer: &Viewer) -> &'static str {
     }
 }
 
-/// Only same-site paths may follow a sign-in (no open redirects).
+/// Only same-origin paths may follow a sign-in (no open redirects). The text is resolved the way a browser
+/// resolves a `Location` (WHATWG URL parsing, which drops tabs and newlines and reads a backslash as `/`) against a
+/// placeholder origin, and accepted only if it stays there; what is returned is the normalized path and query,
+/// so the browser can never read it differently.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).map(str::to_owned)
+    const HERE: &str = "http://continuum.invalid/";
+    let next = next?;
+    if !next.starts_with('/') || next.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let base = url::Url::parse(HERE).ok()?;
+    let resolved = base.join(next).ok()?;
+    if resolved.origin() != base.origin() {
+        return None;
+    }
+    let path = resolved.path();
+    if path.starts_with("//") {
+        return None;
+    }
+    Some(match resolved.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    })
 }
 
 /// Signs in with email, password and (when set up) a code from the authenticator app or a recovery code.
@@ -153,6 +173,7 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
     let state = crate::state::app_state()?;
     if let Some((_, hash)) = crate::auth::guard::viewer_and_session().await? {
         crate::store::sessions::delete(&state.db, &hash).await.map_err(super::internal)?;
+        state.events.publish(&state.db, crate::live::LiveEvent::session_ended(&hash)).await;
     }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         let cookie = state.sessions.clear_cookie();
@@ -311,7 +332,18 @@ mod tests {
     #[test]
     fn only_same_site_paths_may_follow_sign_in() {
         assert_eq!(safe_next(Some("/search?x=1")).as_deref(), Some("/search?x=1"));
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "search"] {
+        assert_eq!(safe_next(Some("/needs/../holds")).as_deref(), Some("/holds"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/\\/evil.example",
+            "search",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/.//evil.example",
+        ] {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
         }
         assert_eq!(urlencode("/a b?c=d"), "/a%20b%3Fc%3Dd");

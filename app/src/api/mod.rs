@@ -55,12 +55,7 @@ pub(crate) async fn announce(kind: &str, service_id: i64) {
     let now = chrono::Utc::now().timestamp();
     match crate::store::alerts::check(&state.db, service_id, now, &state.freshness).await {
         Ok(0) => {}
-        Ok(_) => {
-            state
-                .events
-                .publish(&state.db, crate::live::LiveEvent { kind: "alert".into(), service_id: Some(service_id) })
-                .await
-        }
+        Ok(_) => state.events.publish(&state.db, crate::live::LiveEvent::service("alert", service_id)).await,
         Err(e) => tracing::warn!(error = ?e, "could not check alerts"),
     }
 }

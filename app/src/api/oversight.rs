@@ -13,10 +13,18 @@ pub async fn oversight(query: String) -> Result<OversightView, ServerFnError> {
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let today = crate::domain::series::eastern_local(now).date();
-    let filter = crate::domain::oversight::OversightFilter::from_pairs(
+    let filter = match crate::domain::oversight::OversightFilter::from_pairs(
         today,
         query.split('&').filter_map(|p| p.split_once('=')),
-    );
+    ) {
+        Ok(f) => f,
+        Err(e) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::BAD_REQUEST);
+            }
+            return Err(ServerFnError::new(e.to_string()));
+        }
+    };
     crate::oversight::build(&state.db, &filter, now, &state.freshness).await.map_err(super::internal)
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::capacity::CapacitySnapshot;
+use crate::domain::capacity::{CapacityError, CapacitySnapshot};
 
 /// One service on the "My capacity" page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,9 +78,18 @@ pub enum CapacityResult {
     Invalid {
         /// `total` or `available`.
         field: String,
+        /// The rule, as a code a URL may carry ([`CapacityError::code`]).
+        code: String,
         /// What to fix.
         message: String,
     },
+}
+
+impl CapacityResult {
+    /// A refusal of `field` for breaking `rule`.
+    pub fn invalid(field: &str, rule: &CapacityError) -> Self {
+        CapacityResult::Invalid { field: field.into(), code: rule.code().into(), message: rule.to_string() }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -180,25 +189,21 @@ pub async fn update_capacity(
     seen_total: Option<String>,
     seen_available: Option<String>,
 ) -> Result<CapacityResult, ServerFnError> {
-    use crate::domain::capacity::{CapacityChange, CapacityError, UpdateOutcome, Version, parse_count};
+    use crate::domain::capacity::{CapacityChange, UpdateOutcome, Version, parse_count};
     let viewer = crate::auth::require(PROVIDER_ROLES).await?;
     owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let parsed_total = parse_count(&total).map_err(|e| ("total", field_message("total", &e)));
-    let parsed_available = parse_count(&available).map_err(|e| ("available", field_message("available", &e)));
+    let parsed_total = parse_count(&total).map_err(|e| ("total", field_error("total", e)));
+    let parsed_available = parse_count(&available).map_err(|e| ("available", field_error("available", e)));
     let delta = match step.as_deref() {
         Some("+1") => 1,
         Some("-1") => -1,
         _ => 0,
     };
     let result = match (parsed_total, parsed_available) {
-        (Err((field, message)), _) | (_, Err((field, message))) => {
-            CapacityResult::Invalid { field: field.into(), message }
-        }
-        (Ok(_), Ok(a)) if a + delta < 0 => {
-            CapacityResult::Invalid { field: "available".into(), message: CapacityError::NegativeAvailable.to_string() }
-        }
+        (Err((field, e)), _) | (_, Err((field, e))) => CapacityResult::invalid(field, &e),
+        (Ok(_), Ok(a)) if a + delta < 0 => CapacityResult::invalid("available", &CapacityError::NegativeAvailable),
         (Ok(t), Ok(a)) => {
             let change = CapacityChange {
                 total: t,
@@ -226,7 +231,7 @@ pub async fn update_capacity(
                     } else {
                         "available"
                     };
-                    CapacityResult::Invalid { field: field.into(), message: e.to_string() }
+                    CapacityResult::invalid(field, &e)
                 }
             }
         }
@@ -238,12 +243,13 @@ pub async fn update_capacity(
     Ok(result)
 }
 
+/// `parse_count` does not know which field it read: a negative total is reported as a negative total.
 #[cfg(feature = "ssr")]
-fn field_message(field: &str, e: &crate::domain::capacity::CapacityError) -> String {
+fn field_error(field: &str, e: crate::domain::capacity::CapacityError) -> crate::domain::capacity::CapacityError {
     use crate::domain::capacity::CapacityError;
     match (field, e) {
-        ("total", CapacityError::NegativeAvailable) => "The total cannot be negative.".into(),
-        _ => e.to_string(),
+        ("total", CapacityError::NegativeAvailable) => CapacityError::NegativeTotal,
+        (_, e) => e,
     }
 }
 
@@ -260,9 +266,8 @@ async fn redirect_plain_post(service_id: i64, result: &CapacityResult, total: &s
         CapacityResult::Conflict { yours_total, yours_available, .. } => format!(
             "/my-capacity?conflict={service_id}&mine_total={yours_total}&mine_available={yours_available}#service-{service_id}"
         ),
-        CapacityResult::Invalid { field, message } => format!(
-            "/my-capacity?invalid={service_id}&field={field}&message={}&mine_total={}&mine_available={}#service-{service_id}",
-            enc(message),
+        CapacityResult::Invalid { field, code, .. } => format!(
+            "/my-capacity?invalid={service_id}&field={field}&reason={code}&mine_total={}&mine_available={}#service-{service_id}",
             enc(total),
             enc(available)
         ),
@@ -294,7 +299,7 @@ pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityR
             let (t, a) = (current.total, current.available);
             CapacityResult::Conflict { current, yours_total: t, yours_available: a }
         }
-        UpdateOutcome::Invalid(e) => CapacityResult::Invalid { field: "available".into(), message: e.to_string() },
+        UpdateOutcome::Invalid(e) => CapacityResult::invalid("available", &e),
     };
     let (t, a) = match &result {
         CapacityResult::Saved(s) => (s.total.to_string(), s.available.to_string()),
@@ -330,13 +335,7 @@ pub async fn bulk_update(
         let (Ok(version), Ok(total), Ok(available)) =
             (get("version").parse::<i64>(), parse_count(get("total")), parse_count(get("available")))
         else {
-            results.push((
-                id,
-                CapacityResult::Invalid {
-                    field: "available".into(),
-                    message: "Enter whole numbers, such as 0, 3 or 12.".into(),
-                },
-            ));
+            results.push((id, CapacityResult::invalid("available", &CapacityError::NotANumber)));
             continue;
         };
         let change = CapacityChange {
@@ -353,7 +352,7 @@ pub async fn bulk_update(
             UpdateOutcome::Conflict(current) => {
                 CapacityResult::Conflict { current, yours_total: total, yours_available: available }
             }
-            UpdateOutcome::Invalid(e) => CapacityResult::Invalid { field: "available".into(), message: e.to_string() },
+            UpdateOutcome::Invalid(e) => CapacityResult::invalid("available", &e),
         };
         if matches!(result, CapacityResult::Saved(_)) {
             super::announce("capacity", id).await;

@@ -13,6 +13,12 @@ use crate::domain::taxonomy::CategoryFamily;
 pub async fn search_services(query: SearchQuery) -> Result<SearchPage, ServerFnError> {
     use crate::domain::account::Role;
     crate::auth::require(&[Role::Coordinator, Role::Administrator]).await?;
+    if !query.lists_are_bounded() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::BAD_REQUEST);
+        }
+        return Err(ServerFnError::new("Choose fewer regions, categories or languages."));
+    }
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let mut query = query;

@@ -74,20 +74,28 @@ pub async fn resolve(
 ) -> Result<Option<(Viewer, String)>, StoreError> {
     let Some(token) = policy.token_from(headers) else { return Ok(None) };
     let hash = token_hash(&token);
-    let Some(row) = sessions::find(db, &hash).await? else { return Ok(None) };
-    if row.expires_at <= now || row.last_seen_at + policy.idle_secs <= now {
-        sessions::delete(db, &hash).await?;
-        return Ok(None);
-    }
-    let Some(viewer) = accounts::viewer(db, row.user_id).await? else {
-        sessions::delete(db, &hash).await?;
-        return Ok(None);
-    };
+    let Some((viewer, last_seen_at)) = check(db, policy, &hash, now).await? else { return Ok(None) };
     // Record activity at most once a minute: reads stay reads.
-    if now - row.last_seen_at >= 60 {
+    if now - last_seen_at >= 60 {
         sessions::touch(db, &hash, now).await?;
     }
     Ok(Some((viewer, hash)))
+}
+
+/// The viewer of the session stored as `hash` and when it was last active, without recording activity (an
+/// open event stream re-checks its session this way, and must not keep it from idling out). Expired
+/// sessions, and sessions of accounts that are gone or disabled, are deleted.
+pub async fn check(db: &Db, policy: &SessionPolicy, hash: &str, now: i64) -> Result<Option<(Viewer, i64)>, StoreError> {
+    let Some(row) = sessions::find(db, hash).await? else { return Ok(None) };
+    if row.expires_at <= now || row.last_seen_at + policy.idle_secs <= now {
+        sessions::delete(db, hash).await?;
+        return Ok(None);
+    }
+    let Some(viewer) = accounts::viewer(db, row.user_id).await? else {
+        sessions::delete(db, hash).await?;
+        return Ok(None);
+    };
+    Ok(Some((viewer, row.last_seen_at)))
 }
 
 #[cfg(test)]

@@ -24,11 +24,19 @@ fn error_text(code: &str) -> &'static str {
         "no_setup" => "Start the set-up again.",
         "unknown_field" => "The form carried a field Continuum does not record.",
         "need_fields" => "Choose a region, age group, trafficking type and urgency.",
-        "need_invalid" => "Check the need: choose at least one service, and a household of 1 to 12.",
+        "need_invalid" => {
+            "Check the need: choose at least one service, a household of 1 to 12 and at most five languages."
+        }
         "outcome" => "Choose an outcome.",
         "reason_required" => "Choose at least one reason the need was not met.",
         "reasons_not_allowed" => "Reasons apply only when the need was not met or was met outside the region.",
         "already_closed" => "This need is already closed.",
+        "hold_units" => "Hold between 1 and 20 units.",
+        "hold_duration" => "A hold lasts between 5 minutes and 24 hours.",
+        "hold_unavailable" => "No longer available: someone else took the last units, or the count is out of date.",
+        "hold_not_accepting" => "This service is not accepting referrals right now.",
+        "hold_ended" => "This hold has already ended.",
+        "hold_limit" => "You hold as many units as one coordinator may. Release a hold you no longer need first.",
         _ => "That did not work. Check the form and try again.",
     }
 }

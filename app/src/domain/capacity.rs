@@ -92,6 +92,34 @@ pub enum CapacityError {
     NotANumber,
 }
 
+impl CapacityError {
+    /// A code for URLs; [`CapacityError::text_for_code`] gives the words back (numbers left out: the form shows
+    /// them).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CapacityError::NegativeTotal => "negative_total",
+            CapacityError::NegativeAvailable => "negative_available",
+            CapacityError::TooLarge => "too_large",
+            CapacityError::AvailableAboveTotal { .. } => "above_total",
+            CapacityError::TotalBelowHeld { .. } => "below_held",
+            CapacityError::NotANumber => "not_a_number",
+        }
+    }
+
+    /// The words for a code from a URL; `None` for anything else.
+    pub fn text_for_code(code: &str) -> Option<&'static str> {
+        Some(match code {
+            "negative_total" => "The total cannot be negative.",
+            "negative_available" => "Available cannot be negative.",
+            "too_large" => "That number is too large for one service (at most 10,000).",
+            "above_total" => "Available plus on hold cannot be more than the total.",
+            "below_held" => "The total cannot be below the units on hold.",
+            "not_a_number" => "Enter a whole number, such as 0, 3 or 12.",
+            _ => return None,
+        })
+    }
+}
+
 /// Parses a count typed into a form field.
 pub fn parse_count(text: &str) -> Result<i64, CapacityError> {
     let text = text.trim();

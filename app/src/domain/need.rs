@@ -119,6 +119,9 @@ impl NeedInput {
         if self.categories.is_empty() {
             return Err(NeedError::NoCategories);
         }
+        if self.languages.len() > super::profile::MAX_LANGUAGES {
+            return Err(NeedError::TooManyLanguages);
+        }
         Ok(())
     }
 }
@@ -155,6 +158,9 @@ pub enum NeedError {
     /// No category chosen.
     #[error("Choose at least one service category.")]
     NoCategories,
+    /// More languages than [`super::profile::MAX_LANGUAGES`].
+    #[error("Choose at most five languages.")]
+    TooManyLanguages,
     /// Not placed without a reason.
     #[error("Choose at least one reason the need was not met.")]
     ReasonRequired,

@@ -8,6 +8,26 @@ use super::series::NeedSplit;
 use super::suppression::SafeTable;
 use super::taxonomy::CategoryFamily;
 
+/// The first day any filter may start on.
+pub const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
+
+/// The longest period one view covers, in days (two years).
+pub const MAX_DAYS: i64 = 731;
+
+/// Filters that cannot be used, with what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    /// Not a calendar date, before 2000 or after today.
+    #[error("“{0}” is not a date Continuum can use: enter a day from 2000-01-01 to today, as YYYY-MM-DD.")]
+    BadDate(String),
+    /// The end comes before the start.
+    #[error("The period ends before it starts: check the two dates.")]
+    Reversed,
+    /// Longer than [`MAX_DAYS`].
+    #[error("Choose at most two years at a time.")]
+    TooLong,
+}
+
 /// Filters of the oversight dashboard (all in the URL).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OversightFilter {
@@ -38,13 +58,25 @@ impl OversightFilter {
         }
     }
 
-    /// Reads filters from URL query pairs; anything malformed falls back to the defaults.
-    pub fn from_pairs<'a>(today: NaiveDate, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    /// Reads filters from URL query pairs. Absent filters take their defaults (the last 90 days, statewide,
+    /// everything); a date that cannot be used is refused, never replaced, so nobody reads or downloads
+    /// another period than the one they asked for.
+    pub fn from_pairs<'a>(
+        today: NaiveDate,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, FilterError> {
         let mut f = Self::last_days(today, 90);
+        let date = |v: &str| {
+            let v = v.trim();
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .ok()
+                .filter(|d| v.len() == 10 && *d >= EARLIEST && *d <= today)
+                .ok_or_else(|| FilterError::BadDate(v.chars().take(20).collect()))
+        };
         for (k, v) in pairs {
             match k {
-                "from" => f.from = NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or(f.from),
-                "to" => f.to = NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or(f.to),
+                "from" if !v.is_empty() => f.from = date(v)?,
+                "to" if !v.is_empty() => f.to = date(v)?,
                 "region" => f.region_id = v.parse().ok(),
                 "victim" => f.victim = VictimType::parse(v),
                 "family" => f.family = CategoryFamily::parse(v),
@@ -61,11 +93,12 @@ impl OversightFilter {
             }
         }
         if f.to < f.from {
-            std::mem::swap(&mut f.to, &mut f.from);
+            return Err(FilterError::Reversed);
         }
-        // At most two years at a time.
-        f.from = f.from.max(f.to - chrono::Duration::days(730));
-        f
+        if f.to - f.from > chrono::Duration::days(MAX_DAYS) {
+            return Err(FilterError::TooLong);
+        }
+        Ok(f)
     }
 
     /// The filters as a URL query (also used in export file names).
@@ -195,13 +228,28 @@ mod tests {
                 ("family", "housing"),
                 ("split", "reason"),
             ],
-        );
+        )
+        .unwrap();
         let back = OversightFilter::from_pairs(
             today,
             f.to_query_string().split('&').filter_map(|p| p.split_once('=')).collect::<Vec<_>>(),
-        );
+        )
+        .unwrap();
         assert_eq!(back, f);
         assert_eq!(f.file_stem(), "2026-10-01_2026-11-28_region-3_adult_labor_housing");
+    }
+
+    #[test]
+    fn unusable_dates_are_refused_not_replaced() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let parse = |from: &str, to: &str| OversightFilter::from_pairs(today, [("from", from), ("to", to)]);
+        for bad in ["+262143-12-31", "2026-13-45", "1999-12-31", "2026-11-29", "yesterday", "2026-1-5"] {
+            assert!(matches!(parse(bad, ""), Err(FilterError::BadDate(_))), "{bad}");
+        }
+        assert_eq!(parse("2026-11-20", "2026-11-10"), Err(FilterError::Reversed));
+        assert_eq!(parse("2024-01-01", "2026-11-28"), Err(FilterError::TooLong));
+        let f = parse("", "").unwrap();
+        assert_eq!((f.from, f.to), (today - chrono::Duration::days(89), today), "absent dates take the defaults");
     }
 
     #[test]

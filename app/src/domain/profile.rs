@@ -266,19 +266,19 @@ impl VictimType {
     }
 }
 
-/// An ISO 639 language code: two or three lowercase ASCII letters (`en`, `es`, `ht`).
+/// An ISO 639 language code from the closed list [`LANGUAGES`] (`en`, `es`, `ht`). A closed list keeps
+/// free text, such as a person's initials, out of a field that is stored and published.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct LanguageCode(String);
 
 impl LanguageCode {
-    /// Validates the code's shape.
+    /// Accepts a code on [`LANGUAGES`] (surrounding spaces ignored).
     pub fn parse(code: &str) -> Result<Self, InvalidLanguage> {
         let code = code.trim();
-        if (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase()) {
-            Ok(Self(code.to_owned()))
-        } else {
-            Err(InvalidLanguage(code.to_owned()))
+        match LANGUAGES.iter().find(|(c, _)| *c == code) {
+            Some((c, _)) => Ok(Self((*c).to_owned())),
+            None => Err(InvalidLanguage(code.chars().take(8).collect())),
         }
     }
 
@@ -287,9 +287,9 @@ impl LanguageCode {
         &self.0
     }
 
-    /// A display name for the languages Connecticut services commonly offer, else the code.
+    /// The language's English name.
     pub fn label(&self) -> &str {
-        COMMON_LANGUAGES.iter().find(|(c, _)| *c == self.0).map_or(self.0.as_str(), |(_, name)| name)
+        LANGUAGES.iter().find(|(c, _)| *c == self.0).map_or(self.0.as_str(), |(_, name)| name)
     }
 }
 
@@ -305,6 +305,55 @@ impl From<LanguageCode> for String {
         value.0
     }
 }
+
+/// The most languages one need or search may name.
+pub const MAX_LANGUAGES: usize = 5;
+
+/// Every language code Continuum accepts: ISO 639-1 where one exists, else ISO 639-3. The languages spoken
+/// at home in Connecticut and by trafficking survivors identified in the United States.
+pub const LANGUAGES: [(&str, &str); 41] = [
+    ("am", "Amharic"),
+    ("ar", "Arabic"),
+    ("asl", "American Sign Language"),
+    ("bn", "Bengali"),
+    ("de", "German"),
+    ("el", "Greek"),
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("fa", "Persian"),
+    ("ff", "Fula"),
+    ("fr", "French"),
+    ("gu", "Gujarati"),
+    ("hi", "Hindi"),
+    ("hmn", "Hmong"),
+    ("ht", "Haitian Creole"),
+    ("id", "Indonesian"),
+    ("it", "Italian"),
+    ("ja", "Japanese"),
+    ("km", "Khmer"),
+    ("ko", "Korean"),
+    ("lo", "Lao"),
+    ("mam", "Mam"),
+    ("my", "Burmese"),
+    ("ne", "Nepali"),
+    ("pa", "Punjabi"),
+    ("pl", "Polish"),
+    ("ps", "Pashto"),
+    ("pt", "Portuguese"),
+    ("quc", "K'iche'"),
+    ("ro", "Romanian"),
+    ("ru", "Russian"),
+    ("so", "Somali"),
+    ("sq", "Albanian"),
+    ("sw", "Swahili"),
+    ("th", "Thai"),
+    ("ti", "Tigrinya"),
+    ("tl", "Tagalog"),
+    ("uk", "Ukrainian"),
+    ("ur", "Urdu"),
+    ("vi", "Vietnamese"),
+    ("zh", "Chinese"),
+];
 
 /// Languages offered in pick lists, by ISO 639-1 code.
 pub const COMMON_LANGUAGES: [(&str, &str); 12] = [
@@ -324,7 +373,7 @@ pub const COMMON_LANGUAGES: [(&str, &str); 12] = [
 
 /// Not a language code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a language code (use two or three lowercase letters, e.g. \"es\")")]
+#[error("{0:?} is not a language code Continuum knows (e.g. \"es\" for Spanish)")]
 pub struct InvalidLanguage(pub String);
 
 /// A service's eligibility rules, as stated by its provider.
@@ -496,6 +545,9 @@ mod tests {
         assert!(LanguageCode::parse("es").is_ok());
         assert!(LanguageCode::parse("ES").is_err());
         assert!(LanguageCode::parse("spanish").is_err());
+        assert!(LanguageCode::parse("jd").is_err(), "two letters that are no language (initials) are refused");
+        assert!(COMMON_LANGUAGES.iter().all(|(c, _)| LanguageCode::parse(c).is_ok()), "pick lists offer known codes");
+        assert!(LANGUAGES.windows(2).all(|w| w[0].0 < w[1].0), "sorted, no duplicates");
         assert_eq!(LanguageCode::parse("ht").unwrap().label(), "Haitian Creole");
     }
 

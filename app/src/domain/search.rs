@@ -10,6 +10,12 @@ use super::taxonomy::{CategoryCode, CategoryFamily};
 /// The largest page a search returns.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
+/// The last page number a search serves (a million results at the largest page size).
+pub const MAX_PAGE: u32 = 10_000;
+
+/// The most regions, languages and categories one search may name (Connecticut has 169 towns).
+pub const MAX_LIST: usize = 200;
+
 /// Filters, sort and page of a search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct SearchQuery {
@@ -92,7 +98,20 @@ pub struct SearchPage {
 impl SearchQuery {
     /// Page and size clamped to their ranges.
     pub fn paging(&self) -> (u32, u32) {
-        (self.page.max(1), self.page_size.clamp(1, MAX_PAGE_SIZE))
+        (self.page.clamp(1, MAX_PAGE), self.page_size.clamp(1, MAX_PAGE_SIZE))
+    }
+
+    /// The rows skipped before this page (cannot overflow: both factors are clamped).
+    pub fn offset(&self) -> i64 {
+        let (page, size) = self.paging();
+        i64::from(page - 1) * i64::from(size)
+    }
+
+    /// Whether every list is within [`MAX_LIST`]; longer lists are refused, not truncated.
+    pub fn lists_are_bounded(&self) -> bool {
+        self.region_ids.len() <= MAX_LIST
+            && self.categories.len() <= MAX_LIST
+            && self.profile.languages.len() <= super::profile::MAX_LANGUAGES
     }
 }
 
@@ -110,7 +129,7 @@ impl SearchQuery {
             let value = value.trim();
             match key {
                 "scheme" => q.scheme = RegionScheme::parse(value).unwrap_or_default(),
-                "region" => {
+                "region" if q.region_ids.len() < MAX_LIST => {
                     if let Ok(id) = value.parse() {
                         q.region_ids.push(id);
                     }
@@ -119,7 +138,7 @@ impl SearchQuery {
                 "type" => q.profile.trafficking_type = TraffickingType::parse(value),
                 "gender" => q.profile.gender = Gender::parse(value),
                 "household" => q.profile.household_size = value.parse().ok().filter(|n| (1..=12).contains(n)),
-                "lang" => {
+                "lang" if q.profile.languages.len() < super::profile::MAX_LANGUAGES => {
                     if let Ok(l) = LanguageCode::parse(value)
                         && !q.profile.languages.contains(&l)
                     {
@@ -129,7 +148,7 @@ impl SearchQuery {
                 "wheelchair" => q.profile.wheelchair = value == "1" || value == "on",
                 "pets" => q.profile.pets = value == "1" || value == "on",
                 "family" => q.family = CategoryFamily::parse(value),
-                "category" => {
+                "category" if q.categories.len() < MAX_LIST => {
                     if let Ok(c) = CategoryCode::parse(value) {
                         q.categories.push(c);
                     }
@@ -137,7 +156,7 @@ impl SearchQuery {
                 "available" => q.available_now = value == "1" || value == "on",
                 "stale" => q.include_stale = value == "1" || value == "on",
                 "near" => q.near = value == "1" || value == "on",
-                "page" => q.page = value.parse().unwrap_or(1).max(1),
+                "page" => q.page = value.parse().unwrap_or(1).clamp(1, MAX_PAGE),
                 _ => {}
             }
         }

@@ -9,7 +9,7 @@ use crate::api::regions::list_regions;
 use crate::components::chart::{BarChart, LineChart, Series};
 use crate::components::guard::Guarded;
 use crate::domain::account::Role;
-use crate::domain::oversight::{LabelledTable, OversightFilter};
+use crate::domain::oversight::{FilterError, LabelledTable, OversightFilter};
 use crate::domain::profile::VictimType;
 use crate::domain::suppression::Cell;
 use crate::domain::taxonomy::CategoryFamily;
@@ -28,10 +28,18 @@ fn today() -> chrono::NaiveDate {
     crate::domain::series::eastern_local(chrono::Utc::now().timestamp()).date()
 }
 
-fn filter_from(params: &leptos_router::params::ParamsMap) -> OversightFilter {
+fn filter_from(params: &leptos_router::params::ParamsMap) -> Result<OversightFilter, FilterError> {
     let keys = ["from", "to", "region", "victim", "family", "split"];
     let pairs: Vec<(&str, String)> = keys.iter().filter_map(|k| params.get(k).map(|v| (*k, v))).collect();
     OversightFilter::from_pairs(today(), pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// The words of a server function's error (its own message for refusals, a generic one otherwise).
+fn error_words(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(message) => message.clone(),
+        _ => "The dashboard could not be loaded. Please try again.".to_owned(),
+    }
 }
 
 fn values(cells: &[Cell]) -> Vec<Option<f64>> {
@@ -48,21 +56,30 @@ fn values(cells: &[Cell]) -> Vec<Option<f64>> {
 fn Dashboard() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| query.with(filter_from));
-    let data = Resource::new(move || filter.get().to_query_string(), oversight);
+    let data = Resource::new(
+        move || filter.get().map(|f| f.to_query_string()),
+        |query| async move {
+            match query {
+                Ok(q) => oversight(q).await,
+                Err(e) => Err(ServerFnError::new(e.to_string())),
+            }
+        },
+    );
     let regions = Resource::new(|| (), |_| list_regions());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let all = regions.await.unwrap_or_default();
-                let f = filter.get_untracked();
+                let f = filter.get_untracked().unwrap_or_else(|_| OversightFilter::last_days(today(), 90));
                 view! { <Filters filter=f regions=all /> }
             })}
         </Suspense>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let f = filter.get_untracked();
-                let qs = f.to_query_string();
-                data.await.map(|v| {
+                let qs = filter.get_untracked().map(|f| f.to_query_string()).unwrap_or_default();
+                match data.await {
+                    Err(e) => view! { <p class="message error" role="alert" data-testid="filter-error">{error_words(&e)}</p> }.into_any(),
+                    Ok(v) => {
                     let k = v.k;
                     let weeks = v.needs.rows.clone();
                     let col = |c: usize| values(&v.needs.table.cells.iter().map(|r| r[c]).collect::<Vec<_>>());
@@ -126,8 +143,9 @@ fn Dashboard() -> impl IntoView {
                                 </table>
                             </div>
                         </section>
+                    }.into_any()
                     }
-                })
+                }
             })}
         </Transition>
     }

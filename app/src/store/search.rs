@@ -64,7 +64,7 @@ pub async fn search(db: &Db, q: &SearchQuery, now: i64, policy: &FreshnessPolicy
 
 /// The SQL of a search, exposed so benchmarks can time the bare query against [`search`].
 pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
-    let (page, page_size) = q.paging();
+    let (_, page_size) = q.paging();
     let mut sql = Sql::default();
     held_cte(&mut sql, now);
     sql.push(
@@ -140,7 +140,7 @@ pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
     )
     .bind(Arg::Int(i64::from(page_size)))
     .push(" OFFSET ")
-    .bind(Arg::Int(i64::from((page - 1) * page_size)));
+    .bind(Arg::Int(q.offset()));
     sql
 }
 

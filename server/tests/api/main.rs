@@ -11,6 +11,7 @@ mod concurrency;
 mod coordinator;
 mod fixtures;
 mod gaps;
+mod hardening;
 mod holds;
 mod invariants;
 mod limits;

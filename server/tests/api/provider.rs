@@ -61,7 +61,7 @@ both_backends! {
             ("x", "1", "total", "whole number"),
         ] {
             let r = result(app.call("/api/update_capacity", Some(&staff), &[("service_id", &id), ("version", "1"), ("total", total), ("available", available)]).await).await;
-            let CapacityResult::Invalid { field: f, message } = r else { panic!("{total}/{available}: {r:?}") };
+            let CapacityResult::Invalid { field: f, message, .. } = r else { panic!("{total}/{available}: {r:?}") };
             assert_eq!(f, field, "{total}/{available}");
             assert!(message.contains(words), "{total}/{available}: {message}");
         }

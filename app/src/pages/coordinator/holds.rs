@@ -1,7 +1,6 @@
 //! My holds: what I am holding, for how long, and "release".
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::COORDINATORS;
 use crate::api::coordinator::coordinator_holds;
@@ -11,11 +10,9 @@ use crate::components::messages::FormMessages;
 /// The holds page.
 #[component]
 pub fn HoldsPage() -> impl IntoView {
-    let refused = use_query_map().with_untracked(|q| q.get("refused"));
     view! {
         <h1>"Your holds"</h1>
         <FormMessages />
-        {refused.map(|m| view! { <p class="message error" role="alert" data-testid="hold-refused">{m}</p> })}
         <Guarded roles=COORDINATORS children=|_| view! { <Holds /> } />
     }
 }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::provider::{CapacityResult, ConfirmCapacity, ServiceCard, UpdateCapacity};
 use crate::components::freshness_badge::FreshnessBadge;
-use crate::domain::capacity::CapacitySnapshot;
+use crate::domain::capacity::{CapacityError, CapacitySnapshot};
 
 /// What the query string says happened to this card on the last plain-form post.
 fn outcome_from_query(id: i64) -> Option<(String, Option<(String, String)>)> {
@@ -18,7 +18,7 @@ fn outcome_from_query(id: i64) -> Option<(String, Option<(String, String)>)> {
         Some(("conflict".into(), mine()))
     } else if q.get("invalid").and_then(|s| s.parse::<i64>().ok()) == Some(id) {
         Some((
-            format!("invalid:{}:{}", q.get("field").unwrap_or_default(), q.get("message").unwrap_or_default()),
+            format!("invalid:{}:{}", q.get("field").unwrap_or_default(), q.get("reason").unwrap_or_default()),
             mine(),
         ))
     } else {
@@ -58,7 +58,7 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
             available.set(yours_available.to_string());
             message.set(Some(("conflict".into(), conflict_text(current))));
         }
-        CapacityResult::Invalid { field, message: m } => message.set(Some((format!("invalid {field}"), m.clone()))),
+        CapacityResult::Invalid { field, message: m, .. } => message.set(Some((format!("invalid {field}"), m.clone()))),
     };
     Effect::new(move |_| {
         if let Some(Ok(r)) = update.value().get() {
@@ -159,7 +159,9 @@ fn describe(kind: &str, current: &CapacitySnapshot) -> (String, String) {
         ("conflict".into(), conflict_text(current))
     } else {
         let mut parts = kind.splitn(3, ':');
-        let (_, field, text) = (parts.next(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let (_, field, code) = (parts.next(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        // Only a known code becomes words: text from a URL is never shown.
+        let text = CapacityError::text_for_code(code).unwrap_or("Check the numbers and try again.");
         (format!("invalid:{field}:"), text.to_owned())
     }
 }
