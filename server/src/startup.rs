@@ -196,5 +196,8 @@ async fn sweep_expired(state: AppState, every: Duration) {
         if let Err(e) = store::sessions::sweep(&state.db, now, state.sessions.idle_secs).await {
             tracing::warn!(error = ?e, "session sweep failed; will retry");
         }
+        if let Err(e) = store::throttle::prune(&state.db, now).await {
+            tracing::warn!(error = ?e, "sign-in attempt pruning failed; will retry");
+        }
     }
 }

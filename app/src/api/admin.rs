@@ -124,6 +124,25 @@ pub async fn take_flashes() -> Result<Vec<String>, ServerFnError> {
         .map_err(super::internal)
 }
 
+/// Lets an account that backed off after failed sign-ins try again at once (administrators only).
+#[server(prefix = "/api", endpoint = "admin_unlock_sign_in")]
+pub async fn unlock_sign_in(user_id: i64) -> Result<(), ServerFnError> {
+    use axum::http::StatusCode;
+    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let state = crate::state::app_state()?;
+    let Some(account) = crate::store::accounts::viewer(&state.db, user_id).await.map_err(super::internal)? else {
+        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+    };
+    let now = chrono::Utc::now().timestamp();
+    crate::store::throttle::unlock(&state.db, viewer.id, user_id, &account.email, now)
+        .await
+        .map_err(super::internal)?;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/admin/users?notice=unlocked");
+    }
+    Ok(())
+}
+
 /// Changes someone's role (administrators only).
 #[server(prefix = "/api", endpoint = "admin_set_role")]
 pub async fn set_user_role(user_id: i64, role: String) -> Result<(), ServerFnError> {

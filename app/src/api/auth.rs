@@ -50,6 +50,32 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     })
 }
 
+/// Checks the throttle for `account` from `client` and records the attempt, or answers `429` with
+/// `Retry-After` (a plain form post goes back to `back` with the `throttled` code).
+#[cfg(feature = "ssr")]
+async fn admit_attempt(
+    account: &str,
+    client: &str,
+    back: &str,
+    now: i64,
+) -> Result<Result<i64, ServerFnError>, ServerFnError> {
+    use crate::store::throttle::{self, Attempt};
+    let state = crate::state::app_state()?;
+    let limits = crate::domain::throttle::ThrottleLimits::default();
+    match throttle::reserve(&state.db, &limits, account, client, now).await.map_err(super::internal)? {
+        Attempt::Admitted(id) => Ok(Ok(id)),
+        Attempt::Throttled(wait) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+                && let Ok(value) = axum::http::HeaderValue::from_str(&wait.to_string())
+            {
+                response.insert_header(axum::http::header::RETRY_AFTER, value);
+            }
+            let message = "Too many attempts. Wait a while and try again.";
+            Ok(Err(super::form_error(back, "throttled", axum::http::StatusCode::TOO_MANY_REQUESTS, message).await))
+        }
+    }
+}
+
 /// Signs in with email, password and (when set up) a code from the authenticator app or a recovery code.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(
@@ -60,7 +86,7 @@ pub async fn sign_in(
 ) -> Result<(), ServerFnError> {
     use crate::auth::{password, secret, totp};
     use crate::domain::account::Email;
-    use crate::store::{accounts, sessions};
+    use crate::store::{accounts, sessions, throttle};
     use axum::http::StatusCode;
 
     let state = crate::state::app_state()?;
@@ -72,20 +98,10 @@ pub async fn sign_in(
         None => "/sign-in".to_owned(),
     };
 
-    let (account_failures, client_failures) =
-        accounts::recent_failures(&state.db, &account, &client, now - 60).await.map_err(super::internal)?;
-    if account_failures >= 5 || client_failures >= 20 {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
-        }
-        return Err(super::form_error(
-            &back,
-            "throttled",
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts. Wait a minute and try again.",
-        )
-        .await);
-    }
+    let attempt = match admit_attempt(&account, &client, &back, now).await? {
+        Ok(attempt) => attempt,
+        Err(throttled) => return Err(throttled),
+    };
 
     let found = match Email::parse(&email) {
         Ok(e) => accounts::credentials(&state.db, &e).await.map_err(super::internal)?,
@@ -99,7 +115,7 @@ pub async fn sign_in(
     let password_ok = password::verify(password, phc).await;
     let credentials = found.filter(|c| password_ok && !c.disabled && c.password_hash.is_some());
     let Some(credentials) = credentials else {
-        accounts::record_sign_in(&state.db, &account, &client, None, false, now).await.map_err(super::internal)?;
+        throttle::settle(&state.db, attempt, None, false, "sign_in.failure", now).await.map_err(super::internal)?;
         return Err(super::form_error(
             &back,
             "credentials",
@@ -122,7 +138,7 @@ pub async fn sign_in(
             .await
             .map_err(super::internal)?;
         if !secret_ok && !recovery_ok {
-            accounts::record_sign_in(&state.db, &account, &client, Some(credentials.id), false, now)
+            throttle::settle(&state.db, attempt, Some(credentials.id), false, "sign_in.failure", now)
                 .await
                 .map_err(super::internal)?;
             return Err(super::form_error(
@@ -134,7 +150,7 @@ pub async fn sign_in(
             .await);
         }
     }
-    accounts::record_sign_in(&state.db, &account, &client, Some(credentials.id), true, now)
+    throttle::settle(&state.db, attempt, Some(credentials.id), true, "sign_in.success", now)
         .await
         .map_err(super::internal)?;
 
@@ -188,6 +204,7 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
 #[server(prefix = "/api", endpoint = "redeem_link")]
 pub async fn redeem_link(token: String, display_name: Option<String>, password: String) -> Result<(), ServerFnError> {
     use crate::domain::account::check_new_password;
+    use crate::store::throttle;
     use axum::http::StatusCode;
     let state = crate::state::app_state()?;
     let back = format!("/welcome/{token}");
@@ -209,25 +226,39 @@ pub async fn redeem_link(token: String, display_name: Option<String>, password: 
         )
         .await);
     }
+    // Throttled per client, and the token checked before any hashing: guessing links costs the server little.
+    let now = chrono::Utc::now().timestamp();
+    let client = crate::auth::guard::current_client().await?;
+    let attempt = match admit_attempt(&format!("link:{client}"), &client, &back, now).await? {
+        Ok(attempt) => attempt,
+        Err(throttled) => return Err(throttled),
+    };
+    let token_hash = crate::auth::secret::token_hash(&token);
+    let gone = || async {
+        super::form_error(&back, "link", StatusCode::GONE, "This link is invalid, expired or already used.").await
+    };
+    if !crate::store::accounts::link_is_usable(&state.db, &token_hash, now).await.map_err(super::internal)? {
+        throttle::settle(&state.db, attempt, None, false, "link.failure", now).await.map_err(super::internal)?;
+        return Err(gone().await);
+    }
     let hash = crate::auth::password::hash(password)
         .await
         .map_err(|e| super::internal(crate::store::StoreError::Corrupt(e)))?;
-    let now = chrono::Utc::now().timestamp();
-    let redeemed = crate::store::accounts::redeem_link(
-        &state.db,
-        &crate::auth::secret::token_hash(&token),
-        &hash,
-        name.as_deref(),
-        now,
-    )
-    .await
-    .map_err(super::internal)?;
+    let redeemed = crate::store::accounts::redeem_link(&state.db, &token_hash, &hash, name.as_deref(), now)
+        .await
+        .map_err(super::internal)?;
     match redeemed {
-        Ok(_) => {
+        Ok(user_id) => {
+            throttle::settle(&state.db, attempt, Some(user_id), true, "link.redeemed", now)
+                .await
+                .map_err(super::internal)?;
             leptos_axum::redirect("/sign-in?notice=password_set");
             Ok(())
         }
-        Err(e) => Err(super::form_error(&back, "link", StatusCode::GONE, &e.to_string()).await),
+        Err(_) => {
+            throttle::settle(&state.db, attempt, None, false, "link.failure", now).await.map_err(super::internal)?;
+            Err(gone().await)
+        }
     }
 }
 

@@ -80,12 +80,12 @@ pub fn client_address(headers: &HeaderMap, peer: Option<SocketAddr>, trusted_pro
     forwarded.len().checked_sub(trusted_proxies).and_then(|i| forwarded.get(i).cloned()).unwrap_or(peer)
 }
 
-/// The calling client's address, for throttling.
+/// The calling client as throttling counts it: its address, or its /64 network for IPv6.
 pub async fn current_client() -> Result<String, ServerFnError> {
     let state = app_state()?;
     let headers: HeaderMap = leptos_axum::extract().await?;
     let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|c| c.0);
-    Ok(client_address(&headers, peer, state.sessions.trusted_proxies))
+    Ok(crate::domain::throttle::client_key(&client_address(&headers, peer, state.sessions.trusted_proxies)))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ fn error_text(code: &str) -> &'static str {
     match code {
         "credentials" => "The email or password is not right.",
         "code" => "That code is not right. Use the current code from your authenticator app, or a recovery code.",
-        "throttled" => "Too many attempts. Wait a minute and try again.",
+        "throttled" => "Too many attempts. Wait a while and try again, or ask an administrator to unlock the account.",
         "too_short" => "Use at least 8 characters.",
         "too_long" => "Use at most 128 characters.",
         "too_common" => "That password is too common: it appears in lists attackers try first. Choose another.",
@@ -54,6 +54,7 @@ fn notice_text(code: &str) -> &'static str {
         "role_changed" => "Role changed. The person must sign in again.",
         "disabled" => "Account disabled. Its sessions have ended.",
         "enabled" => "Account enabled.",
+        "unlocked" => "Sign-in unlocked: the account may try again now.",
         "added" => "Added.",
         "saved" => "Saved.",
         "held" => "Held. The provider sees your hold; release it if plans change.",

@@ -15,3 +15,4 @@ pub mod search;
 pub mod series;
 pub mod suppression;
 pub mod taxonomy;
+pub mod throttle;

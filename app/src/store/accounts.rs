@@ -166,7 +166,7 @@ pub async fn invite(
     })
 }
 
-/// Creates a password-reset link for an existing user.
+/// Creates a password-reset link for an existing user; any older unused link of theirs stops working.
 pub async fn create_reset_link(
     db: &Db,
     user_id: i64,
@@ -176,6 +176,11 @@ pub async fn create_reset_link(
     expires_at: i64,
 ) -> Result<(), StoreError> {
     write_tx!(db, |tx| {
+        sqlx::query("UPDATE one_time_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO one_time_links (token_hash, kind, user_id, created_by, created_at, expires_at)
              VALUES ($1, 'reset', $2, $3, $4, $5)",
@@ -197,6 +202,14 @@ pub async fn create_reset_link(
         audit_in_tx!(tx, entry, now);
         Ok(())
     })
+}
+
+/// Whether `token_hash` names an unused, unexpired link (checked before any password is hashed).
+pub async fn link_is_usable(db: &Db, token_hash: &str, now: i64) -> Result<bool, StoreError> {
+    const SQL: &str =
+        "SELECT COUNT(*) FROM one_time_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+    let (n,): (i64,) = on_db!(db, |pool| sqlx::query_as(SQL).bind(token_hash).bind(now).fetch_one(pool).await)?;
+    Ok(n > 0)
 }
 
 /// Uses a one-time link once: sets the password (and name, for invitations) and ends existing sessions.
@@ -232,6 +245,12 @@ pub async fn redeem_link(
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        // A new password retires every other outstanding link of the account.
+        sqlx::query("UPDATE one_time_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         let entry = AuditEntry {
             actor_id: Some(user_id),
             action: "user.password_set",
@@ -387,41 +406,4 @@ pub async fn set_disabled(db: &Db, actor: i64, user_id: i64, disabled: bool, now
         audit_in_tx!(tx, entry, now);
         Ok(true)
     })
-}
-
-/// Records a sign-in attempt (and, for failures and successes, an audit entry) in one transaction.
-pub async fn record_sign_in(
-    db: &Db,
-    account: &str,
-    client: &str,
-    user_id: Option<i64>,
-    succeeded: bool,
-    now: i64,
-) -> Result<(), StoreError> {
-    write_tx!(db, |tx| {
-        sqlx::query("INSERT INTO sign_in_attempts (at, account, client, succeeded) VALUES ($1, $2, $3, $4)")
-            .bind(now)
-            .bind(account)
-            .bind(client)
-            .bind(succeeded)
-            .execute(&mut *tx)
-            .await?;
-        let entry = AuditEntry {
-            actor_id: user_id,
-            action: if succeeded { "sign_in.success" } else { "sign_in.failure" },
-            entity: "user",
-            entity_id: user_id,
-            ..Default::default()
-        };
-        audit_in_tx!(tx, entry, now);
-        Ok(())
-    })
-}
-
-/// Failed sign-ins since `since` for an account and for a client address.
-pub async fn recent_failures(db: &Db, account: &str, client: &str, since: i64) -> Result<(i64, i64), StoreError> {
-    const SQL: &str = "SELECT
-        (SELECT COUNT(*) FROM sign_in_attempts WHERE account = $1 AND at >= $3 AND succeeded = FALSE),
-        (SELECT COUNT(*) FROM sign_in_attempts WHERE client = $2 AND at >= $3 AND succeeded = FALSE)";
-    Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(account).bind(client).bind(since).fetch_one(pool).await)?)
 }

@@ -23,6 +23,7 @@ pub mod series;
 pub mod sessions;
 pub mod sites;
 pub mod sql;
+pub mod throttle;
 
 use std::sync::Arc;
 

@@ -113,6 +113,7 @@ fn server_functions(org: i64) -> Vec<(&'static str, Access, Body)> {
             Access::Roles(PEOPLE),
             Form(vec![("email", "EMAIL".into()), ("role", "provider_staff".into()), ("organization_id", org)]),
         ),
+        ("/api/admin_unlock_sign_in", Access::Roles(ADMIN), Form(vec![("user_id", "999999".into())])),
         (
             "/api/admin_set_role",
             Access::Roles(ADMIN),

@@ -223,4 +223,83 @@ both_backends! {
         let needs = app::store::needs::for_coordinator(&app.db, coordinator.user_id, 10).await.unwrap();
         assert!(needs.is_empty(), "nothing was recorded");
     }
+
+    async fn thirty_two_parallel_wrong_passwords_get_at_most_five_evaluations(app) {
+        let (id, email) = app.create_user(Role::Funder, &[]).await;
+        let guesses = (0..32).map(|_| {
+            let client = app.client.clone();
+            let url = format!("{}/api/sign_in", app.address);
+            let email = email.clone();
+            tokio::spawn(async move {
+                client.post(url).form(&[("email", email.as_str()), ("password", "a wrong guess")]).send().await.unwrap().status().as_u16()
+            })
+        });
+        let statuses: Vec<u16> = futures_util::future::join_all(guesses).await.into_iter().map(Result::unwrap).collect();
+        let evaluated = statuses.iter().filter(|s| **s == 401).count();
+        assert!(evaluated <= 5, "{evaluated} guesses were evaluated: {statuses:?}");
+        assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
+        let failures = app::store::audit::list(&app.db, Some("sign_in.failure"), 100).await.unwrap();
+        assert!(failures.len() <= 5, "{} failures were evaluated and audited", failures.len());
+        let _ = id;
+    }
+
+    async fn repeated_failures_back_off_until_an_administrator_unlocks(app) {
+        let (id, email) = app.create_user(Role::Funder, &[]).await;
+        // Seven failures in the last few minutes: the account now waits 240 s after the last one.
+        let then = now() - 120;
+        for i in 0..7 {
+            app::on_db!(&app.db, |pool| sqlx::query("INSERT INTO sign_in_attempts (at, account, client, succeeded) VALUES ($1, $2, 'elsewhere', FALSE)").bind(then - 60 * i).bind(&email).execute(pool).await.map(drop)).unwrap();
+        }
+        let waiting = app.sign_in_with(&email, PASSWORD, None, None).await;
+        assert_eq!(waiting.status(), 429, "even the right password waits out the back-off");
+        let retry: i64 = waiting.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((100..=125).contains(&retry), "about 120 s left of a 240 s wait, got {retry}");
+        let admin = app.signed_in(Role::Administrator, &[]).await;
+        let user = id.to_string();
+        assert_eq!(app.call("/api/admin_unlock_sign_in", Some(&admin), &[("user_id", user.as_str())]).await.status(), 200);
+        assert_eq!(app.sign_in_with(&email, PASSWORD, None, None).await.status(), 200, "unlocked");
+    }
+
+    async fn a_reset_link_works_once_and_a_newer_link_retires_the_older(app) {
+        let (id, _) = app.create_user(Role::Funder, &[]).await;
+        let first = app::auth::reset_link(&app.db, id, None, now()).await.unwrap();
+        let second = app::auth::reset_link(&app.db, id, None, now()).await.unwrap();
+        let redeem = |token: String| {
+            let app = &app;
+            async move { app.call("/api/redeem_link", None, &[("token", token.as_str()), ("password", "a brand new passphrase")]).await.status() }
+        };
+        assert_eq!(redeem(first).await, 410, "the older link stopped working when a new one was made");
+        assert_eq!(redeem(second.clone()).await, 200);
+        assert_eq!(redeem(second).await, 410, "a link works once");
+    }
+
+}
+
+async fn rotating_ipv6_addresses_inside_one_64_are_one_client(backend: crate::helpers::Backend) {
+    let Some(app) = crate::helpers::spawn_app_with(backend, |c| c.trusted_proxies = 1).await else { return };
+    for i in 0..20 {
+        let r = app
+            .sign_in_with(
+                &format!("nobody-{i}@example.test"),
+                "wrong",
+                None,
+                Some(&format!("2001:db8:7:9::{:x}", i + 1)),
+            )
+            .await;
+        assert_eq!(r.status(), 401, "guess {i}");
+    }
+    let next = app.sign_in_with("nobody-else@example.test", "wrong", None, Some("2001:db8:7:9:ffff::1")).await;
+    assert_eq!(next.status(), 429, "a new address in the same /64 is the same client");
+    let other = app.sign_in_with("nobody-else@example.test", "wrong", None, Some("2001:db8:7:a::1")).await;
+    assert_eq!(other.status(), 401, "another /64 is another client");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_ipv6_addresses_inside_one_64_are_one_client_sqlite() {
+    rotating_ipv6_addresses_inside_one_64_are_one_client(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_ipv6_addresses_inside_one_64_are_one_client_postgres() {
+    rotating_ipv6_addresses_inside_one_64_are_one_client(crate::helpers::Backend::Postgres).await;
 }

@@ -94,6 +94,10 @@ fn UserTable(users: Vec<UserView>, is_admin: bool) -> impl IntoView {
                                                 <input type="hidden" name="user_id" value=id.clone() />
                                                 <button type="submit" class="secondary" aria-label=format!("Password reset link for {}", u.email)>"Reset link"</button>
                                             </form>
+                                            <form method="post" action="/api/admin_unlock_sign_in" class="inline">
+                                                <input type="hidden" name="user_id" value=id.clone() />
+                                                <button type="submit" class="secondary" aria-label=format!("Unlock sign-in for {}", u.email)>"Unlock sign-in"</button>
+                                            </form>
                                             <form method="post" action="/api/admin_set_role" class="inline">
                                                 <input type="hidden" name="user_id" value=id.clone() />
                                                 <label class="visually-hidden" for=format!("role-{id}")>{format!("Role for {}", u.email)}</label>
