@@ -21,6 +21,24 @@ pub struct AppState {
     pub events: crate::live::Events,
     /// Leptos site options.
     pub leptos_options: LeptosOptions,
+    /// What one coordinator may hold and save.
+    pub coordinator_limits: CoordinatorLimits,
+}
+
+/// Bounds on one coordinator account, so no single account can make every bed look taken or slow down
+/// every provider's saves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoordinatorLimits {
+    /// Units in active holds at once.
+    pub held_units: i64,
+    /// Saved alerts.
+    pub alerts: i64,
+}
+
+impl Default for CoordinatorLimits {
+    fn default() -> Self {
+        Self { held_units: 20, alerts: 20 }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

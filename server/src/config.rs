@@ -24,6 +24,10 @@ pub struct Config {
     pub hold_sweep_secs: u64,
     /// Seconds a request (reading its body and rendering included) may take before it ends with `503`.
     pub request_timeout_secs: u64,
+    /// Units one coordinator may have in active holds at once.
+    pub max_held_units_per_coordinator: i64,
+    /// Alerts one coordinator may save.
+    pub max_alerts_per_coordinator: i64,
     /// `tracing` filter, e.g. `info` or `server=debug,info`.
     pub log: String,
     /// Address people reach the app at (links printed by the CLI; https turns on HSTS).
@@ -48,6 +52,8 @@ impl Default for Config {
             freshness: FreshnessPolicy::default(),
             hold_sweep_secs: 60,
             request_timeout_secs: 30,
+            max_held_units_per_coordinator: 20,
+            max_alerts_per_coordinator: 20,
             log: "info".to_owned(),
             public_url: "http://127.0.0.1:3000".to_owned(),
             secure_cookies: true,
@@ -97,6 +103,8 @@ struct FileLayer {
     demo_data: Option<bool>,
     hold_sweep_secs: Option<u64>,
     request_timeout_secs: Option<u64>,
+    max_held_units_per_coordinator: Option<i64>,
+    max_alerts_per_coordinator: Option<i64>,
     log: Option<String>,
     public_url: Option<String>,
     secure_cookies: Option<bool>,
@@ -168,6 +176,12 @@ impl Config {
         if let Some(v) = f.request_timeout_secs {
             self.request_timeout_secs = v.max(1);
         }
+        if let Some(v) = f.max_held_units_per_coordinator {
+            self.max_held_units_per_coordinator = v.max(1);
+        }
+        if let Some(v) = f.max_alerts_per_coordinator {
+            self.max_alerts_per_coordinator = v.max(1);
+        }
         if let Some(v) = f.log {
             self.log = v;
         }
@@ -221,6 +235,12 @@ impl Config {
         }
         if let Some(v) = var("CONTINUUM_REQUEST_TIMEOUT_SECS") {
             self.request_timeout_secs = parsed::<u64>("CONTINUUM_REQUEST_TIMEOUT_SECS", v)?.max(1);
+        }
+        if let Some(v) = var("CONTINUUM_MAX_HELD_UNITS") {
+            self.max_held_units_per_coordinator = parsed::<i64>("CONTINUUM_MAX_HELD_UNITS", v)?.max(1);
+        }
+        if let Some(v) = var("CONTINUUM_MAX_ALERTS") {
+            self.max_alerts_per_coordinator = parsed::<i64>("CONTINUUM_MAX_ALERTS", v)?.max(1);
         }
         if let Some(v) = var("CONTINUUM_LOG") {
             self.log = v;

@@ -135,6 +135,9 @@ async fn serve(config: &Config) -> ExitCode {
 }
 
 async fn seed_demo(config: &Config, scale: Option<u32>) -> ExitCode {
+    if config.public_url.starts_with("https://") {
+        return fail(&server::startup::StartupError::DemoOnPublicDeployment);
+    }
     let db = match open_database(config).await {
         Ok(db) => db,
         Err(e) => return fail(&e),

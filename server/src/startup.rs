@@ -32,6 +32,12 @@ pub enum StartupError {
     /// Demo data could not be loaded.
     #[error("cannot load the demo data: {0}")]
     Seed(String),
+    /// Demo data (fixed, published passwords) was asked for on a deployment with an https address.
+    #[error(
+        "demo data is never loaded where the public address is https: its passwords are published. \
+         Unset CONTINUUM_DEMO_DATA"
+    )]
+    DemoOnPublicDeployment,
 }
 
 /// Opens the database named in the config and applies migrations and reference data.
@@ -53,6 +59,9 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, loads demo data if asked and the database is empty, binds the port.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        if config.demo_data && config.public_url.starts_with("https://") {
+            return Err(StartupError::DemoOnPublicDeployment);
+        }
         let db = open_database(config).await?;
         if config.demo_data {
             let loaded = seed::demo::load_if_empty(&db, chrono::Utc::now().timestamp())
@@ -79,6 +88,10 @@ impl Application {
             sessions: config.session_policy(),
             events: app::live::Events::default(),
             leptos_options,
+            coordinator_limits: app::state::CoordinatorLimits {
+                held_units: config.max_held_units_per_coordinator,
+                alerts: config.max_alerts_per_coordinator,
+            },
         };
         let shutdown = Shutdown::default();
         let options = RouterOptions {

@@ -68,7 +68,24 @@ pub async fn invite_user(
     }
     let now = chrono::Utc::now().timestamp();
     let orgs = if role.is_provider() { organizations } else { Vec::new() };
-    match crate::auth::invite(&state.db, &email, role, &orgs, Some(viewer.id), now).await.map_err(super::internal)? {
+    let created =
+        crate::auth::invite(&state.db, &email, role, &orgs, Some(viewer.id), now).await.map_err(super::internal)?;
+    // Only administrators learn that an email already has an account; anyone else gets a link that looks
+    // the same and leads nowhere (the attempt is audited for administrators).
+    let created = match created {
+        Err(crate::store::accounts::LinkError::EmailTaken) if viewer.role != Role::Administrator => {
+            let entry = crate::store::audit::AuditEntry {
+                actor_id: Some(viewer.id),
+                action: "user.invite_existing",
+                entity: "user",
+                ..Default::default()
+            };
+            crate::store::audit::record(&state.db, entry, now).await.map_err(super::internal)?;
+            Ok(crate::auth::secret::new_token())
+        }
+        other => other,
+    };
+    match created {
         Ok(token) => {
             let link = InviteLink { path: format!("/welcome/{token}"), email: email.as_str().to_owned() };
             if super::is_plain_form_post().await {

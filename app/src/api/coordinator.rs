@@ -57,11 +57,13 @@ pub async fn place_hold(
                     return Err(ServerFnError::new("That need is not yours."));
                 }
             }
+            let holder =
+                crate::store::holds::Holder { user_id: viewer.id, max_held_units: state.coordinator_limits.held_units };
             match crate::store::holds::place(
                 &state.db,
                 service_id,
                 request,
-                Some(viewer.id),
+                Some(holder),
                 need_id,
                 now,
                 &state.freshness,
@@ -271,9 +273,21 @@ pub async fn save_alert(query: String) -> Result<(), ServerFnError> {
     // Store the normalized form: only known filters survive.
     let normalized = crate::domain::search::SearchQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('=')))
         .to_query_string();
-    crate::store::alerts::save(&state.db, viewer.id, &normalized, chrono::Utc::now().timestamp())
+    let now = chrono::Utc::now().timestamp();
+    let limit = state.coordinator_limits.alerts;
+    if crate::store::alerts::save(&state.db, viewer.id, &normalized, limit, now)
         .await
-        .map_err(super::internal)?;
+        .map_err(super::internal)?
+        .is_none()
+    {
+        return Err(super::form_error(
+            "/notifications",
+            "alert_limit",
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "You have as many alerts as one coordinator may. Delete one first.",
+        )
+        .await);
+    }
     if super::is_plain_form_post().await {
         leptos_axum::redirect("/notifications?notice=alert_saved");
     }

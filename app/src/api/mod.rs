@@ -47,15 +47,18 @@ pub(crate) async fn form_error(back: &str, code: &str, status: axum::http::Statu
     ServerFnError::new(message)
 }
 
-/// Tells every open page that a service changed, and raises alerts it now matches.
+/// Tells every open page that a service changed, and raises the alerts it now matches in the background:
+/// the provider's save never waits for anyone's alerts.
 #[cfg(feature = "ssr")]
 pub(crate) async fn announce(kind: &str, service_id: i64) {
     let Ok(state) = crate::state::app_state() else { return };
     state.events.publish(&state.db, crate::live::LiveEvent::service(kind, service_id)).await;
-    let now = chrono::Utc::now().timestamp();
-    match crate::store::alerts::check(&state.db, service_id, now, &state.freshness).await {
-        Ok(0) => {}
-        Ok(_) => state.events.publish(&state.db, crate::live::LiveEvent::service("alert", service_id)).await,
-        Err(e) => tracing::warn!(error = ?e, "could not check alerts"),
-    }
+    tokio::spawn(async move {
+        let now = chrono::Utc::now().timestamp();
+        match crate::store::alerts::check(&state.db, service_id, now, &state.freshness).await {
+            Ok(0) => {}
+            Ok(_) => state.events.publish(&state.db, crate::live::LiveEvent::service("alert", service_id)).await,
+            Err(e) => tracing::warn!(error = ?e, "could not check alerts"),
+        }
+    });
 }

@@ -36,6 +36,7 @@ fn error_text(code: &str) -> &'static str {
         "hold_unavailable" => "No longer available: someone else took the last units, or the count is out of date.",
         "hold_not_accepting" => "This service is not accepting referrals right now.",
         "hold_ended" => "This hold has already ended.",
+        "alert_limit" => "You have as many alerts as one coordinator may. Delete one first.",
         "hold_limit" => "You hold as many units as one coordinator may. Release a hold you no longer need first.",
         _ => "That did not work. Check the form and try again.",
     }

@@ -101,6 +101,9 @@ pub enum HoldError {
     /// No such hold or service.
     #[error("No such hold or service.")]
     NotFound,
+    /// The coordinator already holds as many units as one coordinator may.
+    #[error("You hold as many units as one coordinator may. Release a hold you no longer need first.")]
+    LimitReached,
 }
 
 impl HoldError {
@@ -113,6 +116,7 @@ impl HoldError {
             HoldError::NotAccepting => "hold_not_accepting",
             HoldError::AlreadyEnded(_) => "hold_ended",
             HoldError::NotFound => "not_found",
+            HoldError::LimitReached => "hold_limit",
         }
     }
 }

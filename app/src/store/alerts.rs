@@ -6,9 +6,19 @@ use crate::{on_db, write_tx};
 
 use super::{Db, StoreError, search};
 
-/// Saves a search (its URL query) as an alert; returns the id.
-pub async fn save(db: &Db, user_id: i64, query: &str, now: i64) -> Result<i64, StoreError> {
+/// Saves a search (its URL query) as an alert and returns its id, or `None` when the coordinator already
+/// has `limit` alerts.
+pub async fn save(db: &Db, user_id: i64, query: &str, limit: i64, now: i64) -> Result<Option<i64>, StoreError> {
+    let postgres = matches!(db, Db::Postgres(_));
     write_tx!(db, |tx| {
+        if postgres {
+            sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE").bind(user_id).execute(&mut *tx).await?;
+        }
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM alerts WHERE user_id = $1").bind(user_id).fetch_one(&mut *tx).await?;
+        if count >= limit {
+            return Ok(None);
+        }
         let (id,): (i64,) =
             sqlx::query_as("INSERT INTO alerts (user_id, query, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(user_id)
@@ -16,7 +26,7 @@ pub async fn save(db: &Db, user_id: i64, query: &str, now: i64) -> Result<i64, S
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-        Ok(id)
+        Ok(Some(id))
     })
 }
 

@@ -37,18 +37,50 @@ impl HoldRow {
 
 const HOLD_COLUMNS: &str = "id, service_id, units, state, created_at, expires_at, need_id";
 
-/// Places a hold if that many fresh units are free right now and the service accepts referrals.
+/// Who places a hold, and how many units they may hold at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holder {
+    /// The coordinator.
+    pub user_id: i64,
+    /// Their limit on units in active holds.
+    pub max_held_units: i64,
+}
+
+/// Places a hold if that many fresh units are free right now, the service accepts referrals, and the
+/// coordinator (`by`) stays within their limit of held units.
 #[tracing::instrument(skip(db, policy), fields(backend = db.backend()))]
 pub async fn place(
     db: &Db,
     service_id: i64,
     request: HoldRequest,
-    user_id: Option<i64>,
+    by: Option<Holder>,
     need_id: Option<i64>,
     now: i64,
     policy: &FreshnessPolicy,
 ) -> Result<Result<Hold, HoldError>, StoreError> {
+    let postgres = matches!(db, Db::Postgres(_));
+    let user_id = by.map(|h| h.user_id);
     write_tx!(db, |tx| {
+        if let Some(holder) = by {
+            // One coordinator's holds at a time (SQLite's write lock already serializes everyone).
+            if postgres {
+                sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                    .bind(holder.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let (held,): (i64,) = sqlx::query_as(
+                "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM holds
+                 WHERE created_by = $1 AND state = 'held' AND expires_at > $2",
+            )
+            .bind(holder.user_id)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            if held + request.units() > holder.max_held_units {
+                return Ok(Err(HoldError::LimitReached));
+            }
+        }
         if !lock_capacity!(tx, service_id) {
             return Ok(Err(HoldError::NotFound));
         }

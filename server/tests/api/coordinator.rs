@@ -97,9 +97,13 @@ both_backends! {
         let region = region(&app, "Southeastern Connecticut Planning Region").await;
         let q = format!("region={region}&family=housing");
         assert_eq!(app.call("/api/save_alert", Some(&coordinator), &[("query", q.as_str())]).await.status(), 200);
+        let mut events = app.open_events(&coordinator).await.bytes_stream();
+        crate::hardening::read_until(&mut events, "resync").await;
         let staff = app.signed_in(Role::ProviderStaff, &[mine.organization]).await;
         let id = mine.service.to_string();
         app.call("/api/update_capacity", Some(&staff), &[("service_id", id.as_str()), ("version", "1"), ("total", "5"), ("available", "2"), ("accepting", "on")]).await;
+        // Alerts are matched after the save has answered; the `alert` event says they are in.
+        crate::hardening::read_until(&mut events, "event: alert").await;
         let notes: Vec<app::api::coordinator::NotificationView> = app.call("/api/my_notifications", Some(&coordinator), &[]).await.json().await.unwrap();
         assert_eq!(notes.len(), 1);
         assert!(notes[0].what.contains("Norwich"));

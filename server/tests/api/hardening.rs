@@ -38,7 +38,7 @@ impl TestApp {
     }
 
     /// Opens `/events` as `session`; the response, not yet read.
-    async fn open_events(&self, session: &Session) -> reqwest::Response {
+    pub async fn open_events(&self, session: &Session) -> reqwest::Response {
         self.client_without_limit()
             .get(format!("{}/events", self.address))
             .header("cookie", format!("__Host-session={}", session.cookie))
@@ -49,7 +49,7 @@ impl TestApp {
 }
 
 /// Reads an event stream until `wanted` appears in it (within 5 s) and returns everything read.
-async fn read_until<B: AsRef<[u8]>>(
+pub async fn read_until<B: AsRef<[u8]>>(
     stream: &mut (impl futures_util::Stream<Item = reqwest::Result<B>> + Unpin),
     wanted: &str,
 ) -> String {
@@ -222,6 +222,61 @@ both_backends! {
         assert_eq!(response.status(), 422);
         let needs = app::store::needs::for_coordinator(&app.db, coordinator.user_id, 10).await.unwrap();
         assert!(needs.is_empty(), "nothing was recorded");
+    }
+
+    async fn an_invitation_tells_a_provider_admin_nothing_about_existing_accounts(app) {
+        let org = Fixture::new(&app.db, now()).owned(ServiceSpec::housing("Hartford", 5, 2)).await.organization;
+        let (_, existing) = app.create_user(Role::Funder, &[]).await;
+        let admin = app.signed_in(Role::ProviderAdmin, &[org]).await;
+        let org = org.to_string();
+        let invite = |email: String| {
+            let (app, admin, org) = (&app, &admin, &org);
+            async move {
+                let r = app.call("/api/admin_invite", Some(admin), &[("email", email.as_str()), ("role", "provider_staff"), ("organization_id", org.as_str())]).await;
+                (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+            }
+        };
+        let (taken_status, taken) = invite(existing).await;
+        let (new_status, new) = invite("someone-new@example.test".into()).await;
+        assert_eq!(taken_status, new_status, "the same answer for an existing account");
+        assert_eq!(taken["path"].as_str().unwrap().len(), new["path"].as_str().unwrap().len());
+        let token = taken["path"].as_str().unwrap().trim_start_matches("/welcome/").to_owned();
+        let redeem = app.call("/api/redeem_link", None, &[("token", token.as_str()), ("password", "a brand new passphrase")]).await;
+        assert_eq!(redeem.status(), 410, "the decoy link leads nowhere");
+        let audited = app::store::audit::list(&app.db, Some("user.invite_existing"), 10).await.unwrap();
+        assert_eq!(audited.len(), 1, "administrators can see the attempt");
+    }
+
+    async fn one_coordinator_cannot_hold_every_free_bed(app) {
+        let fixture = Fixture::new(&app.db, now());
+        let big = fixture.owned(ServiceSpec::housing("Hartford", 40, 40)).await;
+        let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+        let service = big.service.to_string();
+        let hold = |units: &'static str| {
+            let (app, coordinator, service) = (&app, &coordinator, &service);
+            async move {
+                let r = app.call("/api/place_hold", Some(coordinator), &[("service_id", service.as_str()), ("units", units)]).await;
+                r.json::<app::api::coordinator::HoldResult>().await.unwrap()
+            }
+        };
+        assert!(matches!(hold("20").await, app::api::coordinator::HoldResult::Held { .. }));
+        let refused = hold("1").await;
+        assert!(matches!(&refused, app::api::coordinator::HoldResult::Refused { code, .. } if code == "hold_limit"), "{refused:?}");
+        let snapshot = app::store::capacity::snapshot(&app.db, big.service, now(), &app.freshness).await.unwrap();
+        assert_eq!(snapshot.available, 20, "the other beds stay free for everyone else");
+        let other = app.signed_in(Role::Coordinator, &[]).await;
+        let theirs = app.call("/api/place_hold", Some(&other), &[("service_id", service.as_str()), ("units", "1")]).await.json::<app::api::coordinator::HoldResult>().await.unwrap();
+        assert!(matches!(theirs, app::api::coordinator::HoldResult::Held { .. }), "the limit is per coordinator");
+    }
+
+    async fn one_coordinator_cannot_save_unlimited_alerts(app) {
+        let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+        for i in 0..20 {
+            let q = format!("family=housing&page={}", i + 1);
+            assert_eq!(app.call("/api/save_alert", Some(&coordinator), &[("query", q.as_str())]).await.status(), 200, "alert {i}");
+        }
+        let over = app.call("/api/save_alert", Some(&coordinator), &[("query", "family=legal")]).await;
+        assert_eq!(over.status(), 422);
     }
 
     async fn thirty_two_parallel_wrong_passwords_get_at_most_five_evaluations(app) {

@@ -47,3 +47,16 @@ fn help_explains_each_command() {
         assert!(help.contains(command), "{help}");
     }
 }
+
+#[tokio::test]
+async fn demo_data_is_refused_on_an_https_deployment() {
+    let config = Config {
+        database_url: "sqlite::memory:".into(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        demo_data: true,
+        public_url: "https://continuum.example.gov".into(),
+        ..Config::default()
+    };
+    let Err(err) = Application::build(&config).await else { panic!("start-up should refuse demo data") };
+    assert!(matches!(err, StartupError::DemoOnPublicDeployment), "{err}");
+}
