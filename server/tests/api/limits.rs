@@ -8,6 +8,7 @@ use app::domain::account::Role;
 use futures_util::StreamExt;
 use sqlx::Connection;
 
+use crate::accounts::Session;
 use crate::helpers::{Backend, TestApp, TestDatabase, spawn_app_with};
 
 /// Holds the database's write lock (SQLite) or an exclusive lock on the sessions table (PostgreSQL), as a
@@ -42,7 +43,14 @@ impl HeldLock {
 
 async fn a_stuck_request_ends_with_503_and_the_server_recovers(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |c| c.request_timeout_secs = 1).await else { return };
-    let session = app.signed_in(Role::Funder, &[]).await;
+    // A session made directly: signing in (Argon2 in a debug build) could itself outlast a 1 s limit.
+    let (user_id, email) = app.create_user(Role::Funder, &[]).await;
+    let token = app::auth::secret::new_token();
+    let now = chrono::Utc::now().timestamp();
+    app::store::sessions::create(&app.db, &app::auth::secret::token_hash(&token), user_id, now, now + 3600)
+        .await
+        .unwrap();
+    let session = Session { cookie: token, user_id, email };
     let lock = HeldLock::take(&app).await;
     let started = Instant::now();
     // Signing out deletes the session: a write the held lock blocks.
