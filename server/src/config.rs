@@ -40,6 +40,9 @@ pub struct Config {
     pub session_hours: i64,
     /// Reverse proxies in front of the server that append to `X-Forwarded-For` (0: ignore the header).
     pub trusted_proxies: usize,
+    /// The secret that authenticates the audit log's chain (at least 32 characters), kept outside the
+    /// database. Required where the public address is https.
+    pub audit_key: Option<String>,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             session_idle_minutes: 30,
             session_hours: 12,
             trusted_proxies: 0,
+            audit_key: None,
         }
     }
 }
@@ -111,6 +115,7 @@ struct FileLayer {
     session_idle_minutes: Option<i64>,
     session_hours: Option<i64>,
     trusted_proxies: Option<usize>,
+    audit_key: Option<String>,
     freshness: Option<FreshnessLayer>,
 }
 
@@ -200,6 +205,9 @@ impl Config {
         if let Some(v) = f.trusted_proxies {
             self.trusted_proxies = v;
         }
+        if let Some(v) = f.audit_key {
+            self.audit_key = Some(v);
+        }
         if let Some(fr) = f.freshness {
             self.set_freshness(
                 fr.housing_fresh_hours,
@@ -256,6 +264,9 @@ impl Config {
         }
         if let Some(v) = var("CONTINUUM_SESSION_HOURS") {
             self.session_hours = parsed::<i64>("CONTINUUM_SESSION_HOURS", v)?.max(1);
+        }
+        if let Some(v) = var("CONTINUUM_AUDIT_KEY") {
+            self.audit_key = Some(v);
         }
         if let Some(v) = var("CONTINUUM_TRUSTED_PROXIES") {
             self.trusted_proxies = parsed("CONTINUUM_TRUSTED_PROXIES", v)?;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use app::state::AppState;
 use app::store::{self, ConnectError, Db};
+
 use app::{App, shell};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -32,6 +33,14 @@ pub enum StartupError {
     /// Demo data could not be loaded.
     #[error("cannot load the demo data: {0}")]
     Seed(String),
+    /// No audit key where the public address is https.
+    #[error(
+        "set CONTINUUM_AUDIT_KEY (at least 32 random characters, kept outside the database) before serving over https"
+    )]
+    AuditKeyMissing,
+    /// The audit key cannot be used.
+    #[error("cannot use the audit key: {0}")]
+    AuditKey(String),
     /// Demo data (fixed, published passwords) was asked for on a deployment with an https address.
     #[error(
         "demo data is never loaded where the public address is https: its passwords are published. \
@@ -40,10 +49,21 @@ pub enum StartupError {
     DemoOnPublicDeployment,
 }
 
-/// Opens the database named in the config and applies migrations and reference data.
-pub async fn open_database(config: &Config) -> Result<Db, ConnectError> {
+/// Opens the database named in the config, applies migrations and reference data, and keys the audit log
+/// (sealing a log written before keys existed).
+pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let key = match &config.audit_key {
+        Some(key) => key.as_str(),
+        None if config.public_url.starts_with("https://") => return Err(StartupError::AuditKeyMissing),
+        None => {
+            tracing::warn!("no audit key configured: using the development key (set CONTINUUM_AUDIT_KEY)");
+            store::audit::DEVELOPMENT_KEY
+        }
+    };
+    store::audit::use_key(key).map_err(|e| StartupError::AuditKey(e.to_string()))?;
     let db = store::connect(&config.database_url).await?;
     store::migrate(&db, &config.database_url).await?;
+    store::audit::seal(&db, chrono::Utc::now().timestamp()).await.map_err(|e| StartupError::AuditKey(e.to_string()))?;
     Ok(db)
 }
 

@@ -207,7 +207,7 @@ pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<
     let reasons: Vec<UnmetReason> =
         close.keys().filter_map(|k| k.strip_prefix("reason_")).filter_map(UnmetReason::parse).collect();
     let now = chrono::Utc::now().timestamp();
-    match crate::store::needs::close(&state.db, need_id, &NeedClosing { outcome, reasons }, None, now)
+    match crate::store::needs::close(&state.db, need_id, &NeedClosing { outcome, reasons }, Some(viewer.id), None, now)
         .await
         .map_err(super::internal)?
     {

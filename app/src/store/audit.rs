@@ -1,6 +1,14 @@
-//! The audit log: append-only, written in the same transaction as the change it records, each entry hashed
-//! together with its predecessor so that editing or deleting any row breaks the chain.
+//! The audit log: append-only, written in the same transaction as the change it records, each entry
+//! authenticated together with its predecessor (HMAC-SHA-256 with a key held outside the database), so that
+//! editing or deleting any row breaks the chain and nobody who can only write the database can repair it.
+//!
+//! Entries written before keys existed carry a plain SHA-256 chain; they may only come first, and a keyed
+//! chain always ends with a keyed entry (start-up appends `audit.keyed` when it does not), so a forger cannot
+//! downgrade the log to the plain form.
 
+use std::sync::OnceLock;
+
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -25,9 +33,42 @@ pub struct AuditEntry<'a> {
     pub new_value: Option<String>,
 }
 
-/// The hash that links an entry to its predecessor.
-fn chain_hash(prev: &str, at: i64, e: &AuditEntry<'_>) -> String {
-    let mut h = Sha256::new();
+/// The key of this process's audit chain, set once at start-up.
+static KEY: OnceLock<Vec<u8>> = OnceLock::new();
+
+/// The shortest key accepted, in bytes.
+pub const MIN_KEY_LEN: usize = 32;
+
+/// Why an audit key cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// Too short to resist guessing.
+    #[error("the audit key must be at least 32 characters")]
+    TooShort,
+    /// This process already uses another key.
+    #[error("this process already uses a different audit key")]
+    Conflict,
+}
+
+/// Sets the key every entry is authenticated with (once per process; the same key again is fine).
+pub fn use_key(key: &str) -> Result<(), KeyError> {
+    if key.len() < MIN_KEY_LEN {
+        return Err(KeyError::TooShort);
+    }
+    let stored = KEY.get_or_init(|| key.as_bytes().to_vec());
+    if stored.as_slice() == key.as_bytes() { Ok(()) } else { Err(KeyError::Conflict) }
+}
+
+fn key() -> &'static [u8] {
+    KEY.get().map_or(DEVELOPMENT_KEY.as_bytes(), Vec::as_slice)
+}
+
+/// The key used when none is configured: for development and tests only (start-up refuses it where the
+/// public address is https).
+pub const DEVELOPMENT_KEY: &str = "continuum development audit key: never use in production";
+
+/// The fields of an entry, in chain order, separated so no two entries share an encoding.
+fn feed(prev: &str, at: i64, e: &AuditEntry<'_>, mut update: impl FnMut(&[u8])) {
     for part in [
         prev,
         &at.to_string(),
@@ -38,9 +79,22 @@ fn chain_hash(prev: &str, at: i64, e: &AuditEntry<'_>) -> String {
         e.old_value.as_deref().unwrap_or("\u{0}"),
         e.new_value.as_deref().unwrap_or("\u{0}"),
     ] {
-        h.update(part.as_bytes());
-        h.update([0x1f]);
+        update(part.as_bytes());
+        update(&[0x1f]);
     }
+}
+
+/// The keyed link from an entry to its predecessor.
+fn chain_hash(prev: &str, at: i64, e: &AuditEntry<'_>) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key()).expect("HMAC takes keys of any length");
+    feed(prev, at, e, |b| mac.update(b));
+    hex(&mac.finalize().into_bytes())
+}
+
+/// The unkeyed link of entries written before keys existed (and of a forger without the key).
+pub fn unkeyed_hash(prev: &str, at: i64, e: &AuditEntry<'_>) -> String {
+    let mut h = Sha256::new();
+    feed(prev, at, e, |b| h.update(b));
     hex(&h.finalize())
 }
 
@@ -145,7 +199,21 @@ struct ChainRow {
     hash: String,
 }
 
-/// Recomputes the whole chain; returns the number of entries, or where it breaks.
+impl ChainRow {
+    fn entry(&self) -> AuditEntry<'_> {
+        AuditEntry {
+            actor_id: self.actor_id,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: self.entity_id,
+            old_value: self.old_value.clone(),
+            new_value: self.new_value.clone(),
+        }
+    }
+}
+
+/// Recomputes the whole chain; returns the number of entries, or where it breaks. Plain (pre-key) entries
+/// may only come first, and a chain with any entry must end with a keyed one.
 pub async fn verify(db: &Db) -> Result<Result<u64, ChainBroken>, StoreError> {
     const SQL: &str = "SELECT id, at, actor_id, action, entity, entity_id, old_value, new_value, prev_hash, hash
         FROM audit_log ORDER BY id";
@@ -153,23 +221,34 @@ pub async fn verify(db: &Db) -> Result<Result<u64, ChainBroken>, StoreError> {
     let (head,): (String,) =
         on_db!(db, |pool| sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1").fetch_one(pool).await)?;
     let mut prev = "genesis".to_owned();
+    let mut keyed_seen = false;
     for r in &rows {
-        let entry = AuditEntry {
-            actor_id: r.actor_id,
-            action: &r.action,
-            entity: &r.entity,
-            entity_id: r.entity_id,
-            old_value: r.old_value.clone(),
-            new_value: r.new_value.clone(),
-        };
-        if r.prev_hash != prev || chain_hash(&prev, r.at, &entry) != r.hash {
+        let entry = r.entry();
+        let keyed = chain_hash(&prev, r.at, &entry) == r.hash;
+        let plain = !keyed_seen && unkeyed_hash(&prev, r.at, &entry) == r.hash;
+        if r.prev_hash != prev || !(keyed || plain) {
             return Ok(Err(ChainBroken { id: r.id }));
         }
+        keyed_seen |= keyed;
         prev.clone_from(&r.hash);
     }
-    if prev != head {
-        // The newest entries were deleted.
+    if prev != head || (!rows.is_empty() && !keyed_seen) {
+        // The newest entries were deleted, or the whole log was rewritten without the key.
         return Ok(Err(ChainBroken { id: rows.last().map_or(0, |r| r.id) }));
     }
     Ok(Ok(rows.len() as u64))
+}
+
+/// Makes sure the chain ends with a keyed entry (start-up calls this after setting the key): a log written
+/// before keys existed is sealed by appending `audit.keyed`.
+pub async fn seal(db: &Db, now: i64) -> Result<(), StoreError> {
+    const LAST: &str = "SELECT id, at, actor_id, action, entity, entity_id, old_value, new_value, prev_hash, hash
+        FROM audit_log ORDER BY id DESC LIMIT 1";
+    let last: Option<ChainRow> = on_db!(db, |pool| sqlx::query_as(LAST).fetch_optional(pool).await)?;
+    let sealed = last.as_ref().is_some_and(|r| chain_hash(&r.prev_hash, r.at, &r.entry()) == r.hash);
+    if last.is_some() && !sealed {
+        let entry = AuditEntry { action: "audit.keyed", entity: "audit_log", ..Default::default() };
+        record(db, entry, now).await?;
+    }
+    Ok(())
 }

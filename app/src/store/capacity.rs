@@ -214,6 +214,14 @@ pub async fn confirm(
             .bind(current.accepting_referrals)
             .execute(&mut *tx)
             .await?;
+            let entry = crate::store::audit::AuditEntry {
+                actor_id: user_id,
+                action: "capacity.confirm",
+                entity: "service",
+                entity_id: Some(service_id),
+                ..Default::default()
+            };
+            crate::audit_in_tx!(tx, entry, now);
             Ok(UpdateOutcome::Saved(snapshot_in_tx!(tx, service_id, now, policy)))
         }
     })

@@ -3,7 +3,8 @@
 
 use crate::domain::freshness::{FreshnessBand, FreshnessPolicy};
 use crate::domain::hold::{Hold, HoldError, HoldRequest, HoldState};
-use crate::{on_db, write_tx};
+use crate::store::audit::AuditEntry;
+use crate::{audit_in_tx, on_db, write_tx};
 
 use super::capacity::{CapacityRow, lock_capacity, snapshot_in_tx, snapshot_sql};
 use super::{Db, StoreError, from_unix};
@@ -104,6 +105,15 @@ pub async fn place(
             .bind(need_id)
             .fetch_one(&mut *tx)
             .await?;
+            let entry = AuditEntry {
+                actor_id: user_id,
+                action: "hold.place",
+                entity: "hold",
+                entity_id: Some(row.id),
+                old_value: None,
+                new_value: Some(format!("service={service_id} units={}", request.units())),
+            };
+            audit_in_tx!(tx, entry, now);
             Ok(Ok(row.into_hold(now)?))
         }
     })
@@ -172,6 +182,14 @@ pub async fn finish(
             .execute(&mut *tx)
             .await?;
         }
+        let entry = AuditEntry {
+            actor_id: user_id,
+            action: if outcome == HoldState::Confirmed { "hold.arrived" } else { "hold.release" },
+            entity: "hold",
+            entity_id: Some(hold_id),
+            ..Default::default()
+        };
+        audit_in_tx!(tx, entry, now);
         Ok(Ok(Hold { state: outcome, ..hold }))
     })
 }
@@ -179,15 +197,22 @@ pub async fn finish(
 /// Marks holds past their expiry as expired; returns how many. Reads never depend on this having run.
 #[tracing::instrument(skip(db), fields(backend = db.backend()))]
 pub async fn sweep_expired(db: &Db, now: i64) -> Result<u64, StoreError> {
-    Ok(write_tx!(db, |tx| {
-        sqlx::query(
-            "UPDATE holds SET state = 'expired', ended_at = expires_at WHERE state = 'held' AND expires_at <= $1",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-    }))
+    write_tx!(db, |tx| {
+        let expired: Vec<(i64,)> = sqlx::query_as("SELECT id FROM holds WHERE state = 'held' AND expires_at <= $1")
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?;
+        for (id,) in &expired {
+            sqlx::query("UPDATE holds SET state = 'expired', ended_at = expires_at WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let entry =
+                AuditEntry { action: "hold.expire", entity: "hold", entity_id: Some(*id), ..Default::default() };
+            audit_in_tx!(tx, entry, now);
+        }
+        Ok(expired.len() as u64)
+    })
 }
 
 /// One hold by id.

@@ -1,7 +1,8 @@
 //! Needs (profiles, never people) and their outcomes.
 
 use crate::domain::need::{NeedClosing, NeedError, NeedInput};
-use crate::write_tx;
+use crate::store::audit::AuditEntry;
+use crate::{audit_in_tx, write_tx};
 
 use super::{Db, StoreError};
 
@@ -62,6 +63,14 @@ pub async fn create(
                 .execute(&mut *tx)
                 .await?;
         }
+        let entry = AuditEntry {
+            actor_id: user_id,
+            action: "need.record",
+            entity: "need",
+            entity_id: Some(id),
+            ..Default::default()
+        };
+        audit_in_tx!(tx, entry, now);
         Ok(Ok(id))
     })
 }
@@ -72,6 +81,7 @@ pub async fn close(
     db: &Db,
     need_id: i64,
     closing: &NeedClosing,
+    user_id: Option<i64>,
     placed_region_id: Option<i64>,
     now: i64,
 ) -> Result<Result<(), NeedError>, StoreError> {
@@ -99,6 +109,15 @@ pub async fn close(
                         .execute(&mut *tx)
                         .await?;
                 }
+                let entry = AuditEntry {
+                    actor_id: user_id,
+                    action: "need.close",
+                    entity: "need",
+                    entity_id: Some(need_id),
+                    old_value: None,
+                    new_value: Some(closing.outcome.code().to_owned()),
+                };
+                audit_in_tx!(tx, entry, now);
                 Ok(Ok(()))
             }
         }

@@ -154,7 +154,7 @@ async fn load_needs(db: &Db, coordinator: i64, now: i64) -> Result<(), SeedError
             _ => None,
         };
         let closed = created + rng.range(3600, 2 * DAY);
-        let _ = needs::close(db, need_id, &NeedClosing { outcome, reasons }, placed_region, closed).await?;
+        let _ = needs::close(db, need_id, &NeedClosing { outcome, reasons }, None, placed_region, closed).await?;
     }
     Ok(())
 }

@@ -29,8 +29,8 @@ both_backends! {
     async fn a_need_is_recorded_and_closed_with_reasons_once(app) {
         let need = needs::create(&app.db, &input(&app.db).await, None, NOW).await.unwrap().unwrap();
         let closing = NeedClosing { outcome: Outcome::NotPlaced, reasons: vec![UnmetReason::NoCapacity, UnmetReason::Language] };
-        assert_eq!(needs::close(&app.db, need, &closing, None, NOW + 60).await.unwrap(), Ok(()));
-        assert_eq!(needs::close(&app.db, need, &closing, None, NOW + 90).await.unwrap(), Err(NeedError::AlreadyClosed));
+        assert_eq!(needs::close(&app.db, need, &closing, None, None, NOW + 60).await.unwrap(), Ok(()));
+        assert_eq!(needs::close(&app.db, need, &closing, None, None, NOW + 90).await.unwrap(), Err(NeedError::AlreadyClosed));
         let (reasons,): (i64,) = app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM need_reasons WHERE need_id = $1").bind(need).fetch_one(pool).await).unwrap();
         assert_eq!(reasons, 2);
     }

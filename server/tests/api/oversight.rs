@@ -30,7 +30,7 @@ async fn need(app: &crate::helpers::TestApp, region: i64, kind: TraffickingType,
     };
     let id = needs::create(&app.db, &input, None, at).await.unwrap().unwrap();
     let reasons = if outcome == Outcome::NotPlaced { vec![UnmetReason::NoCapacity] } else { vec![] };
-    needs::close(&app.db, id, &NeedClosing { outcome, reasons }, None, at + 5 * 3600).await.unwrap().unwrap();
+    needs::close(&app.db, id, &NeedClosing { outcome, reasons }, None, None, at + 5 * 3600).await.unwrap().unwrap();
 }
 
 both_backends! {

@@ -39,8 +39,8 @@ both_backends! {
         let monday_morning = utc(2026, 11, 2, 14);
         let a = needs::create(&app.db, &input, None, sunday_evening).await.unwrap().unwrap();
         let b = needs::create(&app.db, &input, None, monday_morning).await.unwrap().unwrap();
-        needs::close(&app.db, a, &NeedClosing { outcome: Outcome::NotPlaced, reasons: vec![UnmetReason::NoCapacity] }, None, monday_morning).await.unwrap().unwrap();
-        needs::close(&app.db, b, &NeedClosing { outcome: Outcome::PlacedInRegion, reasons: vec![] }, Some(region.id), monday_morning + 7200).await.unwrap().unwrap();
+        needs::close(&app.db, a, &NeedClosing { outcome: Outcome::NotPlaced, reasons: vec![UnmetReason::NoCapacity] }, None, None, monday_morning).await.unwrap().unwrap();
+        needs::close(&app.db, b, &NeedClosing { outcome: Outcome::PlacedInRegion, reasons: vec![] }, None, Some(region.id), monday_morning + 7200).await.unwrap().unwrap();
 
         let facts = series::need_facts(&app.db, utc(2026, 10, 1, 0), utc(2026, 12, 1, 0)).await.unwrap();
         assert_eq!(facts.len(), 2);
