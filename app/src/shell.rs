@@ -44,32 +44,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-#[cfg(feature = "ssr")]
-/// The Content-Security-Policy of an HTML page: scripts only with this response's nonce (and what they
-/// load), the wasm, and nothing inline, framed or embedded.
-pub fn page_csp(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'; form-action 'self'"
-    )
-}
-
-/// Sets the page's CSP header with the nonce Leptos put on its inline scripts (server only).
-fn set_page_csp() {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-        && let Ok(value) = axum::http::HeaderValue::from_str(&page_csp(&nonce.to_string()))
-    {
-        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-    }
-}
-
 /// The application: site chrome and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    set_page_csp();
     view! {
         <Stylesheet id="continuum" href="/pkg/continuum.css" />
         <Title text="Continuum" />

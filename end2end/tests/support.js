@@ -14,7 +14,14 @@ const test = base.extend({
       page.on('pageerror', (e) => log.push(`${at()} page error: ${e.message}`));
       page.on('console', (m) => m.type() === 'error' && log.push(`${at()} console: ${m.text()}`));
       page.on('requestfailed', (r) => log.push(`${at()} request failed: ${r.url()} ${r.failure()?.errorText}`));
-      page.on('response', (r) => r.status() >= 500 && log.push(`${at()} ${r.status()}: ${r.url()}`));
+      page.on('response', (r) => {
+        if (r.status() >= 500) log.push(`${at()} ${r.status()}: ${r.url()}`);
+        const csp = r.headers()['content-security-policy'] || '';
+        if (r.request().resourceType() === 'document' && !csp.includes('nonce-')) {
+          log.push(`${at()} a document without the page CSP: ${r.status()} ${r.url()} ${JSON.stringify(r.headers())}`);
+          r.text().then((t) => log.push(`   body: ${t.slice(0, 400)} … ${t.length} chars`)).catch(() => {});
+        }
+      });
       await use(log);
       if (testInfo.status !== testInfo.expectedStatus && log.length > 0) {
         console.log(`browser log of "${testInfo.title}":\n  ${log.join('\n  ')}`);

@@ -32,11 +32,14 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Headers every response carries. Pages set their own CSP with a nonce; everything else gets a policy
-/// that allows nothing to run.
+/// Headers every response carries. An HTML page gets a CSP that allows only the scripts carrying its own
+/// nonce, read from the page itself: setting it from inside the render (through Leptos's `ResponseOptions`)
+/// was occasionally lost under load, leaving a page whose wasm the browser refused to run. Everything else
+/// gets a policy that allows nothing to run.
 pub async fn security_headers(hsts: bool, request: Request, next: Next) -> Response {
     let is_asset = request.uri().path().starts_with("/pkg/");
-    let mut response: Response<Body> = next.run(request).await;
+    let response: Response<Body> = next.run(request).await;
+    let mut response = with_page_csp(response).await;
     let h = response.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
@@ -55,4 +58,64 @@ pub async fn security_headers(hsts: bool, request: Request, next: Next) -> Respo
     let cache = if is_asset { "no-cache" } else { "no-store" };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
+}
+
+/// The Content-Security-Policy of an HTML page: scripts only with this response's nonce (and what they
+/// load), the wasm, and nothing inline, framed or embedded.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// The largest page read to find its nonce (pages are tens of kilobytes).
+const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Sets the page CSP on an HTML response from the nonce its inline scripts carry. Pages without a nonce
+/// (none are expected) keep the policy that allows nothing to run.
+async fn with_page_csp(response: Response) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        tracing::error!("a page was too large or failed while rendering");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Please try again.").into_response();
+    };
+    if let Some(nonce) = page_nonce(&bytes)
+        && let Ok(value) = HeaderValue::from_str(&page_csp(nonce))
+    {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The nonce of the first `<script ... nonce="...">` in a page, if it is a well-formed one.
+fn page_nonce(page: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(page.get(..page.len().min(64 * 1024))?).ok()?;
+    let start = text.find(" nonce=\"")? + " nonce=\"".len();
+    let nonce = &text[start..start + text[start..].find('"')?];
+    let well_formed = (16..=64).contains(&nonce.len())
+        && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'='));
+    well_formed.then_some(nonce)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_nonce;
+
+    #[test]
+    fn the_nonce_is_read_from_the_first_script_only_when_well_formed() {
+        let page = br#"<html><head><script type="module" nonce="S8UaZ8S_AeHUar7oYyRe5Q">x</script>"#;
+        assert_eq!(page_nonce(page), Some("S8UaZ8S_AeHUar7oYyRe5Q"));
+        assert_eq!(page_nonce(br#"<script nonce="a'b; script-src *">"#), None, "no header injection");
+        assert_eq!(page_nonce(b"<p>no scripts</p>"), None);
+    }
 }

@@ -52,9 +52,11 @@ pub enum StartupError {
 /// Opens the database named in the config, applies migrations and reference data, and keys the audit log
 /// (sealing a log written before keys existed).
 pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let public = config.public_url.starts_with("https://");
     let key = match &config.audit_key {
+        Some(key) if public && key == store::audit::DEVELOPMENT_KEY => return Err(StartupError::AuditKeyMissing),
         Some(key) => key.as_str(),
-        None if config.public_url.starts_with("https://") => return Err(StartupError::AuditKeyMissing),
+        None if public => return Err(StartupError::AuditKeyMissing),
         None => {
             tracing::warn!("no audit key configured: using the development key (set CONTINUUM_AUDIT_KEY)");
             store::audit::DEVELOPMENT_KEY

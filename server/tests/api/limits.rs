@@ -84,9 +84,9 @@ async fn a_stuck_request_ends_with_503_and_the_server_recovers_postgres() {
 }
 
 /// A `continuum serve` process over a test database; killed if the test ends early.
-struct Served {
-    child: std::process::Child,
-    app: TestApp,
+pub struct Served {
+    pub child: std::process::Child,
+    pub app: TestApp,
 }
 
 impl Drop for Served {
@@ -96,10 +96,12 @@ impl Drop for Served {
     }
 }
 
-async fn serve_process(backend: Backend) -> Option<Served> {
+/// Starts `continuum serve` over a new database of `backend`, with extra environment variables.
+pub async fn serve_process(backend: Backend, env: &[(&str, &str)]) -> Option<Served> {
     let (database, url) = TestDatabase::create(backend).await?;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_continuum"))
         .arg("serve")
+        .envs(env.iter().copied())
         .env("DATABASE_URL", &url)
         .env("CONTINUUM_BIND", "127.0.0.1:0")
         .env("CONTINUUM_SECURE_COOKIES", "true")
@@ -123,7 +125,7 @@ async fn serve_process(backend: Backend) -> Option<Served> {
 }
 
 async fn sigterm_ends_a_served_instance_with_open_event_streams_within_10_s(backend: Backend) {
-    let Some(mut served) = serve_process(backend).await else { return };
+    let Some(mut served) = serve_process(backend, &[]).await else { return };
     let session = served.app.signed_in(Role::Coordinator, &[]).await;
     let mut streams = Vec::new();
     for _ in 0..3 {

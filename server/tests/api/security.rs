@@ -75,12 +75,28 @@ async fn static_assets_and_the_wasm_carry_the_headers_with_the_right_type() {
 
 #[tokio::test]
 async fn hsts_is_sent_when_served_over_https() {
-    let Some(app) = spawn_app_with(Backend::Sqlite, |c| c.public_url = "https://continuum.example.org".into()).await
-    else {
-        return;
-    };
-    let response = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+    // A process of its own: an https deployment needs its own audit key.
+    let env = [
+        ("CONTINUUM_PUBLIC_URL", "https://continuum.example.org"),
+        ("CONTINUUM_AUDIT_KEY", "a test key of at least thirty-two characters"),
+    ];
+    let Some(served) = crate::limits::serve_process(Backend::Sqlite, &env).await else { return };
+    let response = served.app.client.get(format!("{}/", served.app.address)).send().await.unwrap();
     assert!(response.headers().get("strict-transport-security").unwrap().to_str().unwrap().contains("max-age="));
+}
+
+#[test]
+fn an_https_deployment_without_an_audit_key_does_not_start() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_continuum"))
+        .arg("migrate")
+        .env("DATABASE_URL", "sqlite::memory:")
+        .env("CONTINUUM_PUBLIC_URL", "https://continuum.example.org")
+        .env_remove("CONTINUUM_AUDIT_KEY")
+        .env("CONTINUUM_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CONTINUUM_AUDIT_KEY"));
 }
 
 #[tokio::test]
