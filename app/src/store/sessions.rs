@@ -57,7 +57,11 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<(), StoreError> {
     })
 }
 
-/// Removes sessions past their idle or absolute limit; returns how many.
+/// Flashes can hold a one-time link: none outlives this many seconds, read or not.
+pub const FLASH_SECS: i64 = 120;
+
+/// Removes sessions past their idle or absolute limit, and flashes older than [`FLASH_SECS`] whether or not
+/// anyone read them; returns how many sessions ended.
 pub async fn sweep(db: &Db, now: i64, idle_secs: i64) -> Result<u64, StoreError> {
     write_tx!(db, |tx| {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
@@ -65,6 +69,7 @@ pub async fn sweep(db: &Db, now: i64, idle_secs: i64) -> Result<u64, StoreError>
             .bind(now - idle_secs)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM flashes WHERE created_at <= $1").bind(now - FLASH_SECS).execute(&mut *tx).await?;
         Ok(done.rows_affected())
     })
 }
@@ -86,7 +91,7 @@ pub async fn push_flash(db: &Db, session_hash: &str, body: &str, now: i64) -> Re
 /// so a page that renders its data twice (or a quick reload) still shows the message to the same session.
 pub async fn take_flashes(db: &Db, session_hash: &str, now: i64) -> Result<Vec<String>, StoreError> {
     write_tx!(db, |tx| {
-        sqlx::query("DELETE FROM flashes WHERE created_at <= $1").bind(now - 120).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM flashes WHERE created_at <= $1").bind(now - FLASH_SECS).execute(&mut *tx).await?;
         let rows: Vec<(String,)> =
             sqlx::query_as("SELECT body FROM flashes WHERE session_hash = $1 ORDER BY created_at")
                 .bind(session_hash)

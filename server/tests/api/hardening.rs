@@ -279,6 +279,17 @@ both_backends! {
         assert_eq!(over.status(), 422);
     }
 
+    async fn a_link_left_for_a_session_is_gone_within_minutes_even_if_never_read(app) {
+        let now = now();
+        app::store::sessions::push_flash(&app.db, "some-session", "Invitation for x@example.test: /welcome/secret", now).await.unwrap();
+        app::store::sessions::sweep(&app.db, now + 60, 1800).await.unwrap();
+        let (kept,): (i64,) = app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM flashes").fetch_one(pool).await).unwrap();
+        assert_eq!(kept, 1, "shown for two minutes");
+        app::store::sessions::sweep(&app.db, now + app::store::sessions::FLASH_SECS + 1, 1800).await.unwrap();
+        let (kept,): (i64,) = app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM flashes").fetch_one(pool).await).unwrap();
+        assert_eq!(kept, 0, "then deleted by the sweeper, read or not");
+    }
+
     async fn thirty_two_parallel_wrong_passwords_get_at_most_five_evaluations(app) {
         let (id, email) = app.create_user(Role::Funder, &[]).await;
         let guesses = (0..32).map(|_| {
