@@ -1,6 +1,6 @@
 // Accounts as an administrator and a new colleague would use them: sign in with a second factor, invite,
 // accept the invitation, and disable an account (which ends its session at once).
-const { test, expect, open, expectAccessible, signIn, unique, DEMO_TOTP } = require('./support');
+const { test, expect, open, expectAccessible, signIn, unique, DEMO_TOTP, totp } = require('./support');
 
 test('an administrator signs in with an authenticator code and invites, then disables, a colleague', async ({ page, js, browser }) => {
   await signIn(page, js, 'admin@demo.continuum.test', { secret: DEMO_TOTP });
@@ -58,4 +58,37 @@ test('a wrong password is refused with a clear message and no session', async ({
   await expectAccessible(page, js);
   await page.goto('/admin/users');
   await expect(page).toHaveURL(/\/sign-in\?next=/);
+});
+
+test('a new coordinator sets up two-factor authentication and is shown recovery codes once', async ({ page, js, browser }) => {
+  await signIn(page, js, 'admin@demo.continuum.test', { secret: DEMO_TOTP });
+  await open(page, js, '/admin/users');
+  const email = `coordinator-${unique(js)}@example.test`;
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption('coordinator');
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const path = (await page.getByTestId('invite-link').textContent()).match(/\/welcome\/\S+/)[0];
+
+  const colleague = await browser.newContext({ javaScriptEnabled: js });
+  const theirs = await colleague.newPage();
+  await open(theirs, js, path);
+  await theirs.getByLabel('Your name').fill('Cora Coordinator');
+  await theirs.getByLabel('New password').fill('night shift hotline 2026');
+  await theirs.getByRole('button', { name: 'Set password' }).click();
+  await expect(theirs.getByTestId('form-notice')).toContainText('Sign in now');
+  await signIn(theirs, js, email, { password: 'night shift hotline 2026' });
+
+  // A password alone leads only to the account page, which offers this session's own key.
+  await expect(theirs).toHaveURL(/\/account/);
+  const secret = (await theirs.getByTestId('totp-secret').textContent()).trim();
+  await open(theirs, js, '/search');
+  await expect(theirs).toHaveURL(/\/account/);
+  await theirs.getByLabel('Code from your app').fill(totp(secret));
+  await theirs.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await expect(theirs.getByTestId('form-notice')).toContainText('Two-factor authentication is on');
+  await expect(theirs.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+  await expectAccessible(theirs, js);
+  await open(theirs, js, '/search');
+  await expect(theirs).toHaveURL(/\/search/);
+  await colleague.close();
 });

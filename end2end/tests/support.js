@@ -64,13 +64,15 @@ async function expectAccessible(page, js) {
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
+const fs = require('node:fs');
+const path = require('node:path');
 const { totp } = require('./totp');
 
 const DEMO_PASSWORD = 'continuum demo 2026';
 const DEMO_TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
-/** Signs in through the form, as a person would; `code` defaults to the demo authenticator's. */
-async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null } = {}) {
+/** Signs in through the form, as a person would. */
+async function signInWithForm(page, js, email, password, secret) {
   await open(page, js, '/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -80,6 +82,55 @@ async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null
   if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
 }
 
+// Demo accounts whose role needs a second factor, and where each starts.
+const WITH_CODE = {
+  'admin@demo.continuum.test': '/admin/users',
+  'coordinator@demo.continuum.test': '/search',
+  'provider@demo.continuum.test': '/my-capacity',
+};
+// Sessions of those accounts, shared by every test of a run (the server's data folder is new each run).
+const SESSIONS = path.join(__dirname, '..', '..', 'target', 'e2e', 'sessions');
+
+/** Runs `fn` while holding a lock shared by all workers. */
+async function withLock(name, fn) {
+  fs.mkdirSync(SESSIONS, { recursive: true });
+  const lock = path.join(SESSIONS, `${name}.lock`);
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+
+/**
+ * Signs in as `email`. An authenticator code signs in once only, so the demo accounts that need one sign in
+ * through the form once per run (whichever test comes first) and every later test reuses that session's
+ * cookie, then opens the role's start page as the form would have.
+ */
+async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null } = {}) {
+  const home = WITH_CODE[email];
+  if (!home) return signInWithForm(page, js, email, password, secret);
+  const saved = path.join(SESSIONS, `${email}.json`);
+  const reused = await withLock(email, async () => {
+    if (fs.existsSync(saved)) return JSON.parse(fs.readFileSync(saved, 'utf8'));
+    await signInWithForm(page, js, email, password, secret || DEMO_TOTP);
+    fs.writeFileSync(saved, JSON.stringify(await page.context().cookies()));
+    return null;
+  });
+  if (reused) {
+    await page.context().addCookies(reused);
+    await open(page, js, home);
+  }
+}
 /** A run-unique suffix, so the two projects never collide on shared demo data. */
 function unique(js) {
   return `${js ? 'on' : 'off'}-${Date.now()}`;

@@ -28,7 +28,7 @@ pub fn refusal(viewer: &Viewer, roles: &[Role]) -> Option<Response> {
     if !roles.contains(&viewer.role) {
         return Some(plain_error(StatusCode::FORBIDDEN, "Your role does not include this."));
     }
-    if viewer.role.requires_second_factor() && !viewer.totp_enabled {
+    if viewer.second_factor_pending() {
         return Some(plain_error(
             StatusCode::FORBIDDEN,
             "Set up two-factor authentication on your account page first.",

@@ -14,7 +14,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, ServerFnError> {
 /// Where a role starts after signing in.
 pub fn home_for(viewer: &Viewer) -> &'static str {
     use crate::domain::account::Role;
-    if viewer.role.requires_second_factor() && !viewer.totp_enabled {
+    if viewer.second_factor_pending() {
         return "/account";
     }
     match viewer.role {
@@ -124,20 +124,26 @@ pub async fn sign_in(
         )
         .await);
     };
+    // A code is accepted once: its time step must be later than any this account used before.
+    let mut second_factor = false;
     if credentials.totp_enabled {
         let code = code.unwrap_or_default();
-        let secret_ok = credentials.totp_secret.as_deref().is_some_and(|s| totp::verify(s, &code, now));
-        let recovery_ok = !secret_ok
-            && code.trim().len() == 11
-            && accounts::use_recovery_code(
-                &state.db,
-                credentials.id,
-                &secret::token_hash(&code.trim().to_lowercase()),
-                now,
-            )
-            .await
-            .map_err(super::internal)?;
-        if !secret_ok && !recovery_ok {
+        let step = credentials.totp_secret.as_deref().and_then(|s| totp::accepted_step(s, &code, now));
+        let totp_ok = match step {
+            Some(step) => accounts::claim_totp_step(&state.db, credentials.id, step).await.map_err(super::internal)?,
+            None => false,
+        };
+        let recovered = if !totp_ok && code.trim().len() == 11 {
+            let hash = secret::token_hash(&code.trim().to_lowercase());
+            accounts::use_recovery_code(&state.db, credentials.id, &hash, now).await.map_err(super::internal)?
+        } else {
+            None
+        };
+        // A recovery code ends every other session of the account: the lost device may be in other hands.
+        for ended in recovered.iter().flatten() {
+            state.events.publish(&state.db, crate::live::LiveEvent::session_ended(ended)).await;
+        }
+        if !totp_ok && recovered.is_none() {
             throttle::settle(&state.db, attempt, Some(credentials.id), false, "sign_in.failure", now)
                 .await
                 .map_err(super::internal)?;
@@ -145,10 +151,11 @@ pub async fn sign_in(
                 &back,
                 "code",
                 StatusCode::UNAUTHORIZED,
-                "That code is not right. Use the current code from your authenticator app, or a recovery code.",
+                "That code is not right or was already used. Use the next code from your authenticator app, or a recovery code.",
             )
             .await);
         }
+        second_factor = true;
     }
     throttle::settle(&state.db, attempt, Some(credentials.id), true, "sign_in.success", now)
         .await
@@ -156,13 +163,15 @@ pub async fn sign_in(
 
     // A brand-new token at every sign-in: no session fixation.
     let token = secret::new_token();
-    sessions::create(&state.db, &secret::token_hash(&token), credentials.id, now, now + state.sessions.absolute_secs)
+    let expires_at = now + state.sessions.absolute_secs;
+    sessions::create(&state.db, &secret::token_hash(&token), credentials.id, second_factor, now, expires_at)
         .await
         .map_err(super::internal)?;
-    let viewer = accounts::viewer(&state.db, credentials.id)
+    let mut viewer = accounts::viewer(&state.db, credentials.id)
         .await
         .map_err(super::internal)?
         .ok_or_else(|| ServerFnError::new("account unavailable"))?;
+    viewer.second_factor = second_factor;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         let cookie = state.sessions.set_cookie(&token);
         response
@@ -252,6 +261,8 @@ pub async fn redeem_link(token: String, display_name: Option<String>, password: 
             throttle::settle(&state.db, attempt, Some(user_id), true, "link.redeemed", now)
                 .await
                 .map_err(super::internal)?;
+            // A new password ended the account's sessions; their event streams end too, on every instance.
+            state.events.publish(&state.db, crate::live::LiveEvent::user_ended(user_id)).await;
             leptos_axum::redirect("/sign-in?notice=password_set");
             Ok(())
         }
@@ -262,23 +273,28 @@ pub async fn redeem_link(token: String, display_name: Option<String>, password: 
     }
 }
 
-/// What the account page shows while setting up a second factor.
+/// Where the signed-in session stands with its second factor, for the account page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TwoFactorSetup {
-    /// Base32 secret to type into an authenticator app.
-    pub secret: String,
-    /// `otpauth://` URL for apps that import links.
-    pub url: String,
-    /// Recovery codes the user saves now; they take effect when the code is confirmed.
-    pub recovery_codes: Vec<String>,
+pub enum TwoFactor {
+    /// On, and this session passed it.
+    On,
+    /// Being set up by this session: the secret to add to an authenticator app.
+    SetUp {
+        /// Base32 secret to type into an authenticator app.
+        secret: String,
+        /// `otpauth://` URL for apps that import links.
+        url: String,
+    },
+    /// On for the account, but this session was opened without it: sign in again with a code.
+    SignInAgain,
 }
 
-/// Starts (or restarts) two-factor set-up for the signed-in user; none once it is on.
+/// The second-factor state of the signed-in session. A session without one gets a secret to set up, which
+/// only this session ever sees; recovery codes are made on the server when the set-up is confirmed.
 #[server(prefix = "/api", endpoint = "totp_setup")]
-pub async fn totp_setup() -> Result<Option<TwoFactorSetup>, ServerFnError> {
-    use crate::auth::totp;
+pub async fn totp_setup() -> Result<TwoFactor, ServerFnError> {
     let state = crate::state::app_state()?;
-    let Some(viewer) = crate::auth::optional_viewer().await? else {
+    let Some((viewer, session)) = crate::auth::guard::viewer_and_session().await? else {
         return Err(super::form_error(
             "/sign-in",
             "signed_out",
@@ -287,73 +303,63 @@ pub async fn totp_setup() -> Result<Option<TwoFactorSetup>, ServerFnError> {
         )
         .await);
     };
-    if viewer.totp_enabled {
-        return Ok(None);
+    if viewer.second_factor {
+        return Ok(TwoFactor::On);
     }
-    let now = chrono::Utc::now().timestamp();
-    let existing = crate::store::accounts::credentials_by_id(&state.db, viewer.id)
+    if viewer.totp_enabled {
+        return Ok(TwoFactor::SignInAgain);
+    }
+    let secret = crate::store::sessions::pending_totp_secret(&state.db, &session, crate::auth::totp::new_secret())
         .await
-        .map_err(super::internal)?
-        .and_then(|c| c.totp_secret);
-    let secret = match existing {
-        Some(s) => s,
-        None => {
-            let s = totp::new_secret();
-            crate::store::accounts::set_totp(&state.db, viewer.id, &s, false, &[], now)
-                .await
-                .map_err(super::internal)?;
-            s
-        }
-    };
-    Ok(Some(TwoFactorSetup {
-        url: totp::provisioning_url(&secret, &viewer.email),
-        secret,
-        recovery_codes: totp::new_recovery_codes(),
-    }))
+        .map_err(super::internal)?;
+    Ok(TwoFactor::SetUp { url: crate::auth::totp::provisioning_url(&secret, &viewer.email), secret })
 }
 
-/// Turns the second factor on once the user proves their app works; stores the recovery codes' hashes.
+/// Prefix of the one message that carries recovery codes to the account page (see [`totp_enable`]).
+pub const RECOVERY_CODES_FLASH: &str = "recovery-codes:";
+
+/// Turns the second factor on once the user proves their app works with this session's secret. The
+/// account's other sessions end; ten recovery codes are made here, stored only as hashes, and shown once:
+/// returned to a script, or left for this session's next page (for at most two minutes) after a form post.
 #[server(prefix = "/api", endpoint = "totp_enable")]
-pub async fn totp_enable(code: String, recovery_codes: String) -> Result<(), ServerFnError> {
+pub async fn totp_enable(code: String) -> Result<Vec<String>, ServerFnError> {
+    use crate::store::accounts::Enrolment;
     use axum::http::StatusCode;
     let state = crate::state::app_state()?;
-    let Some(viewer) = crate::auth::optional_viewer().await? else {
+    let Some((viewer, session)) = crate::auth::guard::viewer_and_session().await? else {
         return Err(super::form_error("/sign-in", "signed_out", StatusCode::UNAUTHORIZED, "Sign in to continue.").await);
     };
     let now = chrono::Utc::now().timestamp();
-    let credentials = crate::store::accounts::credentials_by_id(&state.db, viewer.id).await.map_err(super::internal)?;
-    let Some(secret) = credentials.and_then(|c| c.totp_secret) else {
+    let pending =
+        crate::store::sessions::find_pending_totp_secret(&state.db, &session).await.map_err(super::internal)?;
+    let Some(secret) = pending.filter(|_| !viewer.totp_enabled) else {
         return Err(super::form_error("/account", "no_setup", StatusCode::CONFLICT, "Start the set-up again.").await);
     };
-    if !crate::auth::totp::verify(&secret, &code, now) {
-        return Err(super::form_error(
+    let wrong_code = || async {
+        super::form_error(
             "/account",
             "code",
             StatusCode::UNPROCESSABLE_ENTITY,
             "That code is not right. Enter the current 6-digit code from your app.",
         )
-        .await);
-    }
-    let codes: Vec<&str> = recovery_codes.split_whitespace().collect();
-    let well_formed = codes.len() == 10
-        && codes.iter().all(|c| {
-            c.len() == 11 && c.as_bytes()[5] == b'-' && c.chars().all(|ch| ch == '-' || ch.is_ascii_alphanumeric())
-        });
-    if !well_formed {
-        return Err(super::form_error(
-            "/account",
-            "recovery",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The recovery codes were changed. Start again.",
-        )
-        .await);
-    }
+        .await
+    };
+    let Some(step) = crate::auth::totp::accepted_step(&secret, &code, now) else { return Err(wrong_code().await) };
+    let codes = crate::auth::totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| crate::auth::secret::token_hash(c)).collect();
-    crate::store::accounts::set_totp(&state.db, viewer.id, &secret, true, &hashes, now)
+    let enrolment = crate::store::accounts::enable_totp(&state.db, viewer.id, &session, &secret, step, &hashes, now)
         .await
         .map_err(super::internal)?;
-    leptos_axum::redirect("/account?notice=two_factor_on");
-    Ok(())
+    let Enrolment::On { ended_sessions } = enrolment else { return Err(wrong_code().await) };
+    for ended in &ended_sessions {
+        state.events.publish(&state.db, crate::live::LiveEvent::session_ended(ended)).await;
+    }
+    if super::is_plain_form_post().await {
+        let body = format!("{RECOVERY_CODES_FLASH}{}", codes.join(" "));
+        crate::store::sessions::push_flash(&state.db, &session, &body, now).await.map_err(super::internal)?;
+        leptos_axum::redirect("/account?notice=two_factor_on");
+    }
+    Ok(codes)
 }
 
 #[cfg(test)]

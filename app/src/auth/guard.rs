@@ -39,7 +39,7 @@ pub async fn require(allowed: &[Role]) -> Result<Viewer, ServerFnError> {
         deny(&viewer, "role").await?;
         return Err(ServerFnError::new("You do not have access to this."));
     }
-    if viewer.role.requires_second_factor() && !viewer.totp_enabled {
+    if viewer.second_factor_pending() {
         set_status(StatusCode::FORBIDDEN);
         return Err(ServerFnError::new("Set up two-factor authentication on your account page first."));
     }

@@ -91,10 +91,11 @@ pub async fn check(db: &Db, policy: &SessionPolicy, hash: &str, now: i64) -> Res
         sessions::delete(db, hash).await?;
         return Ok(None);
     }
-    let Some(viewer) = accounts::viewer(db, row.user_id).await? else {
+    let Some(mut viewer) = accounts::viewer(db, row.user_id).await? else {
         sessions::delete(db, hash).await?;
         return Ok(None);
     };
+    viewer.second_factor = row.second_factor;
     Ok(Some((viewer, row.last_seen_at)))
 }
 

@@ -57,7 +57,7 @@ where
 {
     match use_viewer() {
         Some(v) if roles.contains(&v.role) => {
-            if v.role.requires_second_factor() && !v.totp_enabled {
+            if v.second_factor_pending() {
                 redirect_to("/account?notice=two_factor_required");
                 view! { <p>"Set up two-factor authentication on your account page first."</p> }.into_any()
             } else {

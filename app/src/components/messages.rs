@@ -7,7 +7,9 @@ use leptos_router::hooks::use_query_map;
 fn error_text(code: &str) -> &'static str {
     match code {
         "credentials" => "The email or password is not right.",
-        "code" => "That code is not right. Use the current code from your authenticator app, or a recovery code.",
+        "code" => {
+            "That code is not right or was already used. Use the next code from your authenticator app, or a recovery code."
+        }
         "throttled" => "Too many attempts. Wait a while and try again, or ask an administrator to unlock the account.",
         "too_short" => "Use at least 8 characters.",
         "too_long" => "Use at most 128 characters.",
@@ -20,7 +22,6 @@ fn error_text(code: &str) -> &'static str {
         "taken" => "That already exists.",
         "self" => "You cannot disable your own account.",
         "not_found" => "That no longer exists.",
-        "recovery" => "The recovery codes were changed. Start again.",
         "no_setup" => "Start the set-up again.",
         "unknown_field" => "The form carried a field Continuum does not record.",
         "need_fields" => "Choose a region, age group, trafficking type and urgency.",
@@ -46,7 +47,9 @@ fn notice_text(code: &str) -> &'static str {
     match code {
         "signed_out" => "You are signed out.",
         "password_set" => "Your password is set. Sign in now.",
-        "two_factor_on" => "Two-factor authentication is on. Keep your recovery codes somewhere safe.",
+        "two_factor_on" => {
+            "Two-factor authentication is on, and your other sessions have ended. Save the recovery codes below now."
+        }
         "two_factor_required" => "Your role requires two-factor authentication. Set it up to continue.",
         "invited" => {
             "Invitation created. Copy the link below and send it to the person; it is shown here for two minutes only."

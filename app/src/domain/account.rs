@@ -34,9 +34,10 @@ impl Role {
         matches!(self, Role::ProviderAdmin | Role::ProviderStaff)
     }
 
-    /// Whether a second factor is required to sign in.
+    /// Whether a second factor is required to sign in: every role that can see who is placed where, or a
+    /// confidential address (provider admins read their own sites' addresses).
     pub fn requires_second_factor(self) -> bool {
-        matches!(self, Role::Administrator | Role::Coordinator)
+        matches!(self, Role::Administrator | Role::Coordinator | Role::ProviderAdmin)
     }
 }
 
@@ -53,11 +54,19 @@ pub struct Viewer {
     pub role: Role,
     /// Organizations a provider acts for.
     pub organization_ids: Vec<i64>,
-    /// Whether a second factor is set up.
+    /// Whether the account has a second factor switched on.
     pub totp_enabled: bool,
+    /// Whether this session passed its own second factor (at sign-in, or by switching it on here).
+    pub second_factor: bool,
 }
 
 impl Viewer {
+    /// Whether this session still owes its second factor: it may then only set one up or sign out. A session
+    /// opened with a password alone stays pending even after the account switches a second factor on.
+    pub fn second_factor_pending(&self) -> bool {
+        (self.role.requires_second_factor() || self.totp_enabled) && !self.second_factor
+    }
+
     /// Whether the viewer may act for `organization_id` (administrators may act for all).
     pub fn acts_for(&self, organization_id: i64) -> bool {
         self.role == Role::Administrator
@@ -166,11 +175,33 @@ mod tests {
             role,
             organization_ids: vec![7],
             totp_enabled: false,
+            second_factor: false,
         };
         assert!(viewer(Role::ProviderStaff).acts_for(7));
         assert!(!viewer(Role::ProviderStaff).acts_for(8));
         assert!(viewer(Role::Administrator).acts_for(8));
         assert!(!viewer(Role::Coordinator).acts_for(7));
         assert!(Role::Coordinator.requires_second_factor() && !Role::Funder.requires_second_factor());
+    }
+
+    #[test]
+    fn a_session_owes_its_own_second_factor() {
+        let viewer = |role, totp_enabled, second_factor| Viewer {
+            id: 1,
+            display_name: "x".into(),
+            email: "x@y.z".into(),
+            role,
+            organization_ids: vec![],
+            totp_enabled,
+            second_factor,
+        };
+        assert!(viewer(Role::Coordinator, false, false).second_factor_pending(), "required, not set up");
+        assert!(viewer(Role::ProviderAdmin, true, false).second_factor_pending(), "provider admins too");
+        assert!(!viewer(Role::Coordinator, true, true).second_factor_pending());
+        assert!(!viewer(Role::Funder, false, false).second_factor_pending(), "optional and not set up");
+        assert!(
+            viewer(Role::ProviderStaff, true, false).second_factor_pending(),
+            "a password-only session of an account that switched a second factor on"
+        );
     }
 }

@@ -15,26 +15,68 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     /// Absolute end.
     pub expires_at: i64,
+    /// Whether this session passed its own second factor.
+    pub second_factor: bool,
 }
 
-/// Stores a new session.
-pub async fn create(db: &Db, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<(), StoreError> {
+/// Stores a new session; `second_factor` when it was opened with a second factor.
+pub async fn create(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    second_factor: bool,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StoreError> {
     write_tx!(db, |tx| {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(now)
-            .bind(expires_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, second_factor)
+             VALUES ($1, $2, $3, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .bind(second_factor)
+        .execute(&mut *tx)
+        .await?;
         Ok(())
     })
 }
 
 /// Finds a session.
 pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-    const SQL: &str = "SELECT user_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1";
+    const SQL: &str =
+        "SELECT user_id, created_at, last_seen_at, expires_at, second_factor FROM sessions WHERE token_hash = $1";
     Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await)?)
+}
+
+/// The second-factor secret this session is setting up, creating it with `new_secret` if there is none yet.
+/// It belongs to this session alone: another session of the same account never sees it.
+pub async fn pending_totp_secret(db: &Db, token_hash: &str, new_secret: String) -> Result<String, StoreError> {
+    write_tx!(db, |tx| {
+        sqlx::query(
+            "UPDATE sessions SET pending_totp_secret = $1 WHERE token_hash = $2 AND pending_totp_secret IS NULL",
+        )
+        .bind(&new_secret)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?;
+        let (secret,): (Option<String>,) =
+            sqlx::query_as("SELECT pending_totp_secret FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_one(&mut *tx)
+                .await?;
+        Ok(secret.unwrap_or(new_secret))
+    })
+}
+
+/// The secret this session started setting up, if any (without creating one).
+pub async fn find_pending_totp_secret(db: &Db, token_hash: &str) -> Result<Option<String>, StoreError> {
+    const SQL: &str = "SELECT pending_totp_secret FROM sessions WHERE token_hash = $1";
+    let row: Option<(Option<String>,)> =
+        on_db!(db, |pool| sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await)?;
+    Ok(row.and_then(|(s,)| s))
 }
 
 /// Records activity (callers skip this when the last touch is recent, to spare writes).

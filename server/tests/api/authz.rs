@@ -50,7 +50,7 @@ fn server_functions(org: i64) -> Vec<(&'static str, Access, Body)> {
         ("/api/regions", Access::Public, Form(vec![])),
         ("/api/public_overview", Access::Public, Form(vec![])),
         ("/api/totp_setup", Access::Signed, Form(vec![])),
-        ("/api/totp_enable", Access::Signed, Form(vec![("code", "000000".into()), ("recovery_codes", "x".into())])),
+        ("/api/totp_enable", Access::Signed, Form(vec![("code", "000000".into())])),
         (
             "/api/search",
             Access::Roles(COORD),

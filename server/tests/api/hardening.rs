@@ -17,7 +17,7 @@ fn now() -> i64 {
 impl TestApp {
     /// Signs in an account of a role that requires a second factor, before it has set one up: a session
     /// that may do nothing but reach the account page.
-    async fn signed_in_without_second_factor(&self, role: Role) -> Session {
+    pub async fn signed_in_without_second_factor(&self, role: Role) -> Session {
         let (id, email) = self.create_user(role, &[]).await;
         let hash = app::auth::password::hash(PASSWORD.into()).await.unwrap();
         app::store::providers::set_demo_credentials(&self.db, id, &hash, None).await.unwrap();

@@ -47,7 +47,7 @@ async fn a_stuck_request_ends_with_503_and_the_server_recovers(backend: Backend)
     let (user_id, email) = app.create_user(Role::Funder, &[]).await;
     let token = app::auth::secret::new_token();
     let now = chrono::Utc::now().timestamp();
-    app::store::sessions::create(&app.db, &app::auth::secret::token_hash(&token), user_id, now, now + 3600)
+    app::store::sessions::create(&app.db, &app::auth::secret::token_hash(&token), user_id, false, now, now + 3600)
         .await
         .unwrap();
     let session = Session { cookie: token, user_id, email };

@@ -21,6 +21,7 @@ mod pages;
 mod provider;
 mod reference;
 mod search;
+mod second_factor;
 mod security;
 mod series;
 mod sessions;
