@@ -1,7 +1,7 @@
 //! Builds the oversight dashboard's aggregates from needs and capacity history, suppressed for publication.
 //! Shared by the dashboard's server function and the CSV export.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::freshness::FreshnessPolicy;
 use crate::domain::need::Outcome;
@@ -9,7 +9,7 @@ use crate::domain::oversight::{LabelledTable, OversightFilter, OversightView, We
 use crate::domain::profile::VictimType;
 use crate::domain::region::RegionScheme;
 use crate::domain::series::{Bucket, NeedFact, count_needs, eastern_midnight_utc, hours_to_placement};
-use crate::domain::suppression::{DEFAULT_K, suppress};
+use crate::domain::suppression::{DEFAULT_K, occupancy_is_publishable, suppress_by_week};
 use crate::domain::taxonomy::{CategoryFamily, seed_category};
 use crate::store::{Db, StoreError, regions, series};
 
@@ -50,7 +50,8 @@ pub async fn build(
     }
     let week_labels: Vec<String> = weeks.iter().map(|w| w.format("%Y-%m-%d").to_string()).collect();
 
-    // Needs per week: placed in region, not placed, placed outside region.
+    // Needs per week: placed in region, not placed, placed outside region. Each week is suppressed on its
+    // own, so it reads the same in every period that contains it.
     let mut needs_counts = vec![vec![0i64; 3]; weeks.len()];
     for f in &facts {
         let Some(i) = weeks.iter().position(|w| *w == Bucket::Week.start_of(f.created_at)) else { continue };
@@ -65,43 +66,50 @@ pub async fn build(
         title: "Needs by week: met and unmet".into(),
         rows: week_labels.clone(),
         columns: vec!["Placed in region".into(), "Not placed".into(), "Placed outside region".into()],
-        table: suppress(&needs_counts, k),
+        table: suppress_by_week(&needs_counts, k),
     };
 
-    // Unmet needs split as asked: rows are series, columns weeks.
+    // Unmet needs split as asked: rows are every possible series (present whether or not the data has them,
+    // so a row's presence reveals nothing), columns weeks, each week suppressed on its own.
     let split =
         count_needs(&facts.iter().filter(|f| f.is_unmet()).cloned().collect::<Vec<_>>(), Bucket::Week, filter.split);
-    let keys: Vec<String> =
-        split.keys().map(|(_, key)| key.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let split_counts: Vec<Vec<i64>> = keys
+    let region_names: Vec<String> =
+        regions::summaries(db, RegionScheme::Planning).await?.into_iter().map(|r| r.name).collect();
+    let keys = filter.split.series(&region_names);
+    let by_week: Vec<Vec<i64>> = weeks
         .iter()
-        .map(|key| weeks.iter().map(|w| split.get(&(*w, key.clone())).map_or(0, |c| c.unmet)).collect())
+        .map(|w| keys.iter().map(|key| split.get(&(*w, key.clone())).map_or(0, |c| c.unmet)).collect())
         .collect();
     let unmet_split = LabelledTable {
         title: "Unmet needs by week".into(),
         rows: keys,
         columns: week_labels.clone(),
-        table: suppress(&split_counts, k),
+        table: suppress_by_week(&by_week, k).transposed(),
     };
 
-    // Time to placement.
+    // Time to placement, by the week each need was recorded in.
     let buckets =
         [("Under 4 hours", 0, 4), ("4 to 24 hours", 4, 24), ("1 to 3 days", 24, 72), ("Over 3 days", 72, i64::MAX)];
-    let hours = hours_to_placement(&facts);
-    let placement_counts = vec![
-        buckets.iter().map(|(_, lo, hi)| hours.iter().filter(|h| **h >= *lo && **h < *hi).count() as i64).collect(),
-    ];
+    let placement_counts: Vec<Vec<i64>> = weeks
+        .iter()
+        .map(|w| {
+            let placed: Vec<NeedFact> =
+                facts.iter().filter(|f| Bucket::Week.start_of(f.created_at) == *w).cloned().collect();
+            let hours = hours_to_placement(&placed);
+            buckets.iter().map(|(_, lo, hi)| hours.iter().filter(|h| **h >= *lo && **h < *hi).count() as i64).collect()
+        })
+        .collect();
     let time_to_placement = LabelledTable {
-        title: "Time from recording to placement".into(),
-        rows: vec!["Placements".into()],
+        title: "Time from recording to placement, by week recorded".into(),
+        rows: week_labels.clone(),
         columns: buckets.iter().map(|(l, _, _)| (*l).to_owned()).collect(),
-        table: suppress(&placement_counts, k),
+        table: suppress_by_week(&placement_counts, k),
     };
 
     // Capacity and compliance, replayed from history at the end of each week.
     let points =
         series::capacity_series(db, RegionScheme::Planning, filter.from, filter.to, Bucket::Week, policy).await?;
-    let mut by_week: BTreeMap<chrono::NaiveDate, (i64, i64, i64, i64)> = BTreeMap::new();
+    let mut by_week: BTreeMap<chrono::NaiveDate, (i64, i64, i64, i64, BTreeSet<i64>)> = BTreeMap::new();
     let mut by_region_last: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let last_week = weeks.last().copied();
     for ((week, region, family), p) in &points {
@@ -113,17 +121,28 @@ pub async fn build(
         e.1 += p.countable_available;
         e.2 += p.services;
         e.3 += p.fresh_services;
+        e.4.extend(&p.organization_ids);
         if Some(*week) == last_week {
             let r = by_region_last.entry(region.clone()).or_default();
             r.0 += p.services;
             r.1 += p.fresh_services;
         }
     }
-    let capacity =
-        by_week.iter().map(|(w, v)| WeeklyValue { week: *w, values: vec![v.0 as f64, v.1 as f64] }).collect();
+    // Total minus free is how many people are housed: published only with enough organizations behind it
+    // and enough units in use that nobody is singled out.
+    let capacity = by_week
+        .iter()
+        .map(|(w, v)| {
+            let safe = occupancy_is_publishable(v.0, v.1, v.4.len(), k);
+            WeeklyValue { week: *w, values: vec![safe.then_some(v.0 as f64), safe.then_some(v.1 as f64)] }
+        })
+        .collect();
     let compliance = by_week
         .iter()
-        .map(|(w, v)| WeeklyValue { week: *w, values: vec![if v.2 == 0 { 0.0 } else { v.3 as f64 / v.2 as f64 }] })
+        .map(|(w, v)| WeeklyValue {
+            week: *w,
+            values: vec![Some(if v.2 == 0 { 0.0 } else { v.3 as f64 / v.2 as f64 })],
+        })
         .collect();
     let compliance_by_organization = crate::store::organizations::freshness_by_organization(db, now, policy).await?;
     Ok(OversightView {

@@ -85,6 +85,7 @@ fn Chrome() -> impl IntoView {
                 <Route path=StaticSegment("notifications") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("oversight") view=crate::pages::oversight::OversightPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("public") view=crate::pages::public::PublicPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("disclosure") view=crate::pages::disclosure::DisclosurePage />
                 <Route path=StaticSegment("my-capacity") view=CapacityPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("bulk")) view=BulkPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("service"), ParamSegment("id")) view=ServicePage ssr=SsrMode::Async />

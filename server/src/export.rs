@@ -36,10 +36,11 @@ pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQu
         "unmet" => ("unmet-needs", view.unmet_split.to_csv(view.k)),
         "placement" => ("time-to-placement", view.time_to_placement.to_csv(view.k)),
         "capacity" => {
-            // Units of capacity, not people: no suppression needed.
+            // Hidden weeks (too few organizations, or few units in use) read "*", as on the page.
             let mut csv = String::from("\"Week starting\",\"Total units\",\"Fresh available units\"\n");
+            let shown = |v: Option<f64>| v.map_or_else(|| "*".to_owned(), |n| n.to_string());
             for w in &view.capacity {
-                csv.push_str(&format!("{},{},{}\n", w.week, w.values[0], w.values[1]));
+                csv.push_str(&format!("{},{},{}\n", w.week, shown(w.values[0]), shown(w.values[1])));
             }
             ("capacity", csv)
         }

@@ -1,6 +1,6 @@
 //! What funders and oversight bodies see: filters, and aggregate tables that are safe to publish.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::profile::VictimType;
@@ -11,8 +11,11 @@ use super::taxonomy::CategoryFamily;
 /// The first day any filter may start on.
 pub const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
 
-/// The longest period one view covers, in days (two years).
-pub const MAX_DAYS: i64 = 731;
+/// The longest period one view covers, in weeks (two years).
+pub const MAX_WEEKS: i64 = 104;
+
+/// How many complete weeks the dashboard shows when no period is chosen.
+pub const DEFAULT_WEEKS: i64 = 13;
 
 /// Filters that cannot be used, with what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,15 +23,26 @@ pub enum FilterError {
     /// Not a calendar date, before 2000 or after today.
     #[error("“{0}” is not a date Continuum can use: enter a day from 2000-01-01 to today, as YYYY-MM-DD.")]
     BadDate(String),
+    /// A period starts on a Monday: figures are published for whole weeks only, so that two overlapping
+    /// periods never differ by a few days whose small counts the difference would reveal.
+    #[error("Periods are whole weeks: start on a Monday.")]
+    NotMonday,
+    /// A period ends on a Sunday.
+    #[error("Periods are whole weeks: end on a Sunday.")]
+    NotSunday,
+    /// The week has not ended yet: its figures would change day by day, and so reveal each day's counts.
+    #[error("Only weeks that have ended are published: end on a Sunday before today.")]
+    WeekNotOver,
     /// The end comes before the start.
     #[error("The period ends before it starts: check the two dates.")]
     Reversed,
-    /// Longer than [`MAX_DAYS`].
+    /// Longer than [`MAX_WEEKS`].
     #[error("Choose at most two years at a time.")]
     TooLong,
 }
 
-/// Filters of the oversight dashboard (all in the URL).
+/// Filters of the oversight dashboard (all in the URL). The period is always whole, ended Connecticut weeks:
+/// from a Monday to a Sunday before the current week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OversightFilter {
     /// First day (local).
@@ -46,11 +60,12 @@ pub struct OversightFilter {
 }
 
 impl OversightFilter {
-    /// The last `days` days up to `today`, statewide, everything.
-    pub fn last_days(today: NaiveDate, days: i64) -> Self {
+    /// The last `weeks` weeks that have ended by `today`, statewide, everything.
+    pub fn last_weeks(today: NaiveDate, weeks: i64) -> Self {
+        let this_monday = today.week(Weekday::Mon).first_day();
         Self {
-            from: today - chrono::Duration::days(days - 1),
-            to: today,
+            from: this_monday - chrono::Duration::weeks(weeks),
+            to: this_monday - chrono::Duration::days(1),
             region_id: None,
             victim: None,
             family: None,
@@ -58,14 +73,14 @@ impl OversightFilter {
         }
     }
 
-    /// Reads filters from URL query pairs. Absent filters take their defaults (the last 90 days, statewide,
-    /// everything); a date that cannot be used is refused, never replaced, so nobody reads or downloads
-    /// another period than the one they asked for.
+    /// Reads filters from URL query pairs. Absent filters take their defaults (the last [`DEFAULT_WEEKS`] ended
+    /// weeks, statewide, everything); a date that cannot be used is refused, never replaced, so nobody reads or
+    /// downloads another period than the one they asked for.
     pub fn from_pairs<'a>(
         today: NaiveDate,
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, FilterError> {
-        let mut f = Self::last_days(today, 90);
+        let mut f = Self::last_weeks(today, DEFAULT_WEEKS);
         let date = |v: &str| {
             let v = v.trim();
             NaiveDate::parse_from_str(v, "%Y-%m-%d")
@@ -92,10 +107,19 @@ impl OversightFilter {
                 _ => {}
             }
         }
+        if f.from.weekday() != Weekday::Mon {
+            return Err(FilterError::NotMonday);
+        }
+        if f.to.weekday() != Weekday::Sun {
+            return Err(FilterError::NotSunday);
+        }
+        if f.to >= today.week(Weekday::Mon).first_day() {
+            return Err(FilterError::WeekNotOver);
+        }
         if f.to < f.from {
             return Err(FilterError::Reversed);
         }
-        if f.to - f.from > chrono::Duration::days(MAX_DAYS) {
+        if f.to - f.from >= chrono::Duration::weeks(MAX_WEEKS) {
             return Err(FilterError::TooLong);
         }
         Ok(f)
@@ -182,13 +206,13 @@ impl LabelledTable {
     }
 }
 
-/// A value per week (ratios and unit counts that identify no one are not suppressed).
+/// A value per week: unit counts and ratios, `None` where publishing would single out a provider's residents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeeklyValue {
     /// First day of the week (Monday, local).
     pub week: NaiveDate,
-    /// Values, one per series.
-    pub values: Vec<f64>,
+    /// Values, one per series; `None` when hidden.
+    pub values: Vec<Option<f64>>,
 }
 
 /// Everything the oversight dashboard shows.
@@ -222,7 +246,7 @@ mod tests {
         let f = OversightFilter::from_pairs(
             today,
             [
-                ("from", "2026-10-01"),
+                ("from", "2026-10-05"),
                 ("region", "3"),
                 ("victim", "adult_labor"),
                 ("family", "housing"),
@@ -236,7 +260,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(back, f);
-        assert_eq!(f.file_stem(), "2026-10-01_2026-11-28_region-3_adult_labor_housing");
+        assert_eq!(f.file_stem(), "2026-10-05_2026-11-22_region-3_adult_labor_housing");
     }
 
     #[test]
@@ -246,10 +270,27 @@ mod tests {
         for bad in ["+262143-12-31", "2026-13-45", "1999-12-31", "2026-11-29", "yesterday", "2026-1-5"] {
             assert!(matches!(parse(bad, ""), Err(FilterError::BadDate(_))), "{bad}");
         }
-        assert_eq!(parse("2026-11-20", "2026-11-10"), Err(FilterError::Reversed));
-        assert_eq!(parse("2024-01-01", "2026-11-28"), Err(FilterError::TooLong));
+        assert_eq!(parse("2026-11-16", "2026-11-08"), Err(FilterError::Reversed));
+        assert_eq!(parse("2024-11-18", "2026-11-22"), Err(FilterError::TooLong));
         let f = parse("", "").unwrap();
-        assert_eq!((f.from, f.to), (today - chrono::Duration::days(89), today), "absent dates take the defaults");
+        let (monday, sunday) =
+            (NaiveDate::from_ymd_opt(2026, 8, 24).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        assert_eq!((f.from, f.to), (monday, sunday), "absent dates: the last 13 weeks that have ended");
+    }
+
+    #[test]
+    fn periods_are_whole_weeks_that_have_ended() {
+        // Saturday 2026-11-28: the week of Monday 2026-11-23 has not ended.
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let parse = |from: &str, to: &str| OversightFilter::from_pairs(today, [("from", from), ("to", to)]);
+        assert!(parse("2026-11-16", "2026-11-22").is_ok());
+        assert_eq!(parse("2026-11-17", "2026-11-22"), Err(FilterError::NotMonday), "a day-shifted start");
+        assert_eq!(parse("2026-11-16", "2026-11-21"), Err(FilterError::NotSunday));
+        assert_eq!(parse("2026-11-16", "2026-11-28"), Err(FilterError::NotSunday));
+        assert_eq!(parse("2026-11-23", ""), Err(FilterError::Reversed), "the current week alone is not over");
+        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let parse_on = |from: &str, to: &str| OversightFilter::from_pairs(sunday, [("from", from), ("to", to)]);
+        assert_eq!(parse_on("2026-11-23", "2026-11-29"), Err(FilterError::WeekNotOver), "not until Sunday ends");
     }
 
     #[test]

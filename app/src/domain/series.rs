@@ -102,7 +102,7 @@ impl NeedFact {
     /// The headline victim type label: one of the four, or "Both / not screened".
     pub fn victim_label(&self) -> String {
         VictimType::of(self.age_group, self.trafficking_type)
-            .map_or_else(|| format!("{}, both / not screened", self.age_group.label()), |v| v.label().to_owned())
+            .map_or_else(|| unscreened_label(self.age_group), |v| v.label().to_owned())
     }
 }
 
@@ -122,6 +122,32 @@ pub enum NeedSplit {
     Reason,
 }
 
+impl NeedSplit {
+    /// Every series this split can have, in a fixed order, whatever the data holds: the names of
+    /// `regions`, every victim type, every seed category, or every reason.
+    pub fn series(self, regions: &[String]) -> Vec<String> {
+        match self {
+            NeedSplit::None => vec![ALL_NEEDS.to_owned()],
+            NeedSplit::Region => regions.to_vec(),
+            NeedSplit::VictimType => VictimType::ALL
+                .iter()
+                .map(|v| v.label().to_owned())
+                .chain(AgeGroup::ALL.iter().map(|a| unscreened_label(*a)))
+                .collect(),
+            NeedSplit::Category => crate::domain::taxonomy::SEED_CATEGORIES.iter().map(|c| c.code.to_owned()).collect(),
+            NeedSplit::Reason => UnmetReason::ALL.iter().map(|r| r.label().to_owned()).collect(),
+        }
+    }
+}
+
+/// The one series of an unsplit chart.
+const ALL_NEEDS: &str = "All needs";
+
+/// The series of needs whose trafficking type is both or not yet screened.
+fn unscreened_label(age_group: AgeGroup) -> String {
+    format!("{}, both / not screened", age_group.label())
+}
+
 /// Counts in one bucket and series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NeedCounts {
@@ -138,7 +164,7 @@ pub fn count_needs(facts: &[NeedFact], bucket: Bucket, split: NeedSplit) -> BTre
     let mut out: BTreeMap<(NaiveDate, String), NeedCounts> = BTreeMap::new();
     for fact in facts {
         let keys: Vec<String> = match split {
-            NeedSplit::None => vec!["All needs".to_owned()],
+            NeedSplit::None => vec![ALL_NEEDS.to_owned()],
             NeedSplit::Region => vec![fact.region.clone()],
             NeedSplit::VictimType => vec![fact.victim_label()],
             NeedSplit::Category => fact.categories.clone(),

@@ -38,16 +38,49 @@ pub struct SafeTable {
     pub total: Cell,
 }
 
+impl SafeTable {
+    /// The same table with rows and columns swapped.
+    pub fn transposed(self) -> Self {
+        let cols = self.column_totals.len();
+        let cells = (0..cols).map(|c| self.cells.iter().map(|row| row[c]).collect()).collect();
+        Self { cells, row_totals: self.column_totals, column_totals: self.row_totals, total: self.total }
+    }
+}
+
 fn small(n: i64, k: i64) -> bool {
     n > 0 && n < k
+}
+
+/// Whether a line (the cells of one row or column, with its total shown) still gives a hidden cell away:
+/// one hidden cell alone equals the total minus the shown ones, and several hidden cells whose sum is small
+/// pin each other down. Safe when nothing is hidden, or when at least two cells are and their sum leaves each
+/// of them anywhere from 1 to k-1 (sum at least k + hidden - 2).
+fn line_reveals(values: &[i64], hidden: &[bool], k: i64) -> bool {
+    let m = hidden.iter().filter(|h| **h).count() as i64;
+    let sum: i64 = values.iter().zip(hidden).filter(|(_, h)| **h).map(|(v, _)| *v).sum();
+    m == 1 || (m >= 2 && sum < k + m - 2)
+}
+
+/// Hides one more cell of a line that [`line_reveals`]: the smallest non-zero shown cell. Returns false when
+/// there is none (the caller hides the line's total instead).
+fn hide_partner(values: &[i64], hidden: &mut [bool]) -> bool {
+    let partner = (0..values.len()).filter(|&i| !hidden[i] && values[i] > 0).min_by_key(|&i| values[i]);
+    match partner {
+        Some(i) => {
+            hidden[i] = true;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Suppresses `counts` (rows of equal length) with threshold `k`.
 ///
 /// Primary suppression hides every count in 1..k-1. Complementary suppression then repeats until stable:
-/// wherever a row or column shows its total but hides exactly one cell, the smallest other non-zero visible
-/// cell of that line is hidden too (or, if there is none, the total). Totals that are themselves small are
-/// hidden. Zeros are shown: a zero reveals no one.
+/// wherever a row or column shows its total but [`line_reveals`] a hidden cell, the smallest other non-zero
+/// visible cell of that line is hidden too (or, if there is none, the total). Totals that are themselves
+/// small are hidden, and row or column totals follow the same rule against the grand total. Zeros are
+/// shown: a zero reveals no one.
 pub fn suppress(counts: &[Vec<i64>], k: i64) -> SafeTable {
     let rows = counts.len();
     let cols = counts.first().map_or(0, Vec::len);
@@ -60,33 +93,35 @@ pub fn suppress(counts: &[Vec<i64>], k: i64) -> SafeTable {
     let mut grand_hidden = small(grand, k);
     loop {
         let mut changed = false;
-        // Rows.
         for r in 0..rows {
-            let hidden_here: Vec<usize> = (0..cols).filter(|&c| hidden[r][c]).collect();
-            if hidden_here.len() == 1 && !row_hidden[r] {
-                let partner = (0..cols).filter(|&c| !hidden[r][c] && counts[r][c] > 0).min_by_key(|&c| counts[r][c]);
-                match partner {
-                    Some(c) => hidden[r][c] = true,
-                    None => row_hidden[r] = true,
+            if !row_hidden[r] && line_reveals(&counts[r], &hidden[r], k) {
+                if !hide_partner(&counts[r], &mut hidden[r]) {
+                    row_hidden[r] = true;
                 }
                 changed = true;
             }
         }
-        // Columns.
         for c in 0..cols {
-            let hidden_here: Vec<usize> = (0..rows).filter(|&r| hidden[r][c]).collect();
-            if hidden_here.len() == 1 && !col_hidden[c] {
-                let partner = (0..rows).filter(|&r| !hidden[r][c] && counts[r][c] > 0).min_by_key(|&r| counts[r][c]);
-                match partner {
-                    Some(r) => hidden[r][c] = true,
-                    None => col_hidden[c] = true,
+            let values: Vec<i64> = (0..rows).map(|r| counts[r][c]).collect();
+            let mut column: Vec<bool> = (0..rows).map(|r| hidden[r][c]).collect();
+            if !col_hidden[c] && line_reveals(&values, &column, k) {
+                if hide_partner(&values, &mut column) {
+                    (0..rows).for_each(|r| hidden[r][c] = column[r]);
+                } else {
+                    col_hidden[c] = true;
                 }
                 changed = true;
             }
         }
-        // One hidden row (or column) total beside a shown grand total is recoverable too.
-        changed |= protect_totals(&mut row_hidden, &row_sum, &mut grand_hidden);
-        changed |= protect_totals(&mut col_hidden, &col_sum, &mut grand_hidden);
+        // The row (and column) totals form a line of their own beside the grand total.
+        for (line_hidden, sums) in [(&mut row_hidden, &row_sum), (&mut col_hidden, &col_sum)] {
+            if !grand_hidden && line_reveals(sums, line_hidden, k) {
+                if !hide_partner(sums, line_hidden) {
+                    grand_hidden = true;
+                }
+                changed = true;
+            }
+        }
         if !changed {
             break;
         }
@@ -100,17 +135,40 @@ pub fn suppress(counts: &[Vec<i64>], k: i64) -> SafeTable {
     }
 }
 
-/// Where exactly one total of a line is hidden and the grand total is shown, hides another (or the grand
-/// total). Returns whether anything changed.
-fn protect_totals(hidden: &mut [bool], sums: &[i64], grand_hidden: &mut bool) -> bool {
-    if *grand_hidden || hidden.iter().filter(|h| **h).count() != 1 {
-        return false;
+/// Suppresses a table whose rows are weeks, so that any period of weeks can be published: each week's row
+/// is suppressed on its own (with its total), so it reads the same in every period that contains it, and a
+/// total across weeks is shown only when every number it adds up is shown. Two periods therefore never
+/// differ by anything but shown numbers.
+pub fn suppress_by_week(weeks: &[Vec<i64>], k: i64) -> SafeTable {
+    let lines: Vec<SafeTable> = weeks.iter().map(|w| suppress(std::slice::from_ref(w), k)).collect();
+    let cells: Vec<Vec<Cell>> = lines.iter().map(|t| t.cells[0].clone()).collect();
+    let row_totals: Vec<Cell> = lines.iter().map(|t| t.row_totals[0]).collect();
+    let cols = weeks.first().map_or(0, Vec::len);
+    let column_totals = (0..cols).map(|c| sum_if_all_shown(cells.iter().map(|row| row[c]))).collect();
+    let total = sum_if_all_shown(row_totals.iter().copied());
+    SafeTable { cells, row_totals, column_totals, total }
+}
+
+/// The sum of `cells` when every one is shown; hidden otherwise, so a total never reveals a hidden cell.
+fn sum_if_all_shown(cells: impl Iterator<Item = Cell>) -> Cell {
+    let mut sum = 0;
+    for c in cells {
+        match c {
+            Cell::Shown(n) => sum += n,
+            Cell::Suppressed => return Cell::Suppressed,
+        }
     }
-    match (0..hidden.len()).filter(|&i| !hidden[i] && sums[i] > 0).min_by_key(|&i| sums[i]) {
-        Some(i) => hidden[i] = true,
-        None => *grand_hidden = true,
-    }
-    true
+    Cell::Shown(sum)
+}
+
+/// Fewest organizations behind a published capacity figure: with one or two, total and free units describe
+/// a single provider's house, and the difference how many people live there.
+pub const MIN_CONTRIBUTORS: usize = 3;
+
+/// Whether capacity with `total` and `free` units from `organizations` providers may be published: enough
+/// providers behind it, and units in use (`total - free`, which counts people) either none or at least k.
+pub fn occupancy_is_publishable(total: i64, free: i64, organizations: usize, k: i64) -> bool {
+    organizations >= MIN_CONTRIBUTORS && !small(total - free, k)
 }
 
 /// Suppresses a single count (for outputs without totals).
@@ -131,6 +189,24 @@ mod tests {
         assert_eq!(t.cells[1][0], Cell::Suppressed, "column partner");
         assert_eq!(t.row_totals[0], Cell::Shown(25));
         assert_eq!(Cell::Suppressed.display(5), "<5");
+    }
+
+    #[test]
+    fn two_small_cells_that_sum_to_less_than_k_take_a_third() {
+        // The attack: [10, <5, <5] with its total 13 showed that the two hidden cells sum to 3.
+        let t = suppress(&[vec![10, 2, 1]], 5);
+        assert_eq!(t.row_totals[0], Cell::Shown(13));
+        assert_eq!(t.cells[0], vec![Cell::Suppressed; 3], "the 10 is hidden too, so the hidden cells sum to 13");
+        let t = suppress(&[vec![10, 3, 4]], 5);
+        assert_eq!(t.cells[0], vec![Cell::Shown(10), Cell::Suppressed, Cell::Suppressed], "3 + 4 leaves each 1 to 4");
+    }
+
+    #[test]
+    fn capacity_needs_three_organizations_and_no_small_occupancy() {
+        assert!(!occupancy_is_publishable(12, 10, 1, 5), "one safe house: 12 - 10 would be its residents");
+        assert!(!occupancy_is_publishable(40, 37, 5, 5), "three people in use statewide");
+        assert!(occupancy_is_publishable(40, 30, 3, 5));
+        assert!(occupancy_is_publishable(40, 40, 3, 5), "nobody housed reveals no one");
     }
 
     #[test]
@@ -157,18 +233,40 @@ mod tests {
         }
 
         #[test]
-        fn no_hidden_cell_can_be_recovered_from_a_shown_total(counts in table()) {
+        fn no_line_with_a_shown_total_gives_its_hidden_cells_away(counts in table()) {
             let t = suppress(&counts, 5);
+            let revealing = |values: Vec<i64>, cells: Vec<Cell>| {
+                let hidden: Vec<bool> = cells.iter().map(|c| *c == Cell::Suppressed).collect();
+                line_reveals(&values, &hidden, 5)
+            };
             for (r, row) in t.cells.iter().enumerate() {
-                let hidden = row.iter().filter(|c| **c == Cell::Suppressed).count();
-                prop_assert!(hidden != 1 || t.row_totals[r] == Cell::Suppressed, "row {r}: {t:?}");
+                prop_assert!(t.row_totals[r] == Cell::Suppressed || !revealing(counts[r].clone(), row.clone()), "row {r}: {t:?}");
             }
             for c in 0..t.column_totals.len() {
-                let hidden = t.cells.iter().filter(|row| row[c] == Cell::Suppressed).count();
-                prop_assert!(hidden != 1 || t.column_totals[c] == Cell::Suppressed, "column {c}: {t:?}");
+                let values = counts.iter().map(|row| row[c]).collect();
+                let cells = t.cells.iter().map(|row| row[c]).collect();
+                prop_assert!(t.column_totals[c] == Cell::Suppressed || !revealing(values, cells), "column {c}: {t:?}");
             }
-            let hidden_rows = t.row_totals.iter().filter(|c| **c == Cell::Suppressed).count();
-            prop_assert!(hidden_rows != 1 || t.total == Cell::Suppressed, "{t:?}");
+            let row_sums = counts.iter().map(|r| r.iter().sum()).collect();
+            prop_assert!(t.total == Cell::Suppressed || !revealing(row_sums, t.row_totals.clone()), "{t:?}");
+        }
+
+        #[test]
+        fn a_week_reads_the_same_in_every_period_and_period_totals_add_only_shown_numbers(
+            weeks in proptest::collection::vec(proptest::collection::vec(0i64..12, 3), 2..8),
+            cut in 1usize..7,
+        ) {
+            let cut = cut.min(weeks.len() - 1);
+            let long = suppress_by_week(&weeks, 5);
+            let short = suppress_by_week(&weeks[..cut], 5);
+            prop_assert_eq!(&long.cells[..cut], &short.cells[..]);
+            prop_assert_eq!(&long.row_totals[..cut], &short.row_totals[..]);
+            for t in [&long, &short] {
+                for (c, total) in t.column_totals.iter().enumerate() {
+                    prop_assert!(*total == Cell::Suppressed || t.cells.iter().all(|row| row[c] != Cell::Suppressed));
+                }
+                prop_assert!(t.total == Cell::Suppressed || t.row_totals.iter().all(|c| *c != Cell::Suppressed));
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod coordinator;
+pub mod disclosure;
 pub mod home;
 pub mod not_found;
 pub mod oversight;

@@ -9,7 +9,7 @@ use crate::api::regions::list_regions;
 use crate::components::chart::{BarChart, LineChart, Series};
 use crate::components::guard::Guarded;
 use crate::domain::account::Role;
-use crate::domain::oversight::{FilterError, LabelledTable, OversightFilter};
+use crate::domain::oversight::{DEFAULT_WEEKS, FilterError, LabelledTable, MAX_WEEKS, OversightFilter};
 use crate::domain::profile::VictimType;
 use crate::domain::suppression::Cell;
 use crate::domain::taxonomy::CategoryFamily;
@@ -19,7 +19,7 @@ use crate::domain::taxonomy::CategoryFamily;
 pub fn OversightPage() -> impl IntoView {
     view! {
         <h1>"Oversight"</h1>
-        <p class="hint">"Aggregates only. Counts from 1 to 4 show as “<5”, and further cells are hidden where totals would reveal them."</p>
+        <p class="hint">"Aggregates only, for whole weeks that have ended. Counts from 1 to 4 are hidden, and so are further cells wherever totals would reveal them; hidden cells show as “<5”. The "<a href="/disclosure">"disclosure policy"</a>" says what is published and why."</p>
         <Guarded roles=&[Role::Funder, Role::Administrator] children=|_| view! { <Dashboard /> } />
     }
 }
@@ -70,7 +70,7 @@ fn Dashboard() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let all = regions.await.unwrap_or_default();
-                let f = filter.get_untracked().unwrap_or_else(|_| OversightFilter::last_days(today(), 90));
+                let f = filter.get_untracked().unwrap_or_else(|_| OversightFilter::last_weeks(today(), DEFAULT_WEEKS));
                 view! { <Filters filter=f regions=all /> }
             })}
         </Suspense>
@@ -85,9 +85,15 @@ fn Dashboard() -> impl IntoView {
                     let col = |c: usize| values(&v.needs.table.cells.iter().map(|r| r[c]).collect::<Vec<_>>());
                     let unmet_total: i64 = v.needs.table.cells.iter().flat_map(|r| r[1..].iter()).filter_map(|c| match c { Cell::Shown(n) => Some(*n), _ => None }).sum();
                     let cap_labels: Vec<String> = v.capacity.iter().map(|w| w.week.format("%Y-%m-%d").to_string()).collect();
-                    let last_cap = v.capacity.last().map(|w| (w.values[0], w.values[1])).unwrap_or_default();
-                    let utilization = if last_cap.0 > 0.0 { 100.0 * (1.0 - last_cap.1 / last_cap.0) } else { 0.0 };
-                    let last_compliance = v.compliance.last().map_or(0.0, |w| w.values[0] * 100.0);
+                    let last_cap = v.capacity.last().and_then(|w| w.values[0].zip(w.values[1]));
+                    let capacity_summary = match last_cap {
+                        Some((total, free)) => {
+                            let in_use = if total > 0.0 { 100.0 * (1.0 - free / total) } else { 0.0 };
+                            format!("In the last week shown: {total:.0} units in total, {free:.0} free with fresh counts ({in_use:.0}% in use or unknown).")
+                        }
+                        None => "The last week shown is hidden: fewer than three organizations, or a small number of units in use.".to_owned(),
+                    };
+                    let last_compliance = v.compliance.last().and_then(|w| w.values[0]).map_or(0.0, |c| c * 100.0);
                     view! {
                         <section class="dashboard-section" aria-labelledby="needs-title">
                             <h2 id="needs-title">"Unmet need"</h2>
@@ -105,24 +111,24 @@ fn Dashboard() -> impl IntoView {
                         <section class="dashboard-section" aria-labelledby="placement-title">
                             <h2 id="placement-title">"Time to placement"</h2>
                             <BarChart title="Placements by time taken".into() unit="placements".into() labels=v.time_to_placement.columns.clone()
-                                series=vec![Series { name: "Placements".into(), values: values(&v.time_to_placement.table.cells[0]) }]
-                                summary="How long placed needs took from being recorded to being placed.".into() />
+                                series=vec![Series { name: "Placements".into(), values: values(&v.time_to_placement.table.column_totals) }]
+                                summary="How long placed needs took from being recorded to being placed, over the weeks shown; a bar is missing where a week's small count is hidden.".into() />
                             <DataTable table=v.time_to_placement.clone() k download=format!("/oversight/export.csv?table=placement&{qs}") />
                         </section>
                         <section class="dashboard-section" aria-labelledby="capacity-title">
                             <h2 id="capacity-title">"Capacity"</h2>
                             <LineChart title="Total and fresh available units, end of each week".into() unit="units".into() labels=cap_labels.clone()
                                 series=vec![
-                                    Series { name: "Total".into(), values: v.capacity.iter().map(|w| Some(w.values[0])).collect() },
-                                    Series { name: "Fresh available".into(), values: v.capacity.iter().map(|w| Some(w.values[1])).collect() },
+                                    Series { name: "Total".into(), values: v.capacity.iter().map(|w| w.values[0]).collect() },
+                                    Series { name: "Fresh available".into(), values: v.capacity.iter().map(|w| w.values[1]).collect() },
                                 ]
-                                summary=format!("In the last week shown: {:.0} units in total, {:.0} free with fresh counts ({utilization:.0}% in use or unknown).", last_cap.0, last_cap.1) />
+                                summary=capacity_summary />
                             <p><a href=format!("/oversight/export.csv?table=capacity&{qs}") download="">"Download capacity as CSV"</a></p>
                         </section>
                         <section class="dashboard-section" aria-labelledby="compliance-title">
                             <h2 id="compliance-title">"Provider data freshness"</h2>
                             <LineChart title="Share of services confirmed within their freshness threshold".into() unit="share".into() labels=cap_labels
-                                series=vec![Series { name: "Fresh".into(), values: v.compliance.iter().map(|w| Some(w.values[0])).collect() }]
+                                series=vec![Series { name: "Fresh".into(), values: v.compliance.iter().map(|w| w.values[0]).collect() }]
                                 summary=format!("{last_compliance:.0}% of services had fresh counts at the end of the last week shown.") />
                             <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                                 <table data-testid="compliance-by-region">
@@ -177,6 +183,17 @@ pub fn DataTable(table: LabelledTable, k: i64, download: String) -> impl IntoVie
     }
 }
 
+/// Options for a week select, newest first, with `chosen` selected (and listed even when it is older).
+fn week_options(days: &[chrono::NaiveDate], chosen: chrono::NaiveDate) -> impl IntoView + use<> {
+    let mut days = days.to_vec();
+    if !days.contains(&chosen) {
+        days.push(chosen);
+    }
+    days.into_iter()
+        .map(|d| view! { <option value=d.to_string() selected=d == chosen>{d.format("%a %-d %b %Y").to_string()}</option> })
+        .collect_view()
+}
+
 #[component]
 fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSummary>) -> impl IntoView {
     let splits = [
@@ -191,12 +208,20 @@ fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSu
         .split('&')
         .find_map(|p| p.strip_prefix("split=").map(str::to_owned))
         .unwrap_or_default();
+    // Figures are published for whole weeks that have ended: the choices are Mondays and Sundays.
+    let last = OversightFilter::last_weeks(today(), 1);
+    let sundays: Vec<chrono::NaiveDate> = (0..MAX_WEEKS).map(|i| last.to - chrono::Duration::weeks(i)).collect();
+    let mondays: Vec<chrono::NaiveDate> = (0..MAX_WEEKS).map(|i| last.from - chrono::Duration::weeks(i)).collect();
     view! {
         <form method="get" action="/oversight" class="search-form" aria-label="Dashboard filters">
-            <label for="o-from">"From"</label>
-            <input id="o-from" name="from" type="date" value=filter.from.to_string() />
-            <label for="o-to">"To"</label>
-            <input id="o-to" name="to" type="date" value=filter.to.to_string() />
+            <label for="o-from">"From the week of"</label>
+            <select id="o-from" name="from">
+                {week_options(&mondays, filter.from)}
+            </select>
+            <label for="o-to">"To the week ending"</label>
+            <select id="o-to" name="to">
+                {week_options(&sundays, filter.to)}
+            </select>
             <label for="o-region">"Region"</label>
             <select id="o-region" name="region">
                 <option value="" selected=filter.region_id.is_none()>"Statewide"</option>

@@ -82,7 +82,7 @@ pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, St
 }
 
 /// Capacity of one region and family at the end of one local day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CapacityPoint {
     /// Baseline units of services that existed.
     pub total: i64,
@@ -94,6 +94,8 @@ pub struct CapacityPoint {
     pub fresh_services: i64,
     /// Services whose counts were stale (unknown).
     pub stale_services: i64,
+    /// The organizations behind these services (published figures need several: see `oversight`).
+    pub organization_ids: std::collections::BTreeSet<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -101,6 +103,7 @@ struct ServiceMeta {
     id: i64,
     family: String,
     region: String,
+    organization_id: i64,
 }
 
 /// Capacity per bucket (the state at the end of its last day), region and family, replayed from history.
@@ -113,7 +116,7 @@ pub async fn capacity_series(
     bucket: Bucket,
     policy: &FreshnessPolicy,
 ) -> Result<BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint>, StoreError> {
-    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region FROM services s
+    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region, si.organization_id FROM services s
         JOIN categories cat ON cat.code = s.category JOIN sites si ON si.id = s.site_id
         JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = $1 JOIN regions r ON r.id = tr.region_id";
     const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
@@ -132,13 +135,13 @@ pub async fn capacity_series(
         ends.push((start, eastern_midnight_utc(next.min(to.succ_opt().unwrap_or(to)))));
         start = next;
     }
-    let meta: HashMap<i64, (CategoryFamily, &str)> = services
+    let meta: HashMap<i64, (CategoryFamily, &str, i64)> = services
         .iter()
-        .filter_map(|s| CategoryFamily::parse(&s.family).map(|f| (s.id, (f, s.region.as_str()))))
+        .filter_map(|s| CategoryFamily::parse(&s.family).map(|f| (s.id, (f, s.region.as_str(), s.organization_id))))
         .collect();
     let mut out: BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint> = BTreeMap::new();
     for events in history.chunk_by(|a, b| a.0 == b.0) {
-        let Some(&(family, region)) = meta.get(&events[0].0) else { continue };
+        let Some(&(family, region, organization_id)) = meta.get(&events[0].0) else { continue };
         let thresholds = policy.for_family(family);
         let mut i = 0;
         let mut state: Option<(i64, i64, i64)> = None; // (at, total, vacant)
@@ -152,6 +155,7 @@ pub async fn capacity_series(
             let p = out.entry((start, region.to_owned(), family)).or_default();
             p.total += total;
             p.services += 1;
+            p.organization_ids.insert(organization_id);
             match band {
                 FreshnessBand::Fresh => {
                     p.fresh_services += 1;

@@ -146,6 +146,7 @@ fn pages(service: i64, site: i64) -> Vec<(String, Access)> {
         ("/sign-in".into(), Access::Public),
         ("/welcome/some-token".into(), Access::Public),
         ("/public".into(), Access::Public),
+        ("/disclosure".into(), Access::Public),
         ("/account".into(), Access::Signed),
         ("/search".into(), Access::Roles(COORD)),
         ("/holds".into(), Access::Roles(COORD)),

@@ -50,8 +50,8 @@ both_backends! {
         for i in 0..2 {
             need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 5, 15) + i, Outcome::PlacedOutsideRegion).await;
         }
-        let today = NaiveDate::from_ymd_opt(2026, 11, 8).unwrap();
-        let filter = OversightFilter { from: NaiveDate::from_ymd_opt(2026, 10, 26).unwrap(), ..OversightFilter::last_days(today, 14) };
+        // Monday 9 November: the two weeks before have ended.
+        let filter = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2);
         let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
         assert_eq!(view.needs.rows, vec!["2026-10-26", "2026-11-02"]);
         assert_eq!(view.needs.table.cells[0][0], Cell::Shown(5), "Sunday evening in Connecticut is the week before");
@@ -62,7 +62,10 @@ both_backends! {
         let adult_labor = OversightFilter { victim: Some(VictimType::AdultLabor), ..filter.clone() };
         let labor = app::oversight::build(&app.db, &adult_labor, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
         assert_eq!(labor.needs.table.cells[1], vec![Cell::Shown(0), Cell::Shown(5), Cell::Shown(0)], "only labor needs");
-        assert_eq!(view.time_to_placement.table.cells[0][1], Cell::Shown(13), "all placements took 4 to 24 hours");
+        assert_eq!(view.time_to_placement.table.cells[1][1], Cell::Shown(8), "placements by the week recorded");
+        assert_eq!(view.time_to_placement.table.column_totals[1], Cell::Shown(13), "all placements took 4 to 24 hours");
+        assert_eq!(view.needs.table.column_totals[0], Cell::Shown(11), "a column with nothing hidden has its total");
+        assert_eq!(view.needs.table.column_totals[2], Cell::Suppressed, "a total across weeks never adds a hidden cell");
         for cell in view.needs.table.cells.iter().flatten() {
             assert!(!matches!(cell, Cell::Shown(n) if (1..5).contains(n)));
         }
@@ -70,15 +73,50 @@ both_backends! {
 
     async fn a_funder_downloads_a_csv_named_by_its_filters_and_cannot_see_per_need_records(app) {
         let funder = app.signed_in(Role::Funder, &[]).await;
-        let response = app.client.get(format!("{}/oversight/export.csv?table=needs&from=2026-09-01&to=2026-11-28&family=housing", app.address))
+        let response = app.client.get(format!("{}/oversight/export.csv?table=needs&from=2026-08-31&to=2026-11-22&family=housing", app.address))
             .header("cookie", format!("__Host-session={}", funder.cookie)).send().await.unwrap();
         assert_eq!(response.status(), 200);
-        assert_eq!(response.headers().get("content-disposition").unwrap(), "attachment; filename=\"continuum-needs-2026-09-01_2026-11-28_statewide_all-victims_housing.csv\"");
+        assert_eq!(response.headers().get("content-disposition").unwrap(), "attachment; filename=\"continuum-needs-2026-08-31_2026-11-22_statewide_all-victims_housing.csv\"");
         let csv = response.text().await.unwrap();
         assert!(csv.starts_with("\"\",\"Placed in region\",\"Not placed\",\"Placed outside region\",\"Total\""));
         for path in ["/api/my_needs", "/api/close_need", "/api/site_details", "/api/my_capacity"] {
             let status = app.call(path, Some(&funder), &[("need_id", "1"), ("site_id", "1"), ("close[outcome]", "withdrawn")]).await.status();
             assert_eq!(status, 403, "{path}");
         }
+    }
+
+    async fn a_day_shifted_period_is_refused_so_two_exports_never_differ_by_a_few_days(app) {
+        // The attack: exports from Monday and from Tuesday differed by Monday's needs, a count the page hid.
+        let funder = app.signed_in(Role::Funder, &[]).await;
+        let export = |query: &'static str| {
+            let (app, funder) = (&app, &funder);
+            async move {
+                let response = app.client.get(format!("{}/oversight/export.csv?table=needs&{query}", app.address))
+                    .header("cookie", format!("__Host-session={}", funder.cookie)).send().await.unwrap();
+                (response.status().as_u16(), response.text().await.unwrap())
+            }
+        };
+        assert_eq!(export("from=2026-11-16&to=2026-11-22").await.0, 200);
+        let (status, body) = export("from=2026-11-17&to=2026-11-22").await;
+        assert_eq!(status, 400, "a period starts on a Monday");
+        assert!(body.contains("whole weeks"), "{body}");
+        assert_eq!(export("from=2026-11-16&to=2026-11-21").await.0, 400, "and ends on a Sunday");
+        // The week that is still going on would change day by day: it is never published.
+        let today = app::domain::series::eastern_local(chrono::Utc::now().timestamp()).date();
+        let sunday = today + chrono::Duration::days(6 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
+        let current = format!("{}/oversight/export.csv?table=needs&to={sunday}", app.address);
+        let response = app.client.get(current).header("cookie", format!("__Host-session={}", funder.cookie)).send().await.unwrap();
+        assert_eq!(response.status(), 400);
+    }
+
+    async fn unmet_needs_have_every_row_whether_or_not_the_data_has_it(app) {
+        // A row that appears only when a rare profile occurred would itself reveal that it occurred.
+        let filter = OversightFilter { split: app::domain::series::NeedSplit::Region, ..OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2) };
+        let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
+        assert_eq!(view.unmet_split.rows.len(), 9, "all nine planning regions, with no needs at all");
+        let victims = OversightFilter { split: app::domain::series::NeedSplit::VictimType, ..filter };
+        let view = app::oversight::build(&app.db, &victims, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
+        assert_eq!(view.unmet_split.rows.len(), 6, "four victim types and two unscreened groups");
+        assert!(view.unmet_split.table.cells.iter().flatten().all(|c| *c == Cell::Shown(0)));
     }
 }

@@ -58,7 +58,7 @@ both_backends! {
         // One update on 2 June, then silence: fresh for 12 h, aging until 48 h, stale after.
         let UpdateOutcome::Saved(_) = capacity::update(&app.db, service, CapacityChange { total: 8, available: 5, accepting_referrals: true, expected_version: Version(1) }, None, utc(2026, 6, 2, 20), &app.freshness).await.unwrap() else { panic!() };
         let points = series::capacity_series(&app.db, RegionScheme::Planning, date(2026, 6, 1), date(2026, 6, 5), Bucket::Day, &app.freshness).await.unwrap();
-        let at = |d| points[&(date(2026, 6, d), "Capitol Planning Region".to_owned(), CategoryFamily::Housing)];
+        let at = |d| points[&(date(2026, 6, d), "Capitol Planning Region".to_owned(), CategoryFamily::Housing)].clone();
         assert_eq!((at(1).total, at(1).countable_available, at(1).fresh_services), (8, 3, 1), "end of 1 June: 8 h old");
         assert_eq!((at(2).countable_available, at(2).fresh_services), (5, 1), "end of 2 June: 8 h old");
         assert_eq!((at(3).countable_available, at(3).fresh_services, at(3).stale_services), (5, 0, 0), "aging still counts");
