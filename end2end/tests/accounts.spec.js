@@ -12,7 +12,8 @@ test('an administrator signs in with an authenticator code and invites, then dis
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Role', { exact: true }).selectOption('funder');
   await page.getByRole('button', { name: 'Create invitation link' }).click();
-  const invite = page.getByTestId('invite-link');
+  // The administrator's session is shared by this run's tests: pick this invitation among theirs.
+  const invite = page.getByTestId('invite-link').filter({ hasText: email });
   await expect(invite).toContainText(email);
   const path = (await invite.textContent()).match(/\/welcome\/\S+/)[0];
 
@@ -67,7 +68,8 @@ test('a new coordinator sets up two-factor authentication and is shown recovery 
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Role', { exact: true }).selectOption('coordinator');
   await page.getByRole('button', { name: 'Create invitation link' }).click();
-  const path = (await page.getByTestId('invite-link').textContent()).match(/\/welcome\/\S+/)[0];
+  const invite = page.getByTestId('invite-link').filter({ hasText: email });
+  const path = (await invite.textContent()).match(/\/welcome\/\S+/)[0];
 
   const colleague = await browser.newContext({ javaScriptEnabled: js });
   const theirs = await colleague.newPage();
