@@ -7,10 +7,10 @@ test('a funder changes filters, sees the charts and downloads a CSV that matches
   await signIn(page, js, 'funder@demo.continuum.test');
   await expect(page).toHaveURL(/\/oversight/);
   await page.getByRole('combobox', { name: 'Services' }).selectOption('housing');
-  await page.getByLabel('Split unmet needs by').selectOption('reason');
+  await page.getByLabel('Split needs not placed by').selectOption('victim');
   await page.getByRole('button', { name: 'Update' }).click();
   await expect(page).toHaveURL(/family=housing/);
-  await expect(page).toHaveURL(/split=reason/);
+  await expect(page).toHaveURL(/split=victim/);
   if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.locator('figure.chart svg')).toHaveCount(4);
   await expectAccessible(page, js);

@@ -33,8 +33,18 @@ pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQu
         }
     };
     let (name, body) = match table {
-        "unmet" => ("unmet-needs", view.unmet_split.to_csv(view.k)),
-        "placement" => ("time-to-placement", view.time_to_placement.to_csv(view.k)),
+        "unmet" => ("not-placed", view.not_placed.to_csv()),
+        "placement" => {
+            let mut csv = String::from("\"Week starting\",\"Median hours to placement\"\n");
+            for w in &view.placement_hours {
+                csv.push_str(&format!(
+                    "{},{}\n",
+                    w.week,
+                    w.values[0].map_or_else(|| "*".to_owned(), |h| h.to_string())
+                ));
+            }
+            ("time-to-placement", csv)
+        }
         "capacity" => {
             // Hidden weeks (too few organizations, or few units in use) read "*", as on the page.
             let mut csv = String::from("\"Week starting\",\"Total units\",\"Fresh available units\"\n");
@@ -44,7 +54,7 @@ pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQu
             }
             ("capacity", csv)
         }
-        _ => ("needs", view.needs.to_csv(view.k)),
+        _ => ("needs", view.needs.to_csv()),
     };
     let filename = format!("continuum-{name}-{}.csv", filter.file_stem());
     let entry = AuditEntry {

@@ -28,6 +28,8 @@ pub struct MapRegion {
     pub available: i64,
     /// Services whose counts are stale.
     pub unknown_services: i64,
+    /// Hidden from this viewer (see [`crate::domain::gaps::GapCell::hidden`]).
+    pub hidden: bool,
 }
 
 /// The whole map.
@@ -44,12 +46,13 @@ pub struct MapView {
 pub async fn region_map(family: CategoryFamily, victim: VictimType) -> Result<MapView, ServerFnError> {
     use crate::domain::account::Role;
     use crate::domain::region::RegionScheme;
-    crate::auth::require(&[Role::Coordinator, Role::Administrator, Role::Funder]).await?;
+    let viewer = crate::auth::require(&[Role::Coordinator, Role::Administrator, Role::Funder]).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let rows = crate::store::gaps::gap_matrix(&state.db, RegionScheme::Planning, family, now, &state.freshness)
         .await
         .map_err(super::internal)?;
+    let rows = super::search::published_to(viewer.role, rows);
     let codes = crate::store::regions::summaries(&state.db, RegionScheme::Planning).await.map_err(super::internal)?;
     let map = crate::map::state_map();
     let regions = map
@@ -64,6 +67,7 @@ pub async fn region_map(family: CategoryFamily, victim: VictimType) -> Result<Ma
                 region_id: region.id,
                 available: cell.available,
                 unknown_services: cell.unknown_services,
+                hidden: cell.hidden,
             })
         })
         .collect();

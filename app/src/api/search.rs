@@ -50,8 +50,26 @@ async fn with_neighbours(db: &crate::store::Db, ids: &[i64]) -> Result<Vec<i64>,
 #[server(prefix = "/api", endpoint = "gaps", input = Json)]
 pub async fn gap_matrix(scheme: RegionScheme, family: CategoryFamily) -> Result<Vec<GapRow>, ServerFnError> {
     use crate::domain::account::Role;
-    crate::auth::require(&[Role::Coordinator, Role::Administrator, Role::Funder]).await?;
+    let viewer = crate::auth::require(&[Role::Coordinator, Role::Administrator, Role::Funder]).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    crate::store::gaps::gap_matrix(&state.db, scheme, family, now, &state.freshness).await.map_err(super::internal)
+    let rows = crate::store::gaps::gap_matrix(&state.db, scheme, family, now, &state.freshness)
+        .await
+        .map_err(super::internal)?;
+    Ok(published_to(viewer.role, rows))
+}
+
+/// The gap matrix as `role` may see it: funders read it as the public does, with small numbers hidden;
+/// coordinators and administrators, who place people, see every number.
+#[cfg(feature = "ssr")]
+pub(crate) fn published_to(
+    role: crate::domain::account::Role,
+    rows: Vec<crate::domain::gaps::GapRow>,
+) -> Vec<crate::domain::gaps::GapRow> {
+    match role {
+        crate::domain::account::Role::Funder => {
+            crate::domain::gaps::suppressed(rows, crate::domain::suppression::DEFAULT_K)
+        }
+        _ => rows,
+    }
 }

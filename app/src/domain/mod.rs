@@ -4,10 +4,12 @@
 
 pub mod account;
 pub mod capacity;
+pub mod disclosure;
 pub mod freshness;
 pub mod gaps;
 pub mod hold;
 pub mod need;
+pub mod need_web;
 pub mod oversight;
 pub mod profile;
 pub mod region;

@@ -99,8 +99,6 @@ impl OversightFilter {
                     f.split = match v {
                         "region" => NeedSplit::Region,
                         "victim" => NeedSplit::VictimType,
-                        "category" => NeedSplit::Category,
-                        "reason" => NeedSplit::Reason,
                         _ => NeedSplit::None,
                     }
                 }
@@ -141,8 +139,6 @@ impl OversightFilter {
             NeedSplit::None => None,
             NeedSplit::Region => Some("region"),
             NeedSplit::VictimType => Some("victim"),
-            NeedSplit::Category => Some("category"),
-            NeedSplit::Reason => Some("reason"),
         };
         if let Some(s) = split {
             parts.push(format!("split={s}"));
@@ -174,8 +170,8 @@ pub struct LabelledTable {
 }
 
 impl LabelledTable {
-    /// CSV text: header, one line per row with its total, and a totals line. Suppressed cells read "<k".
-    pub fn to_csv(&self, k: i64) -> String {
+    /// CSV text: header, one line per row with its total, and a totals line. Hidden cells read "*".
+    pub fn to_csv(&self) -> String {
         let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
         let mut out = String::new();
         out.push_str(&quote(""));
@@ -188,19 +184,19 @@ impl LabelledTable {
             out.push_str(&quote(label));
             for cell in &self.table.cells[r] {
                 out.push(',');
-                out.push_str(&cell.display(k));
+                out.push_str(&cell.display());
             }
             out.push(',');
-            out.push_str(&self.table.row_totals[r].display(k));
+            out.push_str(&self.table.row_totals[r].display());
             out.push('\n');
         }
         out.push_str("\"Total\"");
         for cell in &self.table.column_totals {
             out.push(',');
-            out.push_str(&cell.display(k));
+            out.push_str(&cell.display());
         }
         out.push(',');
-        out.push_str(&self.table.total.display(k));
+        out.push_str(&self.table.total.display());
         out.push('\n');
         out
     }
@@ -220,10 +216,10 @@ pub struct WeeklyValue {
 pub struct OversightView {
     /// Needs per week: met, unmet (not placed), placed outside region.
     pub needs: LabelledTable,
-    /// Unmet needs per week split as asked.
-    pub unmet_split: LabelledTable,
-    /// Time to placement, in buckets.
-    pub time_to_placement: LabelledTable,
+    /// Needs not placed, per week, split as asked.
+    pub not_placed: LabelledTable,
+    /// Median hours from recording to placement, by the week recorded (hidden where few were placed).
+    pub placement_hours: Vec<WeeklyValue>,
     /// Capacity per week: total and fresh available units.
     pub capacity: Vec<WeeklyValue>,
     /// Freshness compliance per week: share of services confirmed within their fresh threshold (0 to 1).
@@ -250,7 +246,7 @@ mod tests {
                 ("region", "3"),
                 ("victim", "adult_labor"),
                 ("family", "housing"),
-                ("split", "reason"),
+                ("split", "victim"),
             ],
         )
         .unwrap();
@@ -302,7 +298,7 @@ mod tests {
             columns: vec!["x".into(), "y".into()],
             table,
         };
-        let csv = t.to_csv(5);
-        assert!(csv.starts_with("\"\",\"x\",\"y\",\"Total\"\n\"a\",<5,<5,11\n"), "{csv}");
+        let csv = t.to_csv();
+        assert!(csv.starts_with("\"\",\"x\",\"y\",\"Total\"\n\"a\",*,*,11\n"), "{csv}");
     }
 }

@@ -116,15 +116,11 @@ pub enum NeedSplit {
     Region,
     /// By victim type.
     VictimType,
-    /// By category needed (a need counts once per category).
-    Category,
-    /// By reason (unmet needs only; once per reason).
-    Reason,
 }
 
 impl NeedSplit {
     /// Every series this split can have, in a fixed order, whatever the data holds: the names of
-    /// `regions`, every victim type, every seed category, or every reason.
+    /// `regions`, or every victim type followed by the two age groups whose type is both or not screened.
     pub fn series(self, regions: &[String]) -> Vec<String> {
         match self {
             NeedSplit::None => vec![ALL_NEEDS.to_owned()],
@@ -134,8 +130,6 @@ impl NeedSplit {
                 .map(|v| v.label().to_owned())
                 .chain(AgeGroup::ALL.iter().map(|a| unscreened_label(*a)))
                 .collect(),
-            NeedSplit::Category => crate::domain::taxonomy::SEED_CATEGORIES.iter().map(|c| c.code.to_owned()).collect(),
-            NeedSplit::Reason => UnmetReason::ALL.iter().map(|r| r.label().to_owned()).collect(),
         }
     }
 }
@@ -167,9 +161,6 @@ pub fn count_needs(facts: &[NeedFact], bucket: Bucket, split: NeedSplit) -> BTre
             NeedSplit::None => vec![ALL_NEEDS.to_owned()],
             NeedSplit::Region => vec![fact.region.clone()],
             NeedSplit::VictimType => vec![fact.victim_label()],
-            NeedSplit::Category => fact.categories.clone(),
-            NeedSplit::Reason if fact.is_unmet() => fact.reasons.iter().map(|r| r.label().to_owned()).collect(),
-            NeedSplit::Reason => vec![],
         };
         let start = bucket.start_of(fact.created_at);
         for key in keys {
@@ -241,10 +232,8 @@ mod tests {
         let week = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         let all = count_needs(&facts, Bucket::Week, NeedSplit::None);
         assert_eq!(all[&(week, "All needs".into())], NeedCounts { recorded: 2, met: 1, unmet: 1 });
-        let by_category = count_needs(&facts, Bucket::Week, NeedSplit::Category);
-        assert_eq!(by_category.len(), 2);
-        let by_reason = count_needs(&facts, Bucket::Week, NeedSplit::Reason);
-        assert_eq!(by_reason[&(week, "No capacity".into())], NeedCounts { recorded: 1, met: 0, unmet: 1 });
+        let by_victim = count_needs(&facts, Bucket::Week, NeedSplit::VictimType);
+        assert_eq!(by_victim[&(week, "Adult, labor trafficking".into())], NeedCounts { recorded: 2, met: 1, unmet: 1 });
         assert_eq!(hours_to_placement(&facts), vec![24]);
         assert_eq!(facts[0].victim_label(), "Adult, labor trafficking");
     }

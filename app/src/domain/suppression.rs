@@ -3,8 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::disclosure::line_reveals;
+
 /// Default threshold: counts 1 to 4 are hidden.
 pub const DEFAULT_K: i64 = 5;
+
+/// How a hidden cell reads in tables and CSV files.
+pub const HIDDEN: &str = "*";
 
 /// One published cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,11 +21,12 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// The text for tables and CSV: the number, or "<k".
-    pub fn display(self, k: i64) -> String {
+    /// The text for tables and CSV: the number, or [`HIDDEN`]. Every hidden cell reads the same, whether it
+    /// is small or hides to protect a small one, so the mark itself reveals nothing.
+    pub fn display(self) -> String {
         match self {
             Cell::Shown(n) => n.to_string(),
-            Cell::Suppressed => format!("<{k}"),
+            Cell::Suppressed => HIDDEN.to_owned(),
         }
     }
 }
@@ -49,16 +55,6 @@ impl SafeTable {
 
 fn small(n: i64, k: i64) -> bool {
     n > 0 && n < k
-}
-
-/// Whether a line (the cells of one row or column, with its total shown) still gives a hidden cell away:
-/// one hidden cell alone equals the total minus the shown ones, and several hidden cells whose sum is small
-/// pin each other down. Safe when nothing is hidden, or when at least two cells are and their sum leaves each
-/// of them anywhere from 1 to k-1 (sum at least k + hidden - 2).
-fn line_reveals(values: &[i64], hidden: &[bool], k: i64) -> bool {
-    let m = hidden.iter().filter(|h| **h).count() as i64;
-    let sum: i64 = values.iter().zip(hidden).filter(|(_, h)| **h).map(|(v, _)| *v).sum();
-    m == 1 || (m >= 2 && sum < k + m - 2)
 }
 
 /// Hides one more cell of a line that [`line_reveals`]: the smallest non-zero shown cell. Returns false when
@@ -140,10 +136,22 @@ pub fn suppress(counts: &[Vec<i64>], k: i64) -> SafeTable {
 /// total across weeks is shown only when every number it adds up is shown. Two periods therefore never
 /// differ by anything but shown numbers.
 pub fn suppress_by_week(weeks: &[Vec<i64>], k: i64) -> SafeTable {
-    let lines: Vec<SafeTable> = weeks.iter().map(|w| suppress(std::slice::from_ref(w), k)).collect();
-    let cells: Vec<Vec<Cell>> = lines.iter().map(|t| t.cells[0].clone()).collect();
-    let row_totals: Vec<Cell> = lines.iter().map(|t| t.row_totals[0]).collect();
-    let cols = weeks.first().map_or(0, Vec::len);
+    by_week(
+        weeks
+            .iter()
+            .map(|w| {
+                let line = suppress(std::slice::from_ref(w), k);
+                (line.cells[0].clone(), line.row_totals[0])
+            })
+            .collect(),
+    )
+}
+
+/// A table of weeks from lines already suppressed (each week's cells and total): totals across weeks are
+/// shown only when every number they add up is shown.
+pub fn by_week(lines: Vec<(Vec<Cell>, Cell)>) -> SafeTable {
+    let cols = lines.first().map_or(0, |(cells, _)| cells.len());
+    let (cells, row_totals): (Vec<Vec<Cell>>, Vec<Cell>) = lines.into_iter().unzip();
     let column_totals = (0..cols).map(|c| sum_if_all_shown(cells.iter().map(|row| row[c]))).collect();
     let total = sum_if_all_shown(row_totals.iter().copied());
     SafeTable { cells, row_totals, column_totals, total }
@@ -188,7 +196,7 @@ mod tests {
         assert_eq!(t.cells[0][1], Cell::Suppressed, "row partner");
         assert_eq!(t.cells[1][0], Cell::Suppressed, "column partner");
         assert_eq!(t.row_totals[0], Cell::Shown(25));
-        assert_eq!(Cell::Suppressed.display(5), "<5");
+        assert_eq!(Cell::Suppressed.display(), "*");
     }
 
     #[test]

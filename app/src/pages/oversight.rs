@@ -19,7 +19,7 @@ use crate::domain::taxonomy::CategoryFamily;
 pub fn OversightPage() -> impl IntoView {
     view! {
         <h1>"Oversight"</h1>
-        <p class="hint">"Aggregates only, for whole weeks that have ended. Counts from 1 to 4 are hidden, and so are further cells wherever totals would reveal them; hidden cells show as “<5”. The "<a href="/disclosure">"disclosure policy"</a>" says what is published and why."</p>
+        <p class="hint">"Aggregates only, for whole weeks that have ended. Counts from 1 to 4 are hidden, and so are further cells wherever totals would reveal them; hidden cells show as “*”. The "<a href="/disclosure">"disclosure policy"</a>" says what is published and why."</p>
         <Guarded roles=&[Role::Funder, Role::Administrator] children=|_| view! { <Dashboard /> } />
     }
 }
@@ -80,7 +80,6 @@ fn Dashboard() -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <p class="message error" role="alert" data-testid="filter-error">{error_words(&e)}</p> }.into_any(),
                     Ok(v) => {
-                    let k = v.k;
                     let weeks = v.needs.rows.clone();
                     let col = |c: usize| values(&v.needs.table.cells.iter().map(|r| r[c]).collect::<Vec<_>>());
                     let unmet_total: i64 = v.needs.table.cells.iter().flat_map(|r| r[1..].iter()).filter_map(|c| match c { Cell::Shown(n) => Some(*n), _ => None }).sum();
@@ -104,16 +103,16 @@ fn Dashboard() -> impl IntoView {
                                     Series { name: "Placed outside region".into(), values: col(2) },
                                 ]
                                 summary=format!("At least {unmet_total} needs went unmet (not placed or placed outside their region) in the weeks shown; hidden small counts are not included.") />
-                            <DataTable table=v.needs.clone() k download=format!("/oversight/export.csv?table=needs&{qs}") />
-                            <h3>{v.unmet_split.title.clone()}</h3>
-                            <DataTable table=v.unmet_split.clone() k download=format!("/oversight/export.csv?table=unmet&{qs}") />
+                            <DataTable table=v.needs.clone() download=format!("/oversight/export.csv?table=needs&{qs}") />
+                            <h3>{v.not_placed.title.clone()}</h3>
+                            <DataTable table=v.not_placed.clone() download=format!("/oversight/export.csv?table=unmet&{qs}") />
                         </section>
                         <section class="dashboard-section" aria-labelledby="placement-title">
                             <h2 id="placement-title">"Time to placement"</h2>
-                            <BarChart title="Placements by time taken".into() unit="placements".into() labels=v.time_to_placement.columns.clone()
-                                series=vec![Series { name: "Placements".into(), values: values(&v.time_to_placement.table.column_totals) }]
-                                summary="How long placed needs took from being recorded to being placed, over the weeks shown; a bar is missing where a week's small count is hidden.".into() />
-                            <DataTable table=v.time_to_placement.clone() k download=format!("/oversight/export.csv?table=placement&{qs}") />
+                            <LineChart title="Median hours from recording to placement, by week recorded".into() unit="hours".into() labels=weeks.clone()
+                                series=vec![Series { name: "Median hours".into(), values: v.placement_hours.iter().map(|w| w.values[0]).collect() }]
+                                summary="How long placed needs took from being recorded to being placed; a week is missing where fewer than five were placed, or their count is hidden.".into() />
+                            <p><a href=format!("/oversight/export.csv?table=placement&{qs}") download="">"Download time to placement as CSV"</a></p>
                         </section>
                         <section class="dashboard-section" aria-labelledby="capacity-title">
                             <h2 id="capacity-title">"Capacity"</h2>
@@ -159,7 +158,7 @@ fn Dashboard() -> impl IntoView {
 
 /// A suppressed table with its totals and a CSV download link.
 #[component]
-pub fn DataTable(table: LabelledTable, k: i64, download: String) -> impl IntoView {
+pub fn DataTable(table: LabelledTable, download: String) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
             <table class="data" data-testid="data-table">
@@ -170,12 +169,12 @@ pub fn DataTable(table: LabelledTable, k: i64, download: String) -> impl IntoVie
                 <tbody>
                     {table.rows.iter().enumerate().map(|(r, label)| view! {
                         <tr><th scope="row">{label.clone()}</th>
-                            {table.table.cells[r].iter().map(|c| view! { <td>{c.display(k)}</td> }).collect_view()}
-                            <td>{table.table.row_totals[r].display(k)}</td></tr>
+                            {table.table.cells[r].iter().map(|c| view! { <td>{c.display()}</td> }).collect_view()}
+                            <td>{table.table.row_totals[r].display()}</td></tr>
                     }).collect_view()}
                     <tr class="totals"><th scope="row">"Total"</th>
-                        {table.table.column_totals.iter().map(|c| view! { <td>{c.display(k)}</td> }).collect_view()}
-                        <td>{table.table.total.display(k)}</td></tr>
+                        {table.table.column_totals.iter().map(|c| view! { <td>{c.display()}</td> }).collect_view()}
+                        <td>{table.table.total.display()}</td></tr>
                 </tbody>
             </table>
         </div>
@@ -196,13 +195,7 @@ fn week_options(days: &[chrono::NaiveDate], chosen: chrono::NaiveDate) -> impl I
 
 #[component]
 fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSummary>) -> impl IntoView {
-    let splits = [
-        ("", "No split"),
-        ("region", "Region"),
-        ("victim", "Victim type"),
-        ("category", "Service category"),
-        ("reason", "Reason"),
-    ];
+    let splits = [("", "No split"), ("region", "Region"), ("victim", "Victim type")];
     let split_code = filter
         .to_query_string()
         .split('&')
@@ -237,7 +230,7 @@ fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSu
                 <option value="" selected=filter.family.is_none()>"All"</option>
                 {CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code() selected=filter.family == Some(*f)>{f.label()}</option> }).collect_view()}
             </select>
-            <label for="o-split">"Split unmet needs by"</label>
+            <label for="o-split">"Split needs not placed by"</label>
             <select id="o-split" name="split">
                 {splits.into_iter().map(|(v, l)| view! { <option value=v selected=split_code == v>{l}</option> }).collect_view()}
             </select>

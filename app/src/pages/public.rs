@@ -12,7 +12,7 @@ pub fn PublicPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| public_overview());
     view! {
         <h1>"Help available across Connecticut now"</h1>
-        <p>"Free places and appointments at services for survivors of human trafficking, counted only where providers confirmed their numbers recently. Counts from 1 to 4 show as “<5”."</p>
+        <p>"Free places and appointments at services for survivors of human trafficking, counted only where providers confirmed their numbers recently. Counts from 1 to 4 are hidden, and so is any other count that would give one away; hidden counts show as “*”."</p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 data.await.map(|d| view! {
@@ -20,7 +20,7 @@ pub fn PublicPage() -> impl IntoView {
                         Some(t) => format!("Last updated {} (Connecticut time).", crate::domain::series::eastern_local(t.timestamp()).format("%Y-%m-%d %H:%M")),
                         None => "No capacity has been reported yet.".to_owned(),
                     }}</p>
-                    {d.tables.into_iter().map(|t| view! { <DataTable table=t k=d.k download=String::new() /> }).collect_view()}
+                    {d.tables.into_iter().map(|t| view! { <DataTable table=t download=String::new() /> }).collect_view()}
                 })
             })}
         </Suspense>

@@ -40,7 +40,7 @@ pub async fn gap_matrix(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let cell = |available, unknown_services| GapCell { available, unknown_services };
+            let cell = |available, unknown_services| GapCell { available, unknown_services, hidden: false };
             GapRow {
                 region_id: r.region_id,
                 region_name: r.region_name,

@@ -42,11 +42,43 @@ both_backends! {
     }
 
     async fn held_units_are_not_counted_as_free(app) {
-        let f = Fixture::new(&app.db, NOW);
+        // The wall clock, not NOW: the server's sweeper expires holds by real time.
+        let now = chrono::Utc::now().timestamp();
+        let f = Fixture::new(&app.db, now);
         let s = f.service(ServiceSpec::housing("Hartford", 4, 3)).await;
-        app::store::holds::place(&app.db, s, app::domain::hold::HoldRequest::new(2, None).unwrap(), None, None, NOW, &app.freshness).await.unwrap().unwrap();
-        let rows = gap_matrix(&app.db, RegionScheme::Planning, CategoryFamily::Housing, NOW, &app.freshness).await.unwrap();
+        app::store::holds::place(&app.db, s, app::domain::hold::HoldRequest::new(2, None).unwrap(), None, None, now, &app.freshness).await.unwrap().unwrap();
+        let rows = gap_matrix(&app.db, RegionScheme::Planning, CategoryFamily::Housing, now, &app.freshness).await.unwrap();
         let capitol = rows.iter().find(|r| r.region_name == "Capitol Planning Region").unwrap();
         assert_eq!(capitol.cell(VictimType::AdultSex).available, 1);
+    }
+
+    async fn funders_read_the_gap_matrix_and_map_as_the_public_does(app) {
+        // The attack: funders saw the exact small numbers that /public hides.
+        let now = chrono::Utc::now().timestamp();
+        let f = Fixture::new(&app.db, now);
+        f.service(ServiceSpec::housing("Hartford", 4, 3)).await;
+        f.service(ServiceSpec::housing("Waterbury", 20, 12)).await;
+        let funder = app.signed_in(app::domain::account::Role::Funder, &[]).await;
+        let coordinator = app.signed_in(app::domain::account::Role::Coordinator, &[]).await;
+        let matrix = |session: &crate::accounts::Session| {
+            let cookie = session.cookie.clone();
+            let app = &app;
+            async move {
+                let response = app.client.post(format!("{}/api/gaps", app.address))
+                    .header("cookie", format!("__Host-session={cookie}"))
+                    .json(&serde_json::json!({"scheme": "planning", "family": "housing"}))
+                    .send().await.unwrap();
+                response.json::<Vec<app::domain::gaps::GapRow>>().await.unwrap()
+            }
+        };
+        let capitol = |rows: Vec<app::domain::gaps::GapRow>| rows.into_iter().find(|r| r.region_name.starts_with("Capitol")).unwrap().cell(VictimType::AdultSex);
+        assert_eq!(capitol(matrix(&coordinator).await).available, 3, "coordinators place people: they see every number");
+        let published = capitol(matrix(&funder).await);
+        assert!(published.hidden && published.available == 0, "{published:?}");
+        let map = app.call("/api/region_map", Some(&funder), &[("family", "housing"), ("victim", "adult_sex")]).await.text().await.unwrap();
+        let map: serde_json::Value = serde_json::from_str(&map).unwrap();
+        let hidden = map["regions"].as_array().unwrap().iter().find(|r| r["shape"]["name"].as_str().unwrap().starts_with("Capitol")).unwrap();
+        assert_eq!(hidden["hidden"], true);
+        assert_eq!(hidden["available"], 0);
     }
 }

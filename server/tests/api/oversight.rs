@@ -54,18 +54,22 @@ both_backends! {
         let filter = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2);
         let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
         assert_eq!(view.needs.rows, vec!["2026-10-26", "2026-11-02"]);
-        assert_eq!(view.needs.table.cells[0][0], Cell::Shown(5), "Sunday evening in Connecticut is the week before");
-        assert_eq!(view.needs.table.cells[1][0], Cell::Shown(6));
+        assert_eq!(view.needs.table.cells[0], vec![Cell::Shown(5), Cell::Shown(0), Cell::Shown(0)], "Sunday evening in Connecticut is the week before");
         assert_eq!(view.needs.table.cells[1][2], Cell::Suppressed, "two placed outside: a small cell");
-        assert_eq!(view.needs.table.cells[1][1], Cell::Suppressed, "its partner, so the row total reveals neither");
+        let hidden = view.needs.table.cells[1].iter().filter(|c| **c == Cell::Suppressed).count();
+        assert!(hidden >= 2, "and a partner, so the row total reveals neither");
         assert_eq!(view.needs.table.row_totals[1], Cell::Shown(13));
+        assert_eq!(view.needs.table.column_totals[2], Cell::Suppressed, "a total across weeks never adds a hidden cell");
         let adult_labor = OversightFilter { victim: Some(VictimType::AdultLabor), ..filter.clone() };
         let labor = app::oversight::build(&app.db, &adult_labor, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
-        assert_eq!(labor.needs.table.cells[1], vec![Cell::Shown(0), Cell::Shown(5), Cell::Shown(0)], "only labor needs");
-        assert_eq!(view.time_to_placement.table.cells[1][1], Cell::Shown(8), "placements by the week recorded");
-        assert_eq!(view.time_to_placement.table.column_totals[1], Cell::Shown(13), "all placements took 4 to 24 hours");
-        assert_eq!(view.needs.table.column_totals[0], Cell::Shown(11), "a column with nothing hidden has its total");
-        assert_eq!(view.needs.table.column_totals[2], Cell::Suppressed, "a total across weeks never adds a hidden cell");
+        assert_eq!(labor.needs.table.cells[1][0], Cell::Shown(0), "only labor needs");
+        assert_eq!(
+            labor.needs.table.cells[1][1],
+            Cell::Suppressed,
+            "five labor needs not placed would give away the statewide count beside it, and so the two placed outside"
+        );
+        assert_eq!(view.placement_hours[0].values, vec![Some(5.0)], "the median over five placements");
+        assert_eq!(view.placement_hours[1].values, vec![None], "no median where the placed counts are hidden");
         for cell in view.needs.table.cells.iter().flatten() {
             assert!(!matches!(cell, Cell::Shown(n) if (1..5).contains(n)));
         }
@@ -113,10 +117,37 @@ both_backends! {
         // A row that appears only when a rare profile occurred would itself reveal that it occurred.
         let filter = OversightFilter { split: app::domain::series::NeedSplit::Region, ..OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2) };
         let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
-        assert_eq!(view.unmet_split.rows.len(), 9, "all nine planning regions, with no needs at all");
+        assert_eq!(view.not_placed.rows.len(), 9, "all nine planning regions, with no needs at all");
         let victims = OversightFilter { split: app::domain::series::NeedSplit::VictimType, ..filter };
         let view = app::oversight::build(&app.db, &victims, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
-        assert_eq!(view.unmet_split.rows.len(), 6, "four victim types and two unscreened groups");
-        assert!(view.unmet_split.table.cells.iter().flatten().all(|c| *c == Cell::Shown(0)));
+        assert_eq!(view.not_placed.rows.len(), 6, "four victim types and two unscreened groups");
+        assert!(view.not_placed.table.cells.iter().flatten().all(|c| *c == Cell::Shown(0)));
+    }
+
+    async fn a_region_and_the_state_never_differ_by_a_small_count(app) {
+        // The attack: the statewide figure minus one region's gives the rest of the state's, here 2.
+        let all = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap();
+        let capitol = all.iter().find(|r| r.name.starts_with("Capitol")).unwrap().id;
+        let western = all.iter().find(|r| r.name.starts_with("Western")).unwrap().id;
+        for i in 0..10 {
+            need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 3, 15) + i, Outcome::NotPlaced).await;
+        }
+        for i in 0..2 {
+            need(&app, western, TraffickingType::Sex, utc(2026, 11, 4, 15) + i, Outcome::NotPlaced).await;
+        }
+        let statewide = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1);
+        let in_capitol = OversightFilter { region_id: Some(capitol), ..statewide.clone() };
+        let now = utc(2026, 11, 9, 12);
+        let state = app::oversight::build(&app.db, &statewide, now, &app.freshness).await.unwrap();
+        let region = app::oversight::build(&app.db, &in_capitol, now, &app.freshness).await.unwrap();
+        let (state_cell, region_cell) = (state.needs.table.cells[0][1], region.needs.table.cells[0][1]);
+        assert!(
+            state_cell == Cell::Suppressed || region_cell == Cell::Suppressed,
+            "12 statewide beside 10 in Capitol would show Western Connecticut's 2: {state_cell:?} {region_cell:?}"
+        );
+        let by_region = OversightFilter { split: app::domain::series::NeedSplit::Region, ..statewide };
+        let split = app::oversight::build(&app.db, &by_region, now, &app.freshness).await.unwrap();
+        let capitol_row = split.not_placed.rows.iter().position(|r| r.starts_with("Capitol")).unwrap();
+        assert_eq!(split.not_placed.table.cells[capitol_row][0], region_cell, "the split and the filter read the same count");
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::account::Role;
 use crate::domain::gaps::worst_gaps;
 use crate::domain::profile::VictimType;
 use crate::domain::region::RegionScheme;
+use crate::domain::suppression::HIDDEN;
 use crate::domain::taxonomy::CategoryFamily;
 
 /// The gap matrix page.
@@ -40,7 +41,8 @@ fn Gaps() -> impl IntoView {
             <button type="submit">"Show"</button>
         </form>
         <p class="hint">"Each cell counts free units at services that serve that victim type and whose numbers are fresh. "
-            "“None” means no fresh capacity at all; out-of-date listings are counted apart as unknown."</p>
+            "“None” means no fresh capacity at all; out-of-date listings are counted apart as unknown. "
+            "For funders, small numbers are hidden (“*”) as on the public page."</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let f = family.get_untracked();
@@ -67,6 +69,10 @@ fn Gaps() -> impl IntoView {
                                                 let cell = row.cell(*v);
                                                 let href = format!("/search?family={}&age={}&type={}&region={}&stale=1",
                                                     f.code(), v.age_group().code(), v.trafficking_type().code(), row.region_id);
+                                                if cell.hidden {
+                                                    let label = format!("{}, {}: hidden (a small number)", row.region_name, v.label());
+                                                    return view! { <td class="hidden-count"><span aria-label=label>{HIDDEN}</span></td> }.into_any();
+                                                }
                                                 let text = if cell.available == 0 { "None".to_owned() } else { cell.available.to_string() };
                                                 let label = format!("{}, {}: {}", row.region_name, v.label(), text);
                                                 view! {
@@ -74,7 +80,7 @@ fn Gaps() -> impl IntoView {
                                                         <a href=href aria-label=label>{text}</a>
                                                         {(cell.unknown_services > 0).then(|| view! { <span class="unknown">{format!(" +{} unknown", cell.unknown_services)}</span> })}
                                                     </td>
-                                                }
+                                                }.into_any()
                                             }).collect_view()}
                                         </tr>
                                     }).collect_view()}

@@ -9,6 +9,7 @@ use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
 use crate::domain::account::Role;
 use crate::domain::profile::VictimType;
+use crate::domain::suppression::HIDDEN;
 use crate::domain::taxonomy::CategoryFamily;
 
 fn shade(available: i64) -> (&'static str, &'static str) {
@@ -64,8 +65,8 @@ fn Map() -> impl IntoView {
                             <svg viewBox=format!("0 0 600 {}", m.height) role="group" aria-labelledby="map-title" data-testid="map">
                                 <title id="map-title">{format!("{} for {}: fresh free units by planning region", f.label(), v.label())}</title>
                                 {m.regions.into_iter().map(|r| {
-                                    let (class, words) = shade(r.available);
-                                    let label = format!("{}: {} free ({words})", r.shape.name, r.available);
+                                    let (class, words) = if r.hidden { ("shade-hidden", "hidden") } else { shade(r.available) };
+                                    let label = if r.hidden { format!("{}: hidden (a small number)", r.shape.name) } else { format!("{}: {} free ({words})", r.shape.name, r.available) };
                                     view! {
                                         <a href=link(r.region_id) aria-label=label.clone()>
                                             <path d=r.shape.path class=format!("region {class}")><title>{label.clone()}</title></path>
@@ -85,7 +86,7 @@ fn Map() -> impl IntoView {
                                 <thead><tr><th scope="col">"Region"</th><th scope="col">"Fresh free units"</th><th scope="col">"Unknown (stale) services"</th></tr></thead>
                                 <tbody>
                                     {regions.into_iter().map(|r| view! {
-                                        <tr><th scope="row"><a href=link(r.region_id)>{r.shape.name.clone()}</a></th><td>{r.available}</td><td>{r.unknown_services}</td></tr>
+                                        <tr><th scope="row"><a href=link(r.region_id)>{r.shape.name.clone()}</a></th><td>{if r.hidden { HIDDEN.to_owned() } else { r.available.to_string() }}</td><td>{r.unknown_services}</td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>

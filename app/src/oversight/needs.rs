@@ -1,0 +1,158 @@
+//! The dashboard's need tables: each week's needs counted once, into a [`SuppressedWeek`] that every filter
+//! and table reads from, so that no combination of views reveals a count another hides.
+
+use chrono::NaiveDate;
+
+use crate::domain::need_web::{NeedAtom, OUTCOMES, Shape, SuppressedWeek};
+use crate::domain::oversight::{LabelledTable, OversightFilter, WeeklyValue};
+use crate::domain::profile::{AgeGroup, VictimType};
+use crate::domain::series::{Bucket, NeedFact, NeedSplit, hours_to_placement};
+use crate::domain::suppression::{Cell, by_week};
+use crate::domain::taxonomy::{CategoryFamily, seed_category};
+
+/// The need tables of the dashboard.
+pub struct NeedTables {
+    /// Needs by week and outcome.
+    pub needs: LabelledTable,
+    /// Needs not placed, by week, split as asked.
+    pub not_placed: LabelledTable,
+    /// Median hours from recording to placement, by the week recorded.
+    pub placement_hours: Vec<WeeklyValue>,
+}
+
+/// Victim classes, in the order of [`NeedSplit::series`]: the four headline types, then the two age groups
+/// whose trafficking type is both or not screened.
+fn victim_class(fact: &NeedFact) -> usize {
+    match VictimType::of(fact.age_group, fact.trafficking_type) {
+        Some(v) => 1 + VictimType::ALL.iter().position(|x| *x == v).unwrap_or(0),
+        None => 1 + VictimType::ALL.len() + AgeGroup::ALL.iter().position(|a| *a == fact.age_group).unwrap_or(0),
+    }
+}
+
+fn families_of(fact: &NeedFact) -> u32 {
+    CategoryFamily::ALL.iter().enumerate().fold(0, |bits, (i, family)| {
+        let involved = fact.categories.iter().any(|c| seed_category(c).is_some_and(|s| s.family == *family));
+        if involved { bits | (1 << i) } else { bits }
+    })
+}
+
+/// The week's counts as [`NeedAtom`]s (needs closed with an outcome the tables count; others are left out).
+fn atom(fact: &NeedFact, regions: &[String]) -> Option<NeedAtom> {
+    let outcome = 1 + OUTCOMES.iter().position(|o| Some(*o) == fact.outcome)?;
+    let region = 1 + regions.iter().position(|r| *r == fact.region)?;
+    Some(NeedAtom { region, victim: victim_class(fact), outcome, families: families_of(fact) })
+}
+
+/// Which counts of a week a filter reads: family selector, region and victim class (0 for all).
+#[derive(Debug, Clone, Copy)]
+struct Selection {
+    family: usize,
+    region: usize,
+    victim: usize,
+}
+
+impl Selection {
+    fn of(filter: &OversightFilter, regions: &[String], region: Option<&str>) -> Self {
+        let position = |i: Option<usize>| i.map_or(0, |i| i + 1);
+        Self {
+            family: position(filter.family.and_then(|f| CategoryFamily::ALL.iter().position(|x| *x == f))),
+            region: position(region.and_then(|name| regions.iter().position(|r| r == name))),
+            victim: position(filter.victim.and_then(|v| VictimType::ALL.iter().position(|x| *x == v))),
+        }
+    }
+
+    fn matches(self, atom: &NeedAtom) -> bool {
+        (self.family == 0 || atom.families & (1 << (self.family - 1)) != 0)
+            && (self.region == 0 || atom.region == self.region)
+            && (self.victim == 0 || atom.victim == self.victim)
+    }
+}
+
+/// The outcome coordinate of "not placed".
+const NOT_PLACED: usize = 2;
+
+/// Builds the need tables of `filter` from every need recorded in `weeks`, unfiltered: each week is
+/// suppressed as a whole and the filter only picks which of its counts to read. `region` is the name of
+/// the filter's region, if any.
+pub fn build(
+    facts: &[NeedFact],
+    weeks: &[NaiveDate],
+    regions: &[String],
+    region: Option<&str>,
+    filter: &OversightFilter,
+    k: i64,
+) -> NeedTables {
+    let shape = Shape {
+        families: CategoryFamily::ALL.len(),
+        regions: regions.len(),
+        victims: VictimType::ALL.len() + AgeGroup::ALL.len(),
+    };
+    let at = Selection::of(filter, regions, region);
+    let series = filter.split.series(regions);
+    let mut needs_lines = Vec::new();
+    let mut split_lines = Vec::new();
+    let mut placement_hours = Vec::new();
+    for week in weeks {
+        let in_week: Vec<&NeedFact> = facts.iter().filter(|f| Bucket::Week.start_of(f.created_at) == *week).collect();
+        let atoms: Vec<NeedAtom> = in_week.iter().filter_map(|f| atom(f, regions)).collect();
+        let counts = SuppressedWeek::build(shape, &atoms, k);
+        let cell = |s: Selection, outcome: usize| counts.cell(s.family, s.region, s.victim, outcome);
+        needs_lines.push(((1..=OUTCOMES.len()).map(|o| cell(at, o)).collect(), cell(at, 0)));
+        // Series outside the filter are zero by definition (and known to be).
+        let split: Vec<Cell> = match filter.split {
+            NeedSplit::None => vec![cell(at, NOT_PLACED)],
+            NeedSplit::Region => (1..=shape.regions)
+                .map(|r| {
+                    if at.region == 0 || at.region == r {
+                        cell(Selection { region: r, ..at }, NOT_PLACED)
+                    } else {
+                        Cell::Shown(0)
+                    }
+                })
+                .collect(),
+            NeedSplit::VictimType => (1..=shape.victims)
+                .map(|v| {
+                    if at.victim == 0 || at.victim == v {
+                        cell(Selection { victim: v, ..at }, NOT_PLACED)
+                    } else {
+                        Cell::Shown(0)
+                    }
+                })
+                .collect(),
+        };
+        split_lines.push((split, cell(at, NOT_PLACED)));
+        let selected: Vec<NeedFact> =
+            in_week.iter().filter(|f| atom(f, regions).is_some_and(|a| at.matches(&a))).map(|f| (*f).clone()).collect();
+        let median = median_hours(&selected, cell(at, 1), cell(at, 3), k);
+        placement_hours.push(WeeklyValue { week: *week, values: vec![median] });
+    }
+    let labels: Vec<String> = weeks.iter().map(|w| w.format("%Y-%m-%d").to_string()).collect();
+    NeedTables {
+        needs: LabelledTable {
+            title: "Needs by week: met and unmet".into(),
+            rows: labels.clone(),
+            columns: OUTCOMES.iter().map(|o| o.label().to_owned()).collect(),
+            table: by_week(needs_lines),
+        },
+        not_placed: LabelledTable {
+            title: "Needs not placed, by week".into(),
+            rows: series,
+            columns: labels,
+            table: by_week(split_lines).transposed(),
+        },
+        placement_hours,
+    }
+}
+
+/// The median hours from recording to placement of `selected` needs, published only where the placed
+/// counts it summarises (`inside` and `outside` their region) are themselves shown and add up to at least
+/// k: a median says nothing of how many, and is never taken over a handful of people.
+fn median_hours(selected: &[NeedFact], inside: Cell, outside: Cell, k: i64) -> Option<f64> {
+    let (Cell::Shown(inside), Cell::Shown(outside)) = (inside, outside) else { return None };
+    if inside + outside < k {
+        return None;
+    }
+    let mut hours = hours_to_placement(selected);
+    hours.sort_unstable();
+    hours.get(hours.len() / 2).map(|h| *h as f64)
+}
