@@ -2,6 +2,17 @@
 // accept the invitation, and disable an account (which ends its session at once).
 const { test, expect, open, expectAccessible, signIn, unique, DEMO_TOTP, totp } = require('./support');
 
+/** Creates an invitation on the open /admin/users page and returns the link's path. */
+async function invite(page, email, role) {
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption(role);
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  // The administrator's session is shared by this run's tests: pick this invitation among theirs.
+  const link = page.getByTestId('invite-link').filter({ hasText: email });
+  await expect(link).toContainText(email);
+  return (await link.textContent()).match(/\/welcome\/\S+/)[0];
+}
+
 test('an administrator signs in with an authenticator code and invites, then disables, a colleague', async ({ page, js, browser }) => {
   await signIn(page, js, 'admin@demo.continuum.test', { secret: DEMO_TOTP });
   await expect(page).toHaveURL(/\/admin\/users/);
@@ -9,13 +20,7 @@ test('an administrator signs in with an authenticator code and invites, then dis
   await expectAccessible(page, js);
 
   const email = `funder-${unique(js)}@example.test`;
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Role', { exact: true }).selectOption('funder');
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  // The administrator's session is shared by this run's tests: pick this invitation among theirs.
-  const invite = page.getByTestId('invite-link').filter({ hasText: email });
-  await expect(invite).toContainText(email);
-  const path = (await invite.textContent()).match(/\/welcome\/\S+/)[0];
+  const path = await invite(page, email, 'funder');
 
   // The colleague opens the link in their own browser and chooses a password.
   const colleague = await browser.newContext({ javaScriptEnabled: js });
@@ -65,11 +70,7 @@ test('a new coordinator sets up two-factor authentication and is shown recovery 
   await signIn(page, js, 'admin@demo.continuum.test', { secret: DEMO_TOTP });
   await open(page, js, '/admin/users');
   const email = `coordinator-${unique(js)}@example.test`;
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Role', { exact: true }).selectOption('coordinator');
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  const invite = page.getByTestId('invite-link').filter({ hasText: email });
-  const path = (await invite.textContent()).match(/\/welcome\/\S+/)[0];
+  const path = await invite(page, email, 'coordinator');
 
   const colleague = await browser.newContext({ javaScriptEnabled: js });
   const theirs = await colleague.newPage();

@@ -98,27 +98,12 @@ pub fn build(
         let counts = SuppressedWeek::build(shape, &atoms, k);
         let cell = |s: Selection, outcome: usize| counts.cell(s.family, s.region, s.victim, outcome);
         needs_lines.push(((1..=OUTCOMES.len()).map(|o| cell(at, o)).collect(), cell(at, 0)));
-        // Series outside the filter are zero by definition (and known to be).
         let split: Vec<Cell> = match filter.split {
             NeedSplit::None => vec![cell(at, NOT_PLACED)],
-            NeedSplit::Region => (1..=shape.regions)
-                .map(|r| {
-                    if at.region == 0 || at.region == r {
-                        cell(Selection { region: r, ..at }, NOT_PLACED)
-                    } else {
-                        Cell::Shown(0)
-                    }
-                })
-                .collect(),
-            NeedSplit::VictimType => (1..=shape.victims)
-                .map(|v| {
-                    if at.victim == 0 || at.victim == v {
-                        cell(Selection { victim: v, ..at }, NOT_PLACED)
-                    } else {
-                        Cell::Shown(0)
-                    }
-                })
-                .collect(),
+            NeedSplit::Region => along(shape.regions, at.region, |r| cell(Selection { region: r, ..at }, NOT_PLACED)),
+            NeedSplit::VictimType => {
+                along(shape.victims, at.victim, |v| cell(Selection { victim: v, ..at }, NOT_PLACED))
+            }
         };
         split_lines.push((split, cell(at, NOT_PLACED)));
         let selected: Vec<NeedFact> =
@@ -142,6 +127,12 @@ pub fn build(
         },
         placement_hours,
     }
+}
+
+/// The counts of one coordinate's values 1 to `n`, read by `read`; zero (and known to be) outside the
+/// filter's choice `chosen` (0 when it chose none).
+fn along(n: usize, chosen: usize, read: impl Fn(usize) -> Cell) -> Vec<Cell> {
+    (1..=n).map(|i| if chosen == 0 || chosen == i { read(i) } else { Cell::Shown(0) }).collect()
 }
 
 /// The median hours from recording to placement of `selected` needs, published only where the placed

@@ -21,6 +21,12 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// A second password-only session of the account `session` belongs to.
+    async fn another_session(&self, session: &Session) -> Session {
+        let response = self.sign_in_with(&session.email, PASSWORD, None, None).await;
+        Session { cookie: session_token(&response).unwrap(), ..session.clone() }
+    }
+
     /// A provider admin of `organization` with a password but no second factor yet, signed in.
     async fn provider_admin_without_second_factor(&self, organization: i64) -> Session {
         let (id, email) = self.create_user(Role::ProviderAdmin, &[organization]).await;
@@ -45,10 +51,7 @@ both_backends! {
 
     async fn a_password_only_session_gains_nothing_when_the_account_enrols_elsewhere(app) {
         let early = app.signed_in_without_second_factor(Role::Coordinator).await;
-        let enrolling = Session {
-            cookie: session_token(&app.sign_in_with(&early.email, PASSWORD, None, None).await).unwrap(),
-            ..early.clone()
-        };
+        let enrolling = app.another_session(&early).await;
         // Each session sets up its own secret; neither sees the other's.
         let early_setup = app.two_factor(&early).await;
         let setup = app.two_factor(&enrolling).await;
@@ -75,10 +78,7 @@ both_backends! {
 
     async fn recovery_codes_are_made_by_the_server_kept_hashed_and_work_once(app) {
         let session = app.signed_in_without_second_factor(Role::Administrator).await;
-        let other = Session {
-            cookie: session_token(&app.sign_in_with(&session.email, PASSWORD, None, None).await).unwrap(),
-            ..session.clone()
-        };
+        let other = app.another_session(&session).await;
         let setup = app.two_factor(&session).await;
         let secret = setup["SetUp"]["secret"].as_str().unwrap().to_owned();
         let code = app::auth::totp::code_at(&secret, now()).unwrap();
