@@ -80,5 +80,12 @@ both_backends! {
         let hidden = map["regions"].as_array().unwrap().iter().find(|r| r["shape"]["name"].as_str().unwrap().starts_with("Capitol")).unwrap();
         assert_eq!(hidden["hidden"], true);
         assert_eq!(hidden["available"], 0);
+        // Funders cannot search, so their matrix and map link to no search.
+        for page in ["/gaps?family=housing", "/map?family=housing"] {
+            let funders = app.page(page, Some(&funder)).await.text().await.unwrap();
+            assert!(funders.contains("Capitol") && !funders.contains("href=\"/search"), "{page}");
+            let coordinators = app.page(page, Some(&coordinator)).await.text().await.unwrap();
+            assert!(coordinators.contains("href=\"/search"), "{page}");
+        }
     }
 }

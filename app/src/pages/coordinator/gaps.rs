@@ -19,12 +19,17 @@ use crate::domain::taxonomy::CategoryFamily;
 pub fn GapsPage() -> impl IntoView {
     view! {
         <h1>"Where help is missing"</h1>
-        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|_| view! { <Gaps /> } />
+        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|viewer| view! { <Gaps can_search=can_search(viewer.role) /> } />
     }
 }
 
+/// Whether `role` may open the search a cell leads to (funders read the matrix, they do not place people).
+pub fn can_search(role: Role) -> bool {
+    matches!(role, Role::Coordinator | Role::Administrator)
+}
+
 #[component]
-fn Gaps() -> impl IntoView {
+fn Gaps(can_search: bool) -> impl IntoView {
     let query = use_query_map();
     let family = Memo::new(move |_| {
         query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing)
@@ -75,9 +80,14 @@ fn Gaps() -> impl IntoView {
                                                 }
                                                 let text = if cell.available == 0 { "None".to_owned() } else { cell.available.to_string() };
                                                 let label = format!("{}, {}: {}", row.region_name, v.label(), text);
+                                                let value = if can_search {
+                                                    view! { <a href=href aria-label=label>{text}</a> }.into_any()
+                                                } else {
+                                                    view! { <span aria-label=label>{text}</span> }.into_any()
+                                                };
                                                 view! {
                                                     <td class=if cell.available == 0 { "zero" } else { "" }>
-                                                        <a href=href aria-label=label>{text}</a>
+                                                        {value}
                                                         {(cell.unknown_services > 0).then(|| view! { <span class="unknown">{format!(" +{} unknown", cell.unknown_services)}</span> })}
                                                     </td>
                                                 }.into_any()

@@ -26,12 +26,12 @@ fn shade(available: i64) -> (&'static str, &'static str) {
 pub fn MapPage() -> impl IntoView {
     view! {
         <h1>"Map of fresh capacity"</h1>
-        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|_| view! { <Map /> } />
+        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|viewer| view! { <Map can_search=super::gaps::can_search(viewer.role) /> } />
     }
 }
 
 #[component]
-fn Map() -> impl IntoView {
+fn Map(can_search: bool) -> impl IntoView {
     let query = use_query_map();
     let family = Memo::new(move |_| {
         query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing)
@@ -67,10 +67,11 @@ fn Map() -> impl IntoView {
                                 {m.regions.into_iter().map(|r| {
                                     let (class, words) = if r.hidden { ("shade-hidden", "hidden") } else { shade(r.available) };
                                     let label = if r.hidden { format!("{}: hidden (a small number)", r.shape.name) } else { format!("{}: {} free ({words})", r.shape.name, r.available) };
-                                    view! {
-                                        <a href=link(r.region_id) aria-label=label.clone()>
-                                            <path d=r.shape.path class=format!("region {class}")><title>{label.clone()}</title></path>
-                                        </a>
+                                    let shape = view! { <path d=r.shape.path class=format!("region {class}")><title>{label.clone()}</title></path> };
+                                    if can_search {
+                                        view! { <a href=link(r.region_id) aria-label=label>{shape}</a> }.into_any()
+                                    } else {
+                                        shape.into_any()
                                     }
                                 }).collect_view()}
                             </svg>
@@ -86,7 +87,7 @@ fn Map() -> impl IntoView {
                                 <thead><tr><th scope="col">"Region"</th><th scope="col">"Fresh free units"</th><th scope="col">"Unknown (stale) services"</th></tr></thead>
                                 <tbody>
                                     {regions.into_iter().map(|r| view! {
-                                        <tr><th scope="row"><a href=link(r.region_id)>{r.shape.name.clone()}</a></th><td>{if r.hidden { HIDDEN.to_owned() } else { r.available.to_string() }}</td><td>{r.unknown_services}</td></tr>
+                                        <tr><th scope="row">{if can_search { view! { <a href=link(r.region_id)>{r.shape.name.clone()}</a> }.into_any() } else { r.shape.name.clone().into_any() }}</th><td>{if r.hidden { HIDDEN.to_owned() } else { r.available.to_string() }}</td><td>{r.unknown_services}</td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
