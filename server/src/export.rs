@@ -2,7 +2,7 @@
 //! the file name. Funders and administrators only.
 
 use app::domain::account::Role;
-use app::domain::oversight::OversightFilter;
+use app::domain::oversight::{OversightFilter, weekly_csv};
 use app::state::AppState;
 use app::store::audit::AuditEntry;
 use axum::extract::{RawQuery, State};
@@ -34,26 +34,8 @@ pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQu
     };
     let (name, body) = match table {
         "unmet" => ("not-placed", view.not_placed.to_csv()),
-        "placement" => {
-            let mut csv = String::from("\"Week starting\",\"Median hours to placement\"\n");
-            for w in &view.placement_hours {
-                csv.push_str(&format!(
-                    "{},{}\n",
-                    w.week,
-                    w.values[0].map_or_else(|| "*".to_owned(), |h| h.to_string())
-                ));
-            }
-            ("time-to-placement", csv)
-        }
-        "capacity" => {
-            // Hidden weeks (too few organizations, or few units in use) read "*", as on the page.
-            let mut csv = String::from("\"Week starting\",\"Total units\",\"Fresh available units\"\n");
-            let shown = |v: Option<f64>| v.map_or_else(|| "*".to_owned(), |n| n.to_string());
-            for w in &view.capacity {
-                csv.push_str(&format!("{},{},{}\n", w.week, shown(w.values[0]), shown(w.values[1])));
-            }
-            ("capacity", csv)
-        }
+        "placement" => ("time-to-placement", weekly_csv(&["Median hours to placement"], &view.placement_hours)),
+        "capacity" => ("capacity", weekly_csv(&["Total units", "Fresh available units"], &view.capacity)),
         _ => ("needs", view.needs.to_csv()),
     };
     let filename = format!("continuum-{name}-{}.csv", filter.file_stem());

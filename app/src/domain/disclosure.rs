@@ -28,6 +28,11 @@ fn small(n: i64, k: i64) -> bool {
 pub fn line_reveals(values: &[i64], unknown: &[bool], k: i64) -> bool {
     let m = unknown.iter().filter(|u| **u).count() as i64;
     let sum: i64 = values.iter().zip(unknown).filter(|(_, u)| **u).map(|(v, _)| *v).sum();
+    reveals(m, sum, k)
+}
+
+/// [`line_reveals`] for `m` unknown members whose values sum to `sum`.
+fn reveals(m: i64, sum: i64, k: i64) -> bool {
     m == 1 || (m >= 2 && sum < k + m - 2)
 }
 
@@ -101,16 +106,21 @@ impl CountWeb {
     }
 
     fn leaks(&self, relation: &Relation, unknown: &[bool], k: i64) -> bool {
-        let values: Vec<i64> = relation.members.iter().map(|&i| self.values[i]).collect();
-        let member_unknown: Vec<bool> = relation.members.iter().map(|&i| unknown[i]).collect();
-        let unknowns = member_unknown.iter().filter(|u| **u).count() + usize::from(unknown[relation.total]);
-        if unknowns == 1 {
+        // Counted without allocating: this runs for every sum of every week on each pass.
+        let (mut m, mut sum) = (0i64, 0i64);
+        for &i in &relation.members {
+            if unknown[i] {
+                m += 1;
+                sum += self.values[i];
+            }
+        }
+        if m + i64::from(unknown[relation.total]) == 1 {
             // One unknown count in a sum: the others give it away. That matters unless it is zero, or an
             // unpublished count that is not small.
             let i = relation.members.iter().copied().chain(std::iter::once(relation.total)).find(|&i| unknown[i]);
             return i.is_some_and(|i| self.values[i] > 0 && (self.published[i] || small(self.values[i], k)));
         }
-        !unknown[relation.total] && line_reveals(&values, &member_unknown, k)
+        !unknown[relation.total] && reveals(m, sum, k)
     }
 }
 

@@ -44,18 +44,13 @@ impl Shape {
     }
 
     /// How many counts a week has.
-    pub fn len(self) -> usize {
+    fn len(self) -> usize {
         self.selectors() * (self.regions + 1) * (self.victims + 1) * (OUTCOMES.len() + 1)
-    }
-
-    /// Whether there are no counts at all (never, for a real shape).
-    pub fn is_empty(self) -> bool {
-        self.len() == 0
     }
 
     /// The index of a count. `selector` is 0 for all needs, `1 + i` for needs involving family `i`, and
     /// `1 + families + i` for needs not involving it.
-    pub fn index(self, selector: usize, region: usize, victim: usize, outcome: usize) -> usize {
+    fn index(self, selector: usize, region: usize, victim: usize, outcome: usize) -> usize {
         ((selector * (self.regions + 1) + region) * (self.victims + 1) + victim) * (OUTCOMES.len() + 1) + outcome
     }
 
@@ -66,7 +61,7 @@ impl Shape {
     }
 
     /// Every count one need adds to.
-    pub fn counts_of(self, atom: NeedAtom) -> Vec<usize> {
+    fn counts_of(self, atom: NeedAtom) -> Vec<usize> {
         let mut selectors = vec![0];
         for i in 0..self.families {
             let involved = atom.families & (1 << i) != 0;
@@ -85,14 +80,19 @@ impl Shape {
         out
     }
 
-    /// The web of a week's counts: values from `atoms`, and every sum that ties them.
-    pub fn web(self, atoms: &[NeedAtom]) -> CountWeb {
+    /// Every count of a week, from its needs.
+    fn counts(self, atoms: &[NeedAtom]) -> Vec<i64> {
         let mut values = vec![0i64; self.len()];
         for atom in atoms {
             for i in self.counts_of(*atom) {
                 values[i] += 1;
             }
         }
+        values
+    }
+
+    /// The web of a week's counts (`values`, from [`Shape::counts`]) and every sum that ties them.
+    fn web(self, values: &[i64]) -> CountWeb {
         let mut web = CountWeb::new();
         for (i, value) in values.iter().enumerate() {
             let index = web.count(*value, self.published(i));
@@ -141,13 +141,8 @@ pub struct SuppressedWeek {
 impl SuppressedWeek {
     /// Counts `atoms` and suppresses every view of them together with threshold `k`.
     pub fn build(shape: Shape, atoms: &[NeedAtom], k: i64) -> Self {
-        let mut values = vec![0i64; shape.len()];
-        for atom in atoms {
-            for i in shape.counts_of(*atom) {
-                values[i] += 1;
-            }
-        }
-        let hidden = shape.web(atoms).suppress(k);
+        let values = shape.counts(atoms);
+        let hidden = shape.web(&values).suppress(k);
         Self { shape, values, hidden }
     }
 
@@ -303,7 +298,7 @@ mod tests {
             let week = SuppressedWeek::build(shape, &atoms, k);
             let unknown = |i: usize| week.hidden[i] || !shape.published(i);
             let matters = |i: usize| week.values[i] > 0 && (shape.published(i) || (1..k).contains(&week.values[i]));
-            for (total, members) in shape.web(&atoms).sums() {
+            for (total, members) in shape.web(&week.values).sums() {
                 let values: Vec<i64> = members.iter().map(|&i| week.values[i]).collect();
                 let hidden: Vec<bool> = members.iter().map(|&i| unknown(i)).collect();
                 let unknowns = hidden.iter().filter(|h| **h).count() + usize::from(unknown(total));
@@ -335,7 +330,7 @@ mod tests {
                 }
             }
             // ...nor the sum of the hidden counts of any line (the [10, <5, <5] with total 13 attack).
-            let web = shape.web(&atoms);
+            let web = shape.web(&week.values);
             let unknown = |i: usize| week.hidden[i] || (1..k).contains(&week.values[i]);
             for (_, members) in web.sums() {
                 let group: Vec<usize> = members.iter().copied().filter(|&i| unknown(i)).collect();

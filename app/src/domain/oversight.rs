@@ -202,6 +202,25 @@ impl LabelledTable {
     }
 }
 
+/// CSV text of weekly values: a header (`Week starting` and one column per series), then a line a week;
+/// hidden values read [`HIDDEN`](super::suppression::HIDDEN), as on the page.
+pub fn weekly_csv(series: &[&str], weeks: &[WeeklyValue]) -> String {
+    let mut out = String::from("\"Week starting\"");
+    for name in series {
+        out.push_str(&format!(",\"{name}\""));
+    }
+    out.push('\n');
+    for w in weeks {
+        out.push_str(&w.week.to_string());
+        for v in &w.values {
+            out.push(',');
+            out.push_str(&v.map_or_else(|| super::suppression::HIDDEN.to_owned(), |n| n.to_string()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// A value per week: unit counts and ratios, `None` where publishing would single out a provider's residents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeeklyValue {

@@ -131,22 +131,6 @@ pub fn suppress(counts: &[Vec<i64>], k: i64) -> SafeTable {
     }
 }
 
-/// Suppresses a table whose rows are weeks, so that any period of weeks can be published: each week's row
-/// is suppressed on its own (with its total), so it reads the same in every period that contains it, and a
-/// total across weeks is shown only when every number it adds up is shown. Two periods therefore never
-/// differ by anything but shown numbers.
-pub fn suppress_by_week(weeks: &[Vec<i64>], k: i64) -> SafeTable {
-    by_week(
-        weeks
-            .iter()
-            .map(|w| {
-                let line = suppress(std::slice::from_ref(w), k);
-                (line.cells[0].clone(), line.row_totals[0])
-            })
-            .collect(),
-    )
-}
-
 /// A table of weeks from lines already suppressed (each week's cells and total): totals across weeks are
 /// shown only when every number they add up is shown.
 pub fn by_week(lines: Vec<(Vec<Cell>, Cell)>) -> SafeTable {
@@ -188,6 +172,19 @@ pub fn suppress_one(n: i64, k: i64) -> Cell {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Each week's row suppressed on its own, then the period's totals: what the dashboard does per week.
+    fn suppress_by_week(weeks: &[Vec<i64>], k: i64) -> SafeTable {
+        by_week(
+            weeks
+                .iter()
+                .map(|w| {
+                    let line = suppress(std::slice::from_ref(w), k);
+                    (line.cells[0].clone(), line.row_totals[0])
+                })
+                .collect(),
+        )
+    }
 
     #[test]
     fn a_lone_small_cell_takes_a_partner_in_its_row_and_column() {

@@ -92,9 +92,15 @@ pub fn build(
     let mut needs_lines = Vec::new();
     let mut split_lines = Vec::new();
     let mut placement_hours = Vec::new();
+    // Each need's week and atom, worked out once.
+    let mut needs_of_week: std::collections::BTreeMap<NaiveDate, Vec<(&NeedFact, Option<NeedAtom>)>> =
+        Default::default();
+    for fact in facts {
+        needs_of_week.entry(Bucket::Week.start_of(fact.created_at)).or_default().push((fact, atom(fact, regions)));
+    }
     for week in weeks {
-        let in_week: Vec<&NeedFact> = facts.iter().filter(|f| Bucket::Week.start_of(f.created_at) == *week).collect();
-        let atoms: Vec<NeedAtom> = in_week.iter().filter_map(|f| atom(f, regions)).collect();
+        let in_week = needs_of_week.remove(week).unwrap_or_default();
+        let atoms: Vec<NeedAtom> = in_week.iter().filter_map(|(_, a)| *a).collect();
         let counts = SuppressedWeek::build(shape, &atoms, k);
         let cell = |s: Selection, outcome: usize| counts.cell(s.family, s.region, s.victim, outcome);
         needs_lines.push(((1..=OUTCOMES.len()).map(|o| cell(at, o)).collect(), cell(at, 0)));
@@ -107,7 +113,7 @@ pub fn build(
         };
         split_lines.push((split, cell(at, NOT_PLACED)));
         let selected: Vec<NeedFact> =
-            in_week.iter().filter(|f| atom(f, regions).is_some_and(|a| at.matches(&a))).map(|f| (*f).clone()).collect();
+            in_week.iter().filter(|(_, a)| a.is_some_and(|a| at.matches(&a))).map(|(f, _)| (*f).clone()).collect();
         let median = median_hours(&selected, cell(at, 1), cell(at, 3), k);
         placement_hours.push(WeeklyValue { week: *week, values: vec![median] });
     }

@@ -308,14 +308,10 @@ impl std::io::Write for LogBuffer {
     }
 }
 
-/// A runtime whose threads (workers and blocking pool) log everything into `logs`, for this test alone. A
-/// process-wide subscriber would capture every later test too: at TRACE that buffer grew without bound,
-/// and writing to it stalled other tests' requests past their time limit (seen by `make test-repeat`).
-fn runtime_logging_into(logs: &LogBuffer) -> tokio::runtime::Runtime {
-    let writer = logs.clone();
-    let dispatch = tracing::Dispatch::new(
-        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish(),
-    );
+/// A runtime whose threads (workers and blocking pool) log everything through `dispatch`, for this test
+/// alone. A process-wide subscriber would capture every later test too: at TRACE that buffer grew without
+/// bound, and writing to it stalled other tests' requests past their time limit (seen by `make test-repeat`).
+fn runtime_logging_to(dispatch: tracing::Dispatch) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -330,21 +326,17 @@ fn runtime_logging_into(logs: &LogBuffer) -> tokio::runtime::Runtime {
 #[test]
 fn a_confidential_address_reaches_no_one_who_is_not_entitled_to_it() {
     let logs = LogBuffer::default();
-    runtime_logging_into(&logs).block_on(confidential_address_crawl(&logs));
+    let writer = logs.clone();
+    let dispatch = tracing::Dispatch::new(
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish(),
+    );
+    // The test's own future runs on this thread: it logs there too.
+    let _here = tracing::dispatcher::set_default(&dispatch);
+    runtime_logging_to(dispatch).block_on(confidential_address_crawl(&logs));
 }
 
 async fn confidential_address_crawl(logs: &LogBuffer) {
     const CANARY: &str = "CANARY-7f3a-CRAWL 1 Hidden Orchard Road";
-    // The test's own future runs on this thread: log it here too.
-    let _here = tracing::dispatcher::set_default(&tracing::Dispatch::new(
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer({
-                let writer = logs.clone();
-                move || writer.clone()
-            })
-            .finish(),
-    ));
     let Some(app) = spawn_app(Backend::Sqlite).await else { return };
     let f = Fixture::new(&app.db, chrono::Utc::now().timestamp());
     let hidden =
