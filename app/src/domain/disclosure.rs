@@ -18,7 +18,8 @@ struct Relation {
     members: Vec<usize>,
 }
 
-fn small(n: i64, k: i64) -> bool {
+/// Whether a count is small enough to identify people: from 1 to k-1.
+pub(crate) fn small(n: i64, k: i64) -> bool {
     n > 0 && n < k
 }
 
@@ -64,8 +65,16 @@ impl CountWeb {
     /// else the total, or else every published count of the sum). An unpublished count that is zero or at
     /// least k may be worked out: that reveals no one.
     pub fn suppress(&self, k: i64) -> Vec<bool> {
+        self.suppress_also(k, &[])
+    }
+
+    /// [`CountWeb::suppress`], with the published counts `also` hidden from the start (as an audit asks).
+    pub fn suppress_also(&self, k: i64, also: &[usize]) -> Vec<bool> {
         let mut unknown: Vec<bool> =
             self.values.iter().zip(&self.published).map(|(&v, &published)| small(v, k) || !published).collect();
+        for &i in also {
+            unknown[i] = true;
+        }
         // Every step hides at least one more count or changes nothing, so this ends.
         let hidden = |u: &[bool]| u.iter().filter(|x| **x).count();
         loop {

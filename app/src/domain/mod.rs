@@ -5,10 +5,13 @@
 pub mod account;
 pub mod capacity;
 pub mod disclosure;
+#[cfg(feature = "ssr")]
+pub mod disclosure_audit;
 pub mod freshness;
 pub mod gaps;
 pub mod hold;
 pub mod need;
+#[cfg(feature = "ssr")]
 pub mod need_web;
 pub mod oversight;
 pub mod profile;

@@ -1,6 +1,9 @@
 //! The dashboard's need tables: each week's needs counted once, into a [`SuppressedWeek`] that every filter
 //! and table reads from, so that no combination of views reveals a count another hides.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use chrono::NaiveDate;
 
 use crate::domain::need_web::{NeedAtom, OUTCOMES, Shape, SuppressedWeek};
@@ -101,7 +104,7 @@ pub fn build(
     for week in weeks {
         let in_week = needs_of_week.remove(week).unwrap_or_default();
         let atoms: Vec<NeedAtom> = in_week.iter().filter_map(|(_, a)| *a).collect();
-        let counts = SuppressedWeek::build(shape, &atoms, k);
+        let counts = suppressed(shape, atoms, k);
         let cell = |s: Selection, outcome: usize| counts.cell(s.family, s.region, s.victim, outcome);
         needs_lines.push(((1..=OUTCOMES.len()).map(|o| cell(at, o)).collect(), cell(at, 0)));
         let split: Vec<Cell> = match filter.split {
@@ -133,6 +136,31 @@ pub fn build(
         },
         placement_hours,
     }
+}
+
+/// How many suppressed weeks [`suppressed`] keeps (a year of weeks for several scales, about 20 KB each).
+const KEPT_WEEKS: usize = 512;
+
+/// A week's suppression, worked out once for the same needs: every filter, table and export of a week
+/// reads the same [`SuppressedWeek`], and its audit solves linear programs, so repeated views of the
+/// dashboard (a new filter, the CSV after the page) find it here. Keyed by the needs themselves, so a
+/// changed week is worked out anew.
+fn suppressed(shape: Shape, mut atoms: Vec<NeedAtom>, k: i64) -> Arc<SuppressedWeek> {
+    type Key = (Shape, i64, Vec<NeedAtom>);
+    static KEPT: LazyLock<Mutex<HashMap<Key, Arc<SuppressedWeek>>>> = LazyLock::new(Default::default);
+    atoms.sort_unstable();
+    let key = (shape, k, atoms);
+    if let Some(week) = KEPT.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Arc::clone(week);
+    }
+    // Worked out without the lock held: two requests for the same new week may both do the work.
+    let week = Arc::new(SuppressedWeek::build(shape, &key.2, k));
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= KEPT_WEEKS {
+        kept.clear();
+    }
+    kept.insert(key, Arc::clone(&week));
+    week
 }
 
 /// The counts of one coordinate's values 1 to `n`, read by `read`; zero (and known to be) outside the

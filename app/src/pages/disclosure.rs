@@ -31,8 +31,10 @@ pub fn DisclosurePage() -> impl IntoView {
             <li><strong>"Medians only over enough people."</strong>" A week's median time to placement is shown only where the placed counts behind it are shown and add up to at least "{k}"."</li>
             <li><strong>"Capacity needs several providers."</strong>" Total and free units are published only when at least "{MIN_CONTRIBUTORS}" organizations are behind them and the units in use (total minus free, which counts people) are none or at least "{k}". Otherwise the week shows “*”: where a region has one safe house, total minus free would say how many people live there."</li>
         </ol>
+        <h2>"The audit"</h2>
+        <p>"Checking each total against its own counts is not enough: someone who writes down every published count of a week and solves all its sums at once can sometimes work a hidden count out. So before a week is published, Continuum attacks it that way. It sets up the system a reader could (how many needs of each exact profile there were, at least none; every shown count fixes a sum, every hidden one is at least 1) and solves linear programs for the smallest and largest value each small count, and each group of hidden counts in one table line, could take. Where one could be told to within less than one need, the smallest shown count that includes one of those needs is hidden too, and the audit runs again, until nothing can be worked out. A test plays the reader over random weeks with its own programs and fails if it pins any count from 1 to "{k - 1}"."</p>
         <h2>"Known limits"</h2>
-        <p>"These rules check each total against the counts it adds up. An adversary who writes down every published count of a week and solves the whole system of sums at once can, in some weeks, still narrow or pin a hidden count; an audit that solves for each hidden count's bounds, and hides more until none is pinned, is the next step of this policy. A need closed after its week was published changes that week's figures."</p>
+        <p>"Capacity figures and the gap matrix follow the rules above but are not part of the needs audit. A need closed after its week was published changes that week's figures; the audit then runs on the week as it now is."</p>
         <p><a href="/public">"See the public statewide picture"</a>"."</p>
     }
 }
