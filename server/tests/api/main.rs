@@ -1,5 +1,6 @@
 //! Integration tests: each starts the real server on port 0 against a throwaway database, on SQLite and on
-//! PostgreSQL (`TEST_DATABASE_URL`, default a local server; skipped when unreachable unless `CI` is set).
+//! PostgreSQL (`TEST_DATABASE_URL`, default a local server; skipped when unreachable unless `CI` or
+//! `TEST_DATABASE_URL` is set).
 
 mod accounts;
 mod audit;
@@ -20,6 +21,7 @@ mod oversight;
 mod pages;
 mod provider;
 mod reference;
+mod schema;
 mod search;
 mod second_factor;
 mod security;
