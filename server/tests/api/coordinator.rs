@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 
 use crate::both_backends;
 use crate::fixtures::{Fixture, ServiceSpec};
+use crate::helpers::TestApp;
 use crate::helpers::{Backend, second_instance, spawn_app};
 
 fn now() -> i64 {
@@ -45,95 +46,168 @@ fn query(regions: &[i64], near: bool) -> serde_json::Value {
     })
 }
 
-both_backends! {
-    async fn near_adds_the_bordering_regions(app) {
-        let f = Fixture::new(&app.db, now());
-        f.service(ServiceSpec::housing("Waterbury", 4, 2)).await;
-        f.service(ServiceSpec::housing("Bridgeport", 4, 2)).await;
-        f.service(ServiceSpec::housing("Putnam", 4, 2)).await;
-        let coordinator = app.signed_in(Role::Coordinator, &[]).await;
-        let naugatuck = region(&app, "Naugatuck Valley Planning Region").await;
-        let only: SearchPage = search(&app, &coordinator, query(&[naugatuck], false)).await.json().await.unwrap();
-        let near: SearchPage = search(&app, &coordinator, query(&[naugatuck], true)).await.json().await.unwrap();
-        assert_eq!(only.total_found, 1);
-        assert_eq!(near.total_found, 2, "Bridgeport borders Naugatuck Valley; Putnam does not");
-    }
+async fn near_adds_the_bordering_regions(app: TestApp) {
+    let f = Fixture::new(&app.db, now());
+    f.service(ServiceSpec::housing("Waterbury", 4, 2)).await;
+    f.service(ServiceSpec::housing("Bridgeport", 4, 2)).await;
+    f.service(ServiceSpec::housing("Putnam", 4, 2)).await;
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    let naugatuck = region(&app, "Naugatuck Valley Planning Region").await;
+    let only: SearchPage = search(&app, &coordinator, query(&[naugatuck], false)).await.json().await.unwrap();
+    let near: SearchPage = search(&app, &coordinator, query(&[naugatuck], true)).await.json().await.unwrap();
+    assert_eq!(only.total_found, 1);
+    assert_eq!(near.total_found, 2, "Bridgeport borders Naugatuck Valley; Putnam does not");
+}
 
-    async fn two_coordinators_racing_for_the_last_bed_get_one_hold_and_one_clear_refusal(app) {
-        let s = Fixture::new(&app.db, now()).service(ServiceSpec::housing("Hartford", 4, 1)).await.to_string();
-        let a = app.signed_in(Role::Coordinator, &[]).await;
-        let b = app.signed_in(Role::Coordinator, &[]).await;
-        let form = [("service_id", s.as_str()), ("units", "1")];
-        let (ra, rb) = tokio::join!(app.call("/api/place_hold", Some(&a), &form), app.call("/api/place_hold", Some(&b), &form));
-        let results: Vec<HoldResult> = vec![ra.json().await.unwrap(), rb.json().await.unwrap()];
-        assert_eq!(results.iter().filter(|r| matches!(r, HoldResult::Held { .. })).count(), 1, "{results:?}");
-        let refusal = results.iter().find_map(|r| match r { HoldResult::Refused { message, .. } => Some(message.clone()), _ => None }).unwrap();
-        assert!(refusal.contains("No longer available"), "{refusal}");
-    }
+async fn two_coordinators_racing_for_the_last_bed_get_one_hold_and_one_clear_refusal(app: TestApp) {
+    let s = Fixture::new(&app.db, now()).service(ServiceSpec::housing("Hartford", 4, 1)).await.to_string();
+    let a = app.signed_in(Role::Coordinator, &[]).await;
+    let b = app.signed_in(Role::Coordinator, &[]).await;
+    let form = [("service_id", s.as_str()), ("units", "1")];
+    let (ra, rb) =
+        tokio::join!(app.call("/api/place_hold", Some(&a), &form), app.call("/api/place_hold", Some(&b), &form));
+    let results: Vec<HoldResult> = vec![ra.json().await.unwrap(), rb.json().await.unwrap()];
+    assert_eq!(results.iter().filter(|r| matches!(r, HoldResult::Held { .. })).count(), 1, "{results:?}");
+    let refusal = results
+        .iter()
+        .find_map(|r| match r {
+            HoldResult::Refused { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(refusal.contains("No longer available"), "{refusal}");
+}
 
-    async fn needs_are_profiles_and_anything_else_is_refused(app) {
-        let coordinator = app.signed_in(Role::Coordinator, &[]).await;
-        let region = region(&app, "Capitol Planning Region").await.to_string();
-        let base = vec![("need[region]", region.as_str()), ("need[age]", "minor"), ("need[type]", "labor"), ("need[urgency]", "emergency"), ("need[category_host_home]", "on")];
-        let mut with_name = base.clone();
-        with_name.push(("need[name]", "Jane Doe"));
-        assert_eq!(app.call("/api/record_need", Some(&coordinator), &with_name).await.status(), 422);
-        let (count,): (i64,) = app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM needs").fetch_one(pool).await).unwrap();
-        assert_eq!(count, 0, "nothing was saved");
-        let id: i64 = app.call("/api/record_need", Some(&coordinator), &base).await.json().await.unwrap();
-        let id = id.to_string();
-        let no_reason = app.call("/api/close_need", Some(&coordinator), &[("need_id", id.as_str()), ("close[outcome]", "not_placed")]).await;
-        assert_eq!(no_reason.status(), 422);
-        let closed = app.call("/api/close_need", Some(&coordinator), &[("need_id", id.as_str()), ("close[outcome]", "not_placed"), ("close[reason_no_capacity]", "on")]).await;
-        assert_eq!(closed.status(), 200);
-        let other = app.signed_in(Role::Coordinator, &[]).await;
-        let theirs = app.call("/api/close_need", Some(&other), &[("need_id", id.as_str()), ("close[outcome]", "withdrawn")]).await;
-        assert_eq!(theirs.status(), 403);
-    }
+async fn needs_are_profiles_and_anything_else_is_refused(app: TestApp) {
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    let region = region(&app, "Capitol Planning Region").await.to_string();
+    let base = vec![
+        ("need[region]", region.as_str()),
+        ("need[age]", "minor"),
+        ("need[type]", "labor"),
+        ("need[urgency]", "emergency"),
+        ("need[category_host_home]", "on"),
+    ];
+    let mut with_name = base.clone();
+    with_name.push(("need[name]", "Jane Doe"));
+    assert_eq!(app.call("/api/record_need", Some(&coordinator), &with_name).await.status(), 422);
+    let (count,): (i64,) =
+        app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM needs").fetch_one(pool).await).unwrap();
+    assert_eq!(count, 0, "nothing was saved");
+    let id: i64 = app.call("/api/record_need", Some(&coordinator), &base).await.json().await.unwrap();
+    let id = id.to_string();
+    let no_reason = app
+        .call("/api/close_need", Some(&coordinator), &[("need_id", id.as_str()), ("close[outcome]", "not_placed")])
+        .await;
+    assert_eq!(no_reason.status(), 422);
+    let closed = app
+        .call(
+            "/api/close_need",
+            Some(&coordinator),
+            &[("need_id", id.as_str()), ("close[outcome]", "not_placed"), ("close[reason_no_capacity]", "on")],
+        )
+        .await;
+    assert_eq!(closed.status(), 200);
+    let other = app.signed_in(Role::Coordinator, &[]).await;
+    let theirs =
+        app.call("/api/close_need", Some(&other), &[("need_id", id.as_str()), ("close[outcome]", "withdrawn")]).await;
+    assert_eq!(theirs.status(), 403);
+}
 
-    async fn a_saved_alert_notifies_when_matching_fresh_capacity_appears(app) {
-        let mine = Fixture::new(&app.db, now()).owned(ServiceSpec::housing("Norwich", 5, 0)).await;
-        let coordinator = app.signed_in(Role::Coordinator, &[]).await;
-        let region = region(&app, "Southeastern Connecticut Planning Region").await;
-        let q = format!("region={region}&family=housing");
-        assert_eq!(app.call("/api/save_alert", Some(&coordinator), &[("query", q.as_str())]).await.status(), 200);
-        let mut events = app.open_events(&coordinator).await.bytes_stream();
-        crate::hardening::read_until(&mut events, "resync").await;
-        let staff = app.signed_in(Role::ProviderStaff, &[mine.organization]).await;
-        let id = mine.service.to_string();
-        app.call("/api/update_capacity", Some(&staff), &[("service_id", id.as_str()), ("version", "1"), ("total", "5"), ("available", "2"), ("accepting", "on")]).await;
-        // Alerts are matched after the save has answered; the `alert` event says they are in.
-        crate::hardening::read_until(&mut events, "event: alert").await;
-        let notes: Vec<app::api::coordinator::NotificationView> = app.call("/api/my_notifications", Some(&coordinator), &[]).await.json().await.unwrap();
-        assert_eq!(notes.len(), 1);
-        assert!(notes[0].what.contains("Norwich"));
-    }
+async fn a_saved_alert_notifies_when_matching_fresh_capacity_appears(app: TestApp) {
+    let mine = Fixture::new(&app.db, now()).owned(ServiceSpec::housing("Norwich", 5, 0)).await;
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    let region = region(&app, "Southeastern Connecticut Planning Region").await;
+    let q = format!("region={region}&family=housing");
+    assert_eq!(app.call("/api/save_alert", Some(&coordinator), &[("query", q.as_str())]).await.status(), 200);
+    let mut events = app.open_events(&coordinator).await.bytes_stream();
+    crate::hardening::read_until(&mut events, "resync").await;
+    let staff = app.signed_in(Role::ProviderStaff, &[mine.organization]).await;
+    let id = mine.service.to_string();
+    app.call(
+        "/api/update_capacity",
+        Some(&staff),
+        &[("service_id", id.as_str()), ("version", "1"), ("total", "5"), ("available", "2"), ("accepting", "on")],
+    )
+    .await;
+    // Alerts are matched after the save has answered; the `alert` event says they are in.
+    crate::hardening::read_until(&mut events, "event: alert").await;
+    let notes: Vec<app::api::coordinator::NotificationView> =
+        app.call("/api/my_notifications", Some(&coordinator), &[]).await.json().await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].what.contains("Norwich"));
+}
 
-    async fn confidential_addresses_never_reach_search_gaps_map_or_events(app) {
-        let canary = "CANARY-4471 Quiet Hollow Road";
-        let mine = Fixture::new(&app.db, now()).owned(ServiceSpec { confidential_address: Some(canary), ..ServiceSpec::housing("Hartford", 5, 2) }).await;
-        let coordinator = app.signed_in(Role::Coordinator, &[]).await;
-        let mut stream = app.client.get(format!("{}/events", app.address)).header("cookie", format!("__Host-session={}", coordinator.cookie)).send().await.unwrap().bytes_stream();
-        let staff = app.signed_in(Role::ProviderStaff, &[mine.organization]).await;
-        let id = mine.service.to_string();
-        app.call("/api/update_capacity", Some(&staff), &[("service_id", id.as_str()), ("version", "1"), ("total", "5"), ("available", "3"), ("accepting", "on")]).await;
-        let mut events = String::new();
-        while !events.contains("event: capacity") {
-            let chunk = tokio::time::timeout(Duration::from_secs(2), stream.next()).await.expect("an event within 2 s").unwrap().unwrap();
-            events.push_str(&String::from_utf8_lossy(&chunk));
-        }
-        let search = search(&app, &coordinator, query(&[], false)).await.text().await.unwrap();
-        let gaps = app.client.post(format!("{}/api/gaps", app.address)).header("cookie", format!("__Host-session={}", coordinator.cookie))
-            .json(&serde_json::json!({"scheme": "planning", "family": "housing"})).send().await.unwrap().text().await.unwrap();
-        let map = app.client.post(format!("{}/api/region_map", app.address)).header("cookie", format!("__Host-session={}", coordinator.cookie))
-            .form(&[("family", "housing"), ("victim", "adult_sex")]).send().await.unwrap().text().await.unwrap();
-        let page = app.page("/search", Some(&coordinator)).await.text().await.unwrap();
-        assert!(search.contains("Hartford"), "the town is shown");
-        for (what, body) in [("search", &search), ("gaps", &gaps), ("map", &map), ("events", &events), ("search page", &page)] {
-            assert!(!body.contains("CANARY-4471"), "{what} leaked the confidential address");
-        }
+async fn confidential_addresses_never_reach_search_gaps_map_or_events(app: TestApp) {
+    let canary = "CANARY-4471 Quiet Hollow Road";
+    let mine = Fixture::new(&app.db, now())
+        .owned(ServiceSpec { confidential_address: Some(canary), ..ServiceSpec::housing("Hartford", 5, 2) })
+        .await;
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    let mut stream = app
+        .client
+        .get(format!("{}/events", app.address))
+        .header("cookie", format!("__Host-session={}", coordinator.cookie))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let staff = app.signed_in(Role::ProviderStaff, &[mine.organization]).await;
+    let id = mine.service.to_string();
+    app.call(
+        "/api/update_capacity",
+        Some(&staff),
+        &[("service_id", id.as_str()), ("version", "1"), ("total", "5"), ("available", "3"), ("accepting", "on")],
+    )
+    .await;
+    let mut events = String::new();
+    while !events.contains("event: capacity") {
+        let chunk = tokio::time::timeout(Duration::from_secs(2), stream.next())
+            .await
+            .expect("an event within 2 s")
+            .unwrap()
+            .unwrap();
+        events.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let search = search(&app, &coordinator, query(&[], false)).await.text().await.unwrap();
+    let gaps = app
+        .client
+        .post(format!("{}/api/gaps", app.address))
+        .header("cookie", format!("__Host-session={}", coordinator.cookie))
+        .json(&serde_json::json!({"scheme": "planning", "family": "housing"}))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let map = app
+        .client
+        .post(format!("{}/api/region_map", app.address))
+        .header("cookie", format!("__Host-session={}", coordinator.cookie))
+        .form(&[("family", "housing"), ("victim", "adult_sex")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = app.page("/search", Some(&coordinator)).await.text().await.unwrap();
+    assert!(search.contains("Hartford"), "the town is shown");
+    for (what, body) in
+        [("search", &search), ("gaps", &gaps), ("map", &map), ("events", &events), ("search page", &page)]
+    {
+        assert!(!body.contains("CANARY-4471"), "{what} leaked the confidential address");
     }
 }
+
+both_backends!(
+    near_adds_the_bordering_regions,
+    two_coordinators_racing_for_the_last_bed_get_one_hold_and_one_clear_refusal,
+    needs_are_profiles_and_anything_else_is_refused,
+    a_saved_alert_notifies_when_matching_fresh_capacity_appears,
+    confidential_addresses_never_reach_search_gaps_map_or_events,
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_through_instance_a_reaches_a_live_page_served_by_instance_b() {

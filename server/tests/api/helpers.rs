@@ -196,25 +196,34 @@ impl TestApp {
     }
 }
 
-/// Defines each test twice, `sqlite` and `postgres`, in a module named after the test.
+/// Runs each named test function (`async fn name(app: TestApp)`) twice, as `name::sqlite` and
+/// `name::postgres`: the bodies stay ordinary functions that rustfmt and clippy see.
 #[macro_export]
 macro_rules! both_backends {
-    ($(async fn $name:ident($app:ident) $body:block)*) => {
+    ($($name:ident),* $(,)?) => {
         $(
             mod $name {
-                #[allow(unused_imports, reason = "some test bodies use only fully qualified paths")]
-                use super::*;
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    let Some($app) = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await else { return };
-                    $body
+                    $crate::helpers::on_backend($crate::helpers::Backend::Sqlite, super::$name).await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    let Some($app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await else { return };
-                    $body
+                    $crate::helpers::on_backend($crate::helpers::Backend::Postgres, super::$name).await;
                 }
             }
         )*
     };
+}
+
+/// Runs `test` against a fresh server on `backend` (skipped, as [`spawn_app`] says, when PostgreSQL is
+/// neither asked for nor reachable).
+pub async fn on_backend<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    if let Some(app) = spawn_app(backend).await {
+        test(app).await;
+    }
 }

@@ -11,6 +11,7 @@ use app::store::{needs, regions};
 use chrono::NaiveDate;
 
 use crate::both_backends;
+use crate::helpers::TestApp;
 
 fn utc(y: i32, m: u32, d: u32, h: u32) -> i64 {
     NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap().and_utc().timestamp()
@@ -33,121 +34,161 @@ async fn need(app: &crate::helpers::TestApp, region: i64, kind: TraffickingType,
     needs::close(&app.db, id, &NeedClosing { outcome, reasons }, None, None, at + 5 * 3600).await.unwrap().unwrap();
 }
 
-both_backends! {
-    async fn weekly_needs_are_counted_by_outcome_and_small_counts_are_suppressed(app) {
-        let capitol = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap().into_iter().find(|r| r.name.starts_with("Capitol")).unwrap().id;
-        // Sunday 1 Nov 2026 at 21:00 EST is Monday 02:00 UTC: five needs that belong to the week of 26 October.
-        for i in 0..5 {
-            need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 2, 2) + i, Outcome::PlacedInRegion).await;
-        }
-        // Week of 2 November: 6 placed, 5 not placed (labor), 2 placed outside the region.
-        for i in 0..6 {
-            need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 3, 15) + i, Outcome::PlacedInRegion).await;
-        }
-        for i in 0..5 {
-            need(&app, capitol, TraffickingType::Labor, utc(2026, 11, 4, 15) + i, Outcome::NotPlaced).await;
-        }
-        for i in 0..2 {
-            need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 5, 15) + i, Outcome::PlacedOutsideRegion).await;
-        }
-        // Monday 9 November: the two weeks before have ended.
-        let filter = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2);
-        let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
-        assert_eq!(view.needs.rows, vec!["2026-10-26", "2026-11-02"]);
-        assert_eq!(view.needs.table.cells[0], vec![Cell::Shown(5), Cell::Shown(0), Cell::Shown(0)], "Sunday evening in Connecticut is the week before");
-        assert_eq!(view.needs.table.cells[1][2], Cell::Suppressed, "two placed outside: a small cell");
-        let hidden = view.needs.table.cells[1].iter().filter(|c| **c == Cell::Suppressed).count();
-        assert!(hidden >= 2, "and a partner, so the row total reveals neither");
-        assert_eq!(view.needs.table.row_totals[1], Cell::Shown(13));
-        assert_eq!(view.needs.table.column_totals[2], Cell::Suppressed, "a total across weeks never adds a hidden cell");
-        let adult_labor = OversightFilter { victim: Some(VictimType::AdultLabor), ..filter.clone() };
-        let labor = app::oversight::build(&app.db, &adult_labor, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
-        assert_eq!(labor.needs.table.cells[1][0], Cell::Shown(0), "only labor needs");
-        assert_eq!(
-            labor.needs.table.cells[1][1],
-            Cell::Suppressed,
-            "five labor needs not placed would give away the statewide count beside it, and so the two placed outside"
-        );
-        assert_eq!(view.placement_hours[0].values, vec![Some(5.0)], "the median over five placements");
-        assert_eq!(view.placement_hours[1].values, vec![None], "no median where the placed counts are hidden");
-        for cell in view.needs.table.cells.iter().flatten() {
-            assert!(!matches!(cell, Cell::Shown(n) if (1..5).contains(n)));
-        }
+async fn weekly_needs_are_counted_by_outcome_and_small_counts_are_suppressed(app: TestApp) {
+    let capitol = regions::summaries(&app.db, RegionScheme::Planning)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name.starts_with("Capitol"))
+        .unwrap()
+        .id;
+    // Sunday 1 Nov 2026 at 21:00 EST is Monday 02:00 UTC: five needs that belong to the week of 26 October.
+    for i in 0..5 {
+        need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 2, 2) + i, Outcome::PlacedInRegion).await;
     }
-
-    async fn a_funder_downloads_a_csv_named_by_its_filters_and_cannot_see_per_need_records(app) {
-        let funder = app.signed_in(Role::Funder, &[]).await;
-        let response = app.client.get(format!("{}/oversight/export.csv?table=needs&from=2026-08-31&to=2026-11-22&family=housing", app.address))
-            .header("cookie", format!("__Host-session={}", funder.cookie)).send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers().get("content-disposition").unwrap(), "attachment; filename=\"continuum-needs-2026-08-31_2026-11-22_statewide_all-victims_housing.csv\"");
-        let csv = response.text().await.unwrap();
-        assert!(csv.starts_with("\"\",\"Placed in region\",\"Not placed\",\"Placed outside region\",\"Total\""));
-        for path in ["/api/my_needs", "/api/close_need", "/api/site_details", "/api/my_capacity"] {
-            let status = app.call(path, Some(&funder), &[("need_id", "1"), ("site_id", "1"), ("close[outcome]", "withdrawn")]).await.status();
-            assert_eq!(status, 403, "{path}");
-        }
+    // Week of 2 November: 6 placed, 5 not placed (labor), 2 placed outside the region.
+    for i in 0..6 {
+        need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 3, 15) + i, Outcome::PlacedInRegion).await;
     }
-
-    async fn a_day_shifted_period_is_refused_so_two_exports_never_differ_by_a_few_days(app) {
-        // The attack: exports from Monday and from Tuesday differed by Monday's needs, a count the page hid.
-        let funder = app.signed_in(Role::Funder, &[]).await;
-        let export = |query: &'static str| {
-            let (app, funder) = (&app, &funder);
-            async move {
-                let response = app.client.get(format!("{}/oversight/export.csv?table=needs&{query}", app.address))
-                    .header("cookie", format!("__Host-session={}", funder.cookie)).send().await.unwrap();
-                (response.status().as_u16(), response.text().await.unwrap())
-            }
-        };
-        assert_eq!(export("from=2026-11-16&to=2026-11-22").await.0, 200);
-        let (status, body) = export("from=2026-11-17&to=2026-11-22").await;
-        assert_eq!(status, 400, "a period starts on a Monday");
-        assert!(body.contains("whole weeks"), "{body}");
-        assert_eq!(export("from=2026-11-16&to=2026-11-21").await.0, 400, "and ends on a Sunday");
-        // The week that is still going on would change day by day: it is never published.
-        let today = app::domain::series::eastern_local(chrono::Utc::now().timestamp()).date();
-        let sunday = today + chrono::Duration::days(6 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
-        let current = format!("{}/oversight/export.csv?table=needs&to={sunday}", app.address);
-        let response = app.client.get(current).header("cookie", format!("__Host-session={}", funder.cookie)).send().await.unwrap();
-        assert_eq!(response.status(), 400);
+    for i in 0..5 {
+        need(&app, capitol, TraffickingType::Labor, utc(2026, 11, 4, 15) + i, Outcome::NotPlaced).await;
     }
-
-    async fn unmet_needs_have_every_row_whether_or_not_the_data_has_it(app) {
-        // A row that appears only when a rare profile occurred would itself reveal that it occurred.
-        let filter = OversightFilter { split: app::domain::series::NeedSplit::Region, ..OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2) };
-        let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
-        assert_eq!(view.not_placed.rows.len(), 9, "all nine planning regions, with no needs at all");
-        let victims = OversightFilter { split: app::domain::series::NeedSplit::VictimType, ..filter };
-        let view = app::oversight::build(&app.db, &victims, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
-        assert_eq!(view.not_placed.rows.len(), 6, "four victim types and two unscreened groups");
-        assert!(view.not_placed.table.cells.iter().flatten().all(|c| *c == Cell::Shown(0)));
+    for i in 0..2 {
+        need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 5, 15) + i, Outcome::PlacedOutsideRegion).await;
     }
-
-    async fn a_region_and_the_state_never_differ_by_a_small_count(app) {
-        // The attack: the statewide figure minus one region's gives the rest of the state's, here 2.
-        let all = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap();
-        let capitol = all.iter().find(|r| r.name.starts_with("Capitol")).unwrap().id;
-        let western = all.iter().find(|r| r.name.starts_with("Western")).unwrap().id;
-        for i in 0..10 {
-            need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 3, 15) + i, Outcome::NotPlaced).await;
-        }
-        for i in 0..2 {
-            need(&app, western, TraffickingType::Sex, utc(2026, 11, 4, 15) + i, Outcome::NotPlaced).await;
-        }
-        let statewide = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1);
-        let in_capitol = OversightFilter { region_id: Some(capitol), ..statewide.clone() };
-        let now = utc(2026, 11, 9, 12);
-        let state = app::oversight::build(&app.db, &statewide, now, &app.freshness).await.unwrap();
-        let region = app::oversight::build(&app.db, &in_capitol, now, &app.freshness).await.unwrap();
-        let (state_cell, region_cell) = (state.needs.table.cells[0][1], region.needs.table.cells[0][1]);
-        assert!(
-            state_cell == Cell::Suppressed || region_cell == Cell::Suppressed,
-            "12 statewide beside 10 in Capitol would show Western Connecticut's 2: {state_cell:?} {region_cell:?}"
-        );
-        let by_region = OversightFilter { split: app::domain::series::NeedSplit::Region, ..statewide };
-        let split = app::oversight::build(&app.db, &by_region, now, &app.freshness).await.unwrap();
-        let capitol_row = split.not_placed.rows.iter().position(|r| r.starts_with("Capitol")).unwrap();
-        assert_eq!(split.not_placed.table.cells[capitol_row][0], region_cell, "the split and the filter read the same count");
+    // Monday 9 November: the two weeks before have ended.
+    let filter = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2);
+    let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
+    assert_eq!(view.needs.rows, vec!["2026-10-26", "2026-11-02"]);
+    assert_eq!(
+        view.needs.table.cells[0],
+        vec![Cell::Shown(5), Cell::Shown(0), Cell::Shown(0)],
+        "Sunday evening in Connecticut is the week before"
+    );
+    assert_eq!(view.needs.table.cells[1][2], Cell::Suppressed, "two placed outside: a small cell");
+    let hidden = view.needs.table.cells[1].iter().filter(|c| **c == Cell::Suppressed).count();
+    assert!(hidden >= 2, "and a partner, so the row total reveals neither");
+    assert_eq!(view.needs.table.row_totals[1], Cell::Shown(13));
+    assert_eq!(view.needs.table.column_totals[2], Cell::Suppressed, "a total across weeks never adds a hidden cell");
+    let adult_labor = OversightFilter { victim: Some(VictimType::AdultLabor), ..filter.clone() };
+    let labor = app::oversight::build(&app.db, &adult_labor, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
+    assert_eq!(labor.needs.table.cells[1][0], Cell::Shown(0), "only labor needs");
+    assert_eq!(
+        labor.needs.table.cells[1][1],
+        Cell::Suppressed,
+        "five labor needs not placed would give away the statewide count beside it, and so the two placed outside"
+    );
+    assert_eq!(view.placement_hours[0].values, vec![Some(5.0)], "the median over five placements");
+    assert_eq!(view.placement_hours[1].values, vec![None], "no median where the placed counts are hidden");
+    for cell in view.needs.table.cells.iter().flatten() {
+        assert!(!matches!(cell, Cell::Shown(n) if (1..5).contains(n)));
     }
 }
+
+async fn a_funder_downloads_a_csv_named_by_its_filters_and_cannot_see_per_need_records(app: TestApp) {
+    let funder = app.signed_in(Role::Funder, &[]).await;
+    let response = app
+        .client
+        .get(format!("{}/oversight/export.csv?table=needs&from=2026-08-31&to=2026-11-22&family=housing", app.address))
+        .header("cookie", format!("__Host-session={}", funder.cookie))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers().get("content-disposition").unwrap(),
+        "attachment; filename=\"continuum-needs-2026-08-31_2026-11-22_statewide_all-victims_housing.csv\""
+    );
+    let csv = response.text().await.unwrap();
+    assert!(csv.starts_with("\"\",\"Placed in region\",\"Not placed\",\"Placed outside region\",\"Total\""));
+    for path in ["/api/my_needs", "/api/close_need", "/api/site_details", "/api/my_capacity"] {
+        let status = app
+            .call(path, Some(&funder), &[("need_id", "1"), ("site_id", "1"), ("close[outcome]", "withdrawn")])
+            .await
+            .status();
+        assert_eq!(status, 403, "{path}");
+    }
+}
+
+async fn a_day_shifted_period_is_refused_so_two_exports_never_differ_by_a_few_days(app: TestApp) {
+    // The attack: exports from Monday and from Tuesday differed by Monday's needs, a count the page hid.
+    let funder = app.signed_in(Role::Funder, &[]).await;
+    let export = |query: &'static str| {
+        let (app, funder) = (&app, &funder);
+        async move {
+            let response = app
+                .client
+                .get(format!("{}/oversight/export.csv?table=needs&{query}", app.address))
+                .header("cookie", format!("__Host-session={}", funder.cookie))
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    assert_eq!(export("from=2026-11-16&to=2026-11-22").await.0, 200);
+    let (status, body) = export("from=2026-11-17&to=2026-11-22").await;
+    assert_eq!(status, 400, "a period starts on a Monday");
+    assert!(body.contains("whole weeks"), "{body}");
+    assert_eq!(export("from=2026-11-16&to=2026-11-21").await.0, 400, "and ends on a Sunday");
+    // The week that is still going on would change day by day: it is never published.
+    let today = app::domain::series::eastern_local(chrono::Utc::now().timestamp()).date();
+    let sunday =
+        today + chrono::Duration::days(6 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
+    let current = format!("{}/oversight/export.csv?table=needs&to={sunday}", app.address);
+    let response =
+        app.client.get(current).header("cookie", format!("__Host-session={}", funder.cookie)).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+}
+
+async fn unmet_needs_have_every_row_whether_or_not_the_data_has_it(app: TestApp) {
+    // A row that appears only when a rare profile occurred would itself reveal that it occurred.
+    let filter = OversightFilter {
+        split: app::domain::series::NeedSplit::Region,
+        ..OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 2)
+    };
+    let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
+    assert_eq!(view.not_placed.rows.len(), 9, "all nine planning regions, with no needs at all");
+    let victims = OversightFilter { split: app::domain::series::NeedSplit::VictimType, ..filter };
+    let view = app::oversight::build(&app.db, &victims, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
+    assert_eq!(view.not_placed.rows.len(), 6, "four victim types and two unscreened groups");
+    assert!(view.not_placed.table.cells.iter().flatten().all(|c| *c == Cell::Shown(0)));
+}
+
+async fn a_region_and_the_state_never_differ_by_a_small_count(app: TestApp) {
+    // The attack: the statewide figure minus one region's gives the rest of the state's, here 2.
+    let all = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap();
+    let capitol = all.iter().find(|r| r.name.starts_with("Capitol")).unwrap().id;
+    let western = all.iter().find(|r| r.name.starts_with("Western")).unwrap().id;
+    for i in 0..10 {
+        need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 3, 15) + i, Outcome::NotPlaced).await;
+    }
+    for i in 0..2 {
+        need(&app, western, TraffickingType::Sex, utc(2026, 11, 4, 15) + i, Outcome::NotPlaced).await;
+    }
+    let statewide = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1);
+    let in_capitol = OversightFilter { region_id: Some(capitol), ..statewide.clone() };
+    let now = utc(2026, 11, 9, 12);
+    let state = app::oversight::build(&app.db, &statewide, now, &app.freshness).await.unwrap();
+    let region = app::oversight::build(&app.db, &in_capitol, now, &app.freshness).await.unwrap();
+    let (state_cell, region_cell) = (state.needs.table.cells[0][1], region.needs.table.cells[0][1]);
+    assert!(
+        state_cell == Cell::Suppressed || region_cell == Cell::Suppressed,
+        "12 statewide beside 10 in Capitol would show Western Connecticut's 2: {state_cell:?} {region_cell:?}"
+    );
+    let by_region = OversightFilter { split: app::domain::series::NeedSplit::Region, ..statewide };
+    let split = app::oversight::build(&app.db, &by_region, now, &app.freshness).await.unwrap();
+    let capitol_row = split.not_placed.rows.iter().position(|r| r.starts_with("Capitol")).unwrap();
+    assert_eq!(
+        split.not_placed.table.cells[capitol_row][0], region_cell,
+        "the split and the filter read the same count"
+    );
+}
+
+both_backends!(
+    weekly_needs_are_counted_by_outcome_and_small_counts_are_suppressed,
+    a_funder_downloads_a_csv_named_by_its_filters_and_cannot_see_per_need_records,
+    a_day_shifted_period_is_refused_so_two_exports_never_differ_by_a_few_days,
+    unmet_needs_have_every_row_whether_or_not_the_data_has_it,
+    a_region_and_the_state_never_differ_by_a_small_count,
+);

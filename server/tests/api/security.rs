@@ -4,53 +4,90 @@ use app::domain::account::Role;
 
 use crate::accounts::PASSWORD;
 use crate::both_backends;
+use crate::helpers::TestApp;
 use crate::helpers::{Backend, spawn_app_with};
 
-both_backends! {
-    async fn a_cross_site_post_with_a_valid_session_is_refused(app) {
-        let admin = app.signed_in(Role::Administrator, &[]).await;
-        let cookie = format!("__Host-session={}", admin.cookie);
-        let url = format!("{}/api/admin_add_organization", app.address);
-        let evil = app.client.post(&url).header("cookie", &cookie).header("origin", "https://evil.example").form(&[("name", "Evil Org")]).send().await.unwrap();
-        assert_eq!(evil.status(), 403);
-        let fetch = app.client.post(&url).header("cookie", &cookie).header("sec-fetch-site", "cross-site").form(&[("name", "Evil Org")]).send().await.unwrap();
-        assert_eq!(fetch.status(), 403);
-        let orgs = app::store::organizations::list_organizations(&app.db).await.unwrap();
-        assert!(orgs.iter().all(|o| o.name != "Evil Org"), "nothing was created");
-        let host = app.address.trim_start_matches("http://").to_owned();
-        let same = app.client.post(&url).header("cookie", &cookie).header("origin", format!("http://{host}")).header("sec-fetch-site", "same-origin").form(&[("name", "Good Org")]).send().await.unwrap();
-        assert_eq!(same.status(), 200);
-    }
-
-    async fn pages_errors_and_server_functions_carry_the_security_headers(app) {
-        for (path, method) in [("/", "GET"), ("/no/such/page", "GET"), ("/api/regions", "POST")] {
-            let request = if method == "GET" { app.client.get(format!("{}{path}", app.address)) } else { app.client.post(format!("{}{path}", app.address)) };
-            let response = request.send().await.unwrap();
-            let h = response.headers();
-            assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
-            assert!(h.get("referrer-policy").is_some(), "{path}");
-            assert!(h.get("permissions-policy").is_some(), "{path}");
-            let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
-            for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
-                assert!(csp.contains(directive), "{path}: {csp}");
-            }
-            assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
-        }
-        let page = app.client.get(format!("{}/", app.address)).send().await.unwrap();
-        let csp = page.headers().get("content-security-policy").unwrap().to_str().unwrap().to_owned();
-        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
-        let body = page.text().await.unwrap();
-        assert!(body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry this response's nonce");
-        let again = app.client.get(format!("{}/", app.address)).send().await.unwrap();
-        assert!(!again.headers().get("content-security-policy").unwrap().to_str().unwrap().contains(&nonce), "a new nonce each time");
-    }
-
-    async fn authenticated_pages_are_not_cached(app) {
-        let s = app.signed_in(Role::Funder, &[]).await;
-        let response = app.page("/account", Some(&s)).await;
-        assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
-    }
+async fn a_cross_site_post_with_a_valid_session_is_refused(app: TestApp) {
+    let admin = app.signed_in(Role::Administrator, &[]).await;
+    let cookie = format!("__Host-session={}", admin.cookie);
+    let url = format!("{}/api/admin_add_organization", app.address);
+    let evil = app
+        .client
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.example")
+        .form(&[("name", "Evil Org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status(), 403);
+    let fetch = app
+        .client
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("name", "Evil Org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch.status(), 403);
+    let orgs = app::store::organizations::list_organizations(&app.db).await.unwrap();
+    assert!(orgs.iter().all(|o| o.name != "Evil Org"), "nothing was created");
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let same = app
+        .client
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("name", "Good Org")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
 }
+
+async fn pages_errors_and_server_functions_carry_the_security_headers(app: TestApp) {
+    for (path, method) in [("/", "GET"), ("/no/such/page", "GET"), ("/api/regions", "POST")] {
+        let request = if method == "GET" {
+            app.client.get(format!("{}{path}", app.address))
+        } else {
+            app.client.post(format!("{}{path}", app.address))
+        };
+        let response = request.send().await.unwrap();
+        let h = response.headers();
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+        assert!(h.get("referrer-policy").is_some(), "{path}");
+        assert!(h.get("permissions-policy").is_some(), "{path}");
+        let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+        for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    }
+    let page = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+    let csp = page.headers().get("content-security-policy").unwrap().to_str().unwrap().to_owned();
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+    let body = page.text().await.unwrap();
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry this response's nonce");
+    let again = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+    assert!(
+        !again.headers().get("content-security-policy").unwrap().to_str().unwrap().contains(&nonce),
+        "a new nonce each time"
+    );
+}
+
+async fn authenticated_pages_are_not_cached(app: TestApp) {
+    let s = app.signed_in(Role::Funder, &[]).await;
+    let response = app.page("/account", Some(&s)).await;
+    assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
+}
+
+both_backends!(
+    a_cross_site_post_with_a_valid_session_is_refused,
+    pages_errors_and_server_functions_carry_the_security_headers,
+    authenticated_pages_are_not_cached,
+);
 
 #[tokio::test]
 async fn static_assets_and_the_wasm_carry_the_headers_with_the_right_type() {
