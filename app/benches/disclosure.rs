@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use app::domain::need_web::{NeedAtom, Shape, SuppressedWeek};
 
 const SHAPE: Shape = Shape { families: 3, regions: 9, victims: 6 };
-const SIZES: [usize; 4] = [10, 40, 160, 320];
+const SIZES: [usize; 3] = [10, 40, 160];
 
 /// A fixed pseudo-random week of `n` needs (a linear congruential generator: the same weeks every run).
 fn week(n: usize, seed: u64) -> Vec<NeedAtom> {
