@@ -271,8 +271,7 @@ pub async fn save_alert(query: String) -> Result<(), ServerFnError> {
     let viewer = crate::auth::require(COORDINATORS).await?;
     let state = crate::state::app_state()?;
     // Store the normalized form: only known filters survive.
-    let normalized = crate::domain::search::SearchQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('=')))
-        .to_query_string();
+    let normalized = crate::domain::search::SearchQuery::from_query(&query).to_query_string();
     let now = chrono::Utc::now().timestamp();
     let limit = state.coordinator_limits.alerts;
     if crate::store::alerts::save(&state.db, viewer.id, &normalized, limit, now)

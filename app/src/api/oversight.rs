@@ -13,10 +13,7 @@ pub async fn oversight(query: String) -> Result<OversightView, ServerFnError> {
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let today = crate::domain::series::eastern_local(now).date();
-    let filter = match crate::domain::oversight::OversightFilter::from_pairs(
-        today,
-        query.split('&').filter_map(|p| p.split_once('=')),
-    ) {
+    let filter = match crate::domain::oversight::OversightFilter::from_query(today, &query) {
         Ok(f) => f,
         Err(e) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

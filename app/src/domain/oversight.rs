@@ -76,9 +76,9 @@ impl OversightFilter {
     /// Reads filters from URL query pairs. Absent filters take their defaults (the last [`DEFAULT_WEEKS`] ended
     /// weeks, statewide, everything); a date that cannot be used is refused, never replaced, so nobody reads or
     /// downloads another period than the one they asked for.
-    pub fn from_pairs<'a>(
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
         today: NaiveDate,
-        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self, FilterError> {
         let mut f = Self::last_weeks(today, DEFAULT_WEEKS);
         let date = |v: &str| {
@@ -89,19 +89,14 @@ impl OversightFilter {
                 .ok_or_else(|| FilterError::BadDate(v.chars().take(20).collect()))
         };
         for (k, v) in pairs {
-            match k {
+            let v = v.as_ref();
+            match k.as_ref() {
                 "from" if !v.is_empty() => f.from = date(v)?,
                 "to" if !v.is_empty() => f.to = date(v)?,
                 "region" => f.region_id = v.parse().ok(),
                 "victim" => f.victim = VictimType::parse(v),
                 "family" => f.family = CategoryFamily::parse(v),
-                "split" => {
-                    f.split = match v {
-                        "region" => NeedSplit::Region,
-                        "victim" => NeedSplit::VictimType,
-                        _ => NeedSplit::None,
-                    }
-                }
+                "split" => f.split = NeedSplit::parse(v),
                 _ => {}
             }
         }
@@ -123,27 +118,28 @@ impl OversightFilter {
         Ok(f)
     }
 
+    /// Reads filters from a URL query string (percent-decoded), as [`OversightFilter::from_pairs`].
+    pub fn from_query(today: NaiveDate, query: &str) -> Result<Self, FilterError> {
+        Self::from_pairs(today, url::form_urlencoded::parse(query.as_bytes()))
+    }
+
     /// The filters as a URL query (also used in export file names).
     pub fn to_query_string(&self) -> String {
-        let mut parts = vec![format!("from={}", self.from), format!("to={}", self.to)];
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("from", &self.from.to_string()).append_pair("to", &self.to.to_string());
         if let Some(r) = self.region_id {
-            parts.push(format!("region={r}"));
+            query.append_pair("region", &r.to_string());
         }
         if let Some(v) = self.victim {
-            parts.push(format!("victim={}", v.code()));
+            query.append_pair("victim", v.code());
         }
         if let Some(f) = self.family {
-            parts.push(format!("family={}", f.code()));
+            query.append_pair("family", f.code());
         }
-        let split = match self.split {
-            NeedSplit::None => None,
-            NeedSplit::Region => Some("region"),
-            NeedSplit::VictimType => Some("victim"),
-        };
-        if let Some(s) = split {
-            parts.push(format!("split={s}"));
+        if self.split != NeedSplit::None {
+            query.append_pair("split", self.split.code());
         }
-        parts.join("&")
+        query.finish()
     }
 
     /// A file-name-safe summary of the filters, e.g. `2026-09-01_2026-11-28_region-3_adult_labor_housing`.
@@ -269,12 +265,9 @@ mod tests {
             ],
         )
         .unwrap();
-        let back = OversightFilter::from_pairs(
-            today,
-            f.to_query_string().split('&').filter_map(|p| p.split_once('=')).collect::<Vec<_>>(),
-        )
-        .unwrap();
-        assert_eq!(back, f);
+        assert_eq!(OversightFilter::from_query(today, &f.to_query_string()).unwrap(), f);
+        let encoded = OversightFilter::from_query(today, "from=2026%2D10%2D05&victim=adult%5Flabor").unwrap();
+        assert_eq!((encoded.from, encoded.victim), (f.from, f.victim), "percent-encoded values are decoded");
         assert_eq!(f.file_stem(), "2026-10-05_2026-11-22_region-3_adult_labor_housing");
     }
 

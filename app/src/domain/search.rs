@@ -121,13 +121,13 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 impl SearchQuery {
     /// Reads a search from URL query pairs (repeated keys allowed). Unknown or malformed values are ignored,
     /// so a shared link never fails to open.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         use super::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
         use super::taxonomy::CategoryCode;
         let mut q = SearchQuery { page: 1, page_size: DEFAULT_PAGE_SIZE, ..SearchQuery::default() };
         for (key, value) in pairs {
-            let value = value.trim();
-            match key {
+            let value = value.as_ref().trim();
+            match key.as_ref() {
                 "scheme" => q.scheme = RegionScheme::parse(value).unwrap_or_default(),
                 "region" if q.region_ids.len() < MAX_LIST => {
                     if let Ok(id) = value.parse() {
@@ -165,50 +165,56 @@ impl SearchQuery {
         q
     }
 
-    /// The URL query string of this search (the inverse of [`SearchQuery::from_pairs`]).
+    /// Reads a search from a URL query string (percent-decoded), as [`SearchQuery::from_pairs`].
+    pub fn from_query(query: &str) -> Self {
+        Self::from_pairs(url::form_urlencoded::parse(query.as_bytes()))
+    }
+
+    /// The URL query string of this search (the inverse of [`SearchQuery::from_query`]).
     pub fn to_query_string(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
         if self.scheme != RegionScheme::default() {
-            parts.push(format!("scheme={}", self.scheme.code()));
+            query.append_pair("scheme", self.scheme.code());
         }
-        parts.extend(self.region_ids.iter().map(|r| format!("region={r}")));
+        for r in &self.region_ids {
+            query.append_pair("region", &r.to_string());
+        }
         let p = &self.profile;
         if let Some(a) = p.age_group {
-            parts.push(format!("age={}", a.code()));
+            query.append_pair("age", a.code());
         }
         if let Some(t) = p.trafficking_type {
-            parts.push(format!("type={}", t.code()));
+            query.append_pair("type", t.code());
         }
         if let Some(g) = p.gender {
-            parts.push(format!("gender={}", g.code()));
+            query.append_pair("gender", g.code());
         }
         if let Some(h) = p.household_size {
-            parts.push(format!("household={h}"));
+            query.append_pair("household", &h.to_string());
         }
-        parts.extend(p.languages.iter().map(|l| format!("lang={}", l.as_str())));
-        if p.wheelchair {
-            parts.push("wheelchair=1".into());
+        for l in &p.languages {
+            query.append_pair("lang", l.as_str());
         }
-        if p.pets {
-            parts.push("pets=1".into());
+        for (key, on) in [("wheelchair", p.wheelchair), ("pets", p.pets)] {
+            if on {
+                query.append_pair(key, "1");
+            }
         }
         if let Some(f) = self.family {
-            parts.push(format!("family={}", f.code()));
+            query.append_pair("family", f.code());
         }
-        parts.extend(self.categories.iter().map(|c| format!("category={}", c.as_str())));
-        if self.available_now {
-            parts.push("available=1".into());
+        for c in &self.categories {
+            query.append_pair("category", c.as_str());
         }
-        if self.include_stale {
-            parts.push("stale=1".into());
-        }
-        if self.near {
-            parts.push("near=1".into());
+        for (key, on) in [("available", self.available_now), ("stale", self.include_stale), ("near", self.near)] {
+            if on {
+                query.append_pair(key, "1");
+            }
         }
         if self.page > 1 {
-            parts.push(format!("page={}", self.page));
+            query.append_pair("page", &self.page.to_string());
         }
-        parts.join("&")
+        query.finish()
     }
 }
 
@@ -219,9 +225,12 @@ mod tests {
     #[test]
     fn a_search_survives_a_round_trip_through_its_url() {
         let url = "region=3&region=1&age=adult&type=labor&gender=female&household=2&lang=es&wheelchair=1&family=housing&available=1&stale=1&page=2";
-        let q = SearchQuery::from_pairs(url.split('&').filter_map(|p| p.split_once('=')));
+        let q = SearchQuery::from_query(url);
         assert_eq!(q.region_ids, vec![1, 3]);
-        assert_eq!(SearchQuery::from_pairs(q.to_query_string().split('&').filter_map(|p| p.split_once('='))), q);
+        assert_eq!(SearchQuery::from_query(&q.to_query_string()), q);
+        let encoded = SearchQuery::from_query("type=%6Cabor&lang=es+&region=%33");
+        assert_eq!(encoded.profile.trafficking_type, q.profile.trafficking_type, "percent-encoding is decoded");
+        assert_eq!((encoded.profile.languages.len(), encoded.region_ids.as_slice()), (1, &[3][..]), "and + is a space");
     }
 
     #[test]

@@ -119,6 +119,24 @@ pub enum NeedSplit {
 }
 
 impl NeedSplit {
+    /// The code in URLs: empty for no split.
+    pub fn code(self) -> &'static str {
+        match self {
+            NeedSplit::None => "",
+            NeedSplit::Region => "region",
+            NeedSplit::VictimType => "victim",
+        }
+    }
+
+    /// Reads [`NeedSplit::code`]; anything else is no split.
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "region" => NeedSplit::Region,
+            "victim" => NeedSplit::VictimType,
+            _ => NeedSplit::None,
+        }
+    }
+
     /// Every series this split can have, in a fixed order, whatever the data holds: the names of
     /// `regions`, or every victim type followed by the two age groups whose type is both or not screened.
     pub fn series(self, regions: &[String]) -> Vec<String> {

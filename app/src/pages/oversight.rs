@@ -196,11 +196,7 @@ fn week_options(days: &[chrono::NaiveDate], chosen: chrono::NaiveDate) -> impl I
 #[component]
 fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSummary>) -> impl IntoView {
     let splits = [("", "No split"), ("region", "Region"), ("victim", "Victim type")];
-    let split_code = filter
-        .to_query_string()
-        .split('&')
-        .find_map(|p| p.strip_prefix("split=").map(str::to_owned))
-        .unwrap_or_default();
+    let split_code = filter.split.code();
     // Figures are published for whole weeks that have ended: the choices are Mondays and Sundays.
     let last = OversightFilter::last_weeks(today(), 1);
     let sundays: Vec<chrono::NaiveDate> = (0..MAX_WEEKS).map(|i| last.to - chrono::Duration::weeks(i)).collect();

@@ -37,7 +37,7 @@ pub async fn check(db: &Db, service_id: i64, now: i64, policy: &FreshnessPolicy)
         on_db!(db, |pool| sqlx::query_as("SELECT id, user_id, query FROM alerts").fetch_all(pool).await)?;
     let mut raised = 0;
     for (alert_id, user_id, query) in alerts {
-        let mut q = SearchQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('=')));
+        let mut q = SearchQuery::from_query(&query);
         q.available_now = true;
         q.include_stale = false;
         q.page = 1;
