@@ -1,6 +1,7 @@
 //! The site navigation: links for the viewer's role, and sign in or out.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::guard::use_viewer;
 use crate::domain::account::Role;
@@ -26,7 +27,7 @@ pub fn Nav() -> impl IntoView {
                     {links.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
                     <li><a href="/account">{v.display_name.clone()}</a></li>
                     <li>
-                        <form method="post" action="/api/sign_out" class="inline">
+                        <form method="post" action=crate::api::auth::SignOut::PATH class="inline">
                             <button type="submit" class="link-button">"Sign out"</button>
                         </form>
                     </li>

@@ -1,6 +1,7 @@
 //! The signed-in person's account: who they are, and two-factor authentication.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::admin::take_flashes;
 use crate::api::auth::{RECOVERY_CODES_FLASH, TwoFactor, totp_setup};
@@ -61,7 +62,7 @@ fn AccountDetails(viewer: Viewer) -> impl IntoView {
                         <p>"Add Continuum to an authenticator app (for example FreeOTP, Aegis or Google Authenticator) with this key, then enter the 6-digit code it shows. Turning it on signs you out everywhere else."</p>
                         <p class="secret">"Key: " <code data-testid="totp-secret">{secret}</code></p>
                         <p class="hint"><a href=url>"Open in an authenticator app on this device"</a></p>
-                        <form method="post" action="/api/totp_enable" class="stacked-form">
+                        <form method="post" action=crate::api::auth::TotpEnable::PATH class="stacked-form">
                             <label for="totp-code">"Code from your app"</label>
                             <input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required />
                             <button type="submit">"Turn on two-factor authentication"</button>

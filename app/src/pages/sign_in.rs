@@ -1,6 +1,7 @@
 //! Sign in: email, password and, once set up, a code from an authenticator app.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::messages::FormMessages;
@@ -12,7 +13,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <h1>"Sign in"</h1>
         <FormMessages />
-        <form method="post" action="/api/sign_in" class="stacked-form">
+        <form method="post" action=crate::api::auth::SignIn::PATH class="stacked-form">
             <label for="email">"Email"</label>
             <input id="email" name="email" type="email" autocomplete="username" required />
             <label for="password">"Password"</label>

@@ -1,6 +1,7 @@
 //! Accepting an invitation or a password reset: choose a name and a password.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::messages::FormMessages;
@@ -13,7 +14,7 @@ pub fn WelcomePage() -> impl IntoView {
         <h1>"Welcome to Continuum"</h1>
         <p>"Choose how your name appears next to the changes you make, and a password of at least 8 characters. A long phrase is easier to remember and harder to guess."</p>
         <FormMessages />
-        <form method="post" action="/api/redeem_link" class="stacked-form">
+        <form method="post" action=crate::api::auth::RedeemLink::PATH class="stacked-form">
             <input type="hidden" name="token" value=token />
             <label for="display_name">"Your name"</label>
             <input id="display_name" name="display_name" type="text" autocomplete="name" maxlength="80" />

@@ -1,6 +1,7 @@
 //! Organizations: list and add.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::admin::list_organizations;
 use crate::components::guard::Guarded;
@@ -22,7 +23,7 @@ fn Organizations() -> impl IntoView {
     let orgs = Resource::new(|| (), |_| list_organizations());
     view! {
         <h2>"Add an organization"</h2>
-        <form method="post" action="/api/admin_add_organization" class="stacked-form">
+        <form method="post" action=crate::api::admin::AddOrganization::PATH class="stacked-form">
             <label for="org-name">"Name"</label>
             <input id="org-name" name="name" type="text" maxlength="120" required />
             <label class="checkbox"><input name="verified" type="checkbox" value="on" />" Verified"</label>

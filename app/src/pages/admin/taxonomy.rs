@@ -1,6 +1,7 @@
 //! The service taxonomy: list and extend.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::admin::list_categories;
 use crate::components::guard::Guarded;
@@ -23,7 +24,7 @@ fn Taxonomy() -> impl IntoView {
     let categories = Resource::new(|| (), |_| list_categories());
     view! {
         <h2>"Add a category"</h2>
-        <form method="post" action="/api/admin_add_category" class="stacked-form">
+        <form method="post" action=crate::api::admin::AddCategory::PATH class="stacked-form">
             <label for="cat-code">"Code (lowercase letters and underscores)"</label>
             <input id="cat-code" name="code" type="text" pattern="[a-z_]{2,40}" required />
             <label for="cat-family">"Family"</label>

@@ -1,6 +1,7 @@
 //! Users: invite (administrators any role, provider admins their colleagues), change role, disable.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::admin::{list_users, take_flashes};
 use crate::api::views::UserView;
@@ -34,7 +35,7 @@ fn Users(viewer: Viewer) -> impl IntoView {
             })}
         </Suspense>
         <h2>"Invite someone"</h2>
-        <form method="post" action="/api/admin_invite" class="stacked-form">
+        <form method="post" action=crate::api::admin::InviteUser::PATH class="stacked-form">
             <label for="invite-email">"Email"</label>
             <input id="invite-email" name="email" type="email" required />
             <label for="invite-role">"Role"</label>
@@ -85,20 +86,20 @@ fn UserTable(users: Vec<UserView>, is_admin: bool) -> impl IntoView {
                                     let label = format!("{} {}", if u.disabled { "Enable" } else { "Disable" }, u.email);
                                     view! {
                                         <td>
-                                            <form method="post" action="/api/admin_set_disabled" class="inline">
+                                            <form method="post" action=crate::api::admin::SetUserDisabled::PATH class="inline">
                                                 <input type="hidden" name="user_id" value=id.clone() />
                                                 <input type="hidden" name="disabled" value=(!u.disabled).to_string() />
                                                 <button type="submit" class="secondary" aria-label=label>{if u.disabled { "Enable" } else { "Disable" }}</button>
                                             </form>
-                                            <form method="post" action="/api/admin_reset_link" class="inline">
+                                            <form method="post" action=crate::api::admin::ResetLink::PATH class="inline">
                                                 <input type="hidden" name="user_id" value=id.clone() />
                                                 <button type="submit" class="secondary" aria-label=format!("Password reset link for {}", u.email)>"Reset link"</button>
                                             </form>
-                                            <form method="post" action="/api/admin_unlock_sign_in" class="inline">
+                                            <form method="post" action=crate::api::admin::UnlockSignIn::PATH class="inline">
                                                 <input type="hidden" name="user_id" value=id.clone() />
                                                 <button type="submit" class="secondary" aria-label=format!("Unlock sign-in for {}", u.email)>"Unlock sign-in"</button>
                                             </form>
-                                            <form method="post" action="/api/admin_set_role" class="inline">
+                                            <form method="post" action=crate::api::admin::SetUserRole::PATH class="inline">
                                                 <input type="hidden" name="user_id" value=id.clone() />
                                                 <label class="visually-hidden" for=format!("role-{id}")>{format!("Role for {}", u.email)}</label>
                                                 <select id=format!("role-{id}") name="role">

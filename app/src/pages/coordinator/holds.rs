@@ -1,6 +1,7 @@
 //! My holds: what I am holding, for how long, and "release".
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::COORDINATORS;
 use crate::api::coordinator::coordinator_holds;
@@ -33,7 +34,7 @@ fn Holds() -> impl IntoView {
                                 <li class="hold">
                                     <p><strong>{format!("{} × {}", h.units, h.service_name)}</strong></p>
                                     <p class="meta">{format!("{}, {} · until {} UTC", h.organization_name, h.town, h.expires_at.format("%H:%M"))}</p>
-                                    <form method="post" action="/api/finish_hold" class="inline">
+                                    <form method="post" action=crate::api::provider::FinishHold::PATH class="inline">
                                         <input type="hidden" name="hold_id" value=h.id.to_string() />
                                         <input type="hidden" name="outcome" value="released" />
                                         <button type="submit" class="secondary">"Release"</button>

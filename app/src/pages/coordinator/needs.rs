@@ -2,6 +2,7 @@
 //! outcome and reasons.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use super::{COORDINATORS, search_from};
@@ -45,7 +46,7 @@ fn Needs() -> impl IntoView {
                                             view! { <p>{format!("Closed: {words}")}</p> }.into_any()
                                         }
                                         None => view! {
-                                            <form method="post" action="/api/close_need" class="stacked-form">
+                                            <form method="post" action=crate::api::coordinator::CloseNeed::PATH class="stacked-form">
                                                 <input type="hidden" name="need_id" value=id.clone() />
                                                 <label for=format!("outcome-{id}")>"Outcome"</label>
                                                 <select id=format!("outcome-{id}") name="close[outcome]">
@@ -90,7 +91,7 @@ fn NewNeed() -> impl IntoView {
     let region = q.region_ids.first().copied();
     let option = |value: &'static str, label: &'static str, selected: bool| view! { <option value=value selected=selected>{label}</option> };
     view! {
-        <form method="post" action="/api/record_need" class="stacked-form" data-testid="need-form">
+        <form method="post" action=crate::api::coordinator::RecordNeed::PATH class="stacked-form" data-testid="need-form">
             <label for="n-region">"Region where help is needed"</label>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -2,6 +2,7 @@
 //! availability, a hold action on each, live updates while open.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use super::search_result::ResultCard;
@@ -56,7 +57,7 @@ fn Search() -> impl IntoView {
                         <h2 data-testid="result-count">{format!("{} service{} found", page.total_found, if page.total_found == 1 { "" } else { "s" })}</h2>
                         <div class="actions-row">
                             <a href=format!("/needs/new?{qs}")>"Record a need for this profile"</a>
-                            <form method="post" action="/api/save_alert" class="inline">
+                            <form method="post" action=crate::api::coordinator::SaveAlert::PATH class="inline">
                                 <input type="hidden" name="query" value=qs.clone() />
                                 <button type="submit" class="secondary">"Alert me when this has fresh capacity"</button>
                             </form>

@@ -1,6 +1,7 @@
 //! Bulk update: every service in one table, one submit.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use super::PROVIDERS;
@@ -34,7 +35,7 @@ fn Bulk() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 overview.await.map(|o| view! {
-                    <form method="post" action="/api/bulk_update">
+                    <form method="post" action=crate::api::provider::BulkUpdate::PATH>
                         <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                             <table>
                                 <caption class="visually-hidden">"Capacity of all services"</caption>

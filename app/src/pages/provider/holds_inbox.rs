@@ -2,6 +2,7 @@
 //! new holds every 10 seconds once hydrated; the countdown ticks each second.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::provider::{HoldCard, my_holds};
 
@@ -65,12 +66,12 @@ pub fn HoldsInbox() -> impl IntoView {
                                         <p><strong>{format!("{} × {}", h.units, h.service_name)}</strong></p>
                                         <p class="meta">{format!("Held by {}", h.placed_by.clone().unwrap_or_else(|| "a coordinator".into()))}
                                             " · " <span data-testid="time-left">{move || time_left(left - elapsed.get())}</span></p>
-                                        <form method="post" action="/api/finish_hold" class="inline">
+                                        <form method="post" action=crate::api::provider::FinishHold::PATH class="inline">
                                             <input type="hidden" name="hold_id" value=id.clone() />
                                             <input type="hidden" name="outcome" value="confirmed" />
                                             <button type="submit">"Survivor arrived"</button>
                                         </form>
-                                        <form method="post" action="/api/finish_hold" class="inline">
+                                        <form method="post" action=crate::api::provider::FinishHold::PATH class="inline">
                                             <input type="hidden" name="hold_id" value=id.clone() />
                                             <input type="hidden" name="outcome" value="released" />
                                             <button type="submit" class="secondary">"Release"</button>

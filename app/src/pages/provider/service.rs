@@ -1,6 +1,7 @@
 //! Describe a service (eligibility, languages, status) and read its history.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::describe::service_description;
@@ -37,7 +38,7 @@ fn Service() -> impl IntoView {
                         view! {
                             <h2>{d.name.clone()}</h2>
                             <p class="meta">{d.category_name.clone()} " · " {d.place.clone()}</p>
-                            <form method="post" action="/api/describe_service" class="stacked-form" data-testid="describe-form">
+                            <form method="post" action=crate::api::describe::DescribeService::PATH class="stacked-form" data-testid="describe-form">
                                 <input type="hidden" name="service_id" value=d.service_id.to_string() />
                                 <label for="status">"Status"</label>
                                 <select id="status" name="status">

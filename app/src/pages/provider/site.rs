@@ -1,6 +1,7 @@
 //! A site's details, including its address and confidential flag (provider admins and administrators).
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::describe::site_details;
@@ -29,7 +30,7 @@ fn Site() -> impl IntoView {
                     Err(e) => view! { <p role="alert">{e.to_string().replace("error running server function: ", "")}</p> }.into_any(),
                     Ok(s) => view! {
                         <p class="meta">{format!("Town: {} (set by administrators)", s.town)}</p>
-                        <form method="post" action="/api/edit_site" class="stacked-form">
+                        <form method="post" action=crate::api::describe::EditSite::PATH class="stacked-form">
                             <input type="hidden" name="site_id" value=s.id.to_string() />
                             <label for="site-name">"Name"</label>
                             <input id="site-name" name="name" type="text" maxlength="120" required value=s.name.clone() />
