@@ -19,7 +19,7 @@ pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQu
     let query = query.unwrap_or_default();
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let table = pairs.iter().find(|(k, _)| k == "table").map_or("needs", |(_, v)| v.as_str());
-    let today = app::domain::series::eastern_local(now).date();
+    let today = app::domain::local_time::date(now);
     let filter = match OversightFilter::from_pairs(today, pairs.iter().map(|(k, v)| (k, v))) {
         Ok(f) => f,
         Err(e) => return crate::limits::plain_error_text(StatusCode::BAD_REQUEST, e.to_string()),

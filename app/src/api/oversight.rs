@@ -12,7 +12,7 @@ pub async fn oversight(query: String) -> Result<OversightView, ServerFnError> {
     crate::auth::require(&[Role::Funder, Role::Administrator]).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let today = crate::domain::series::eastern_local(now).date();
+    let today = crate::domain::local_time::date(now);
     let filter = match crate::domain::oversight::OversightFilter::from_query(today, &query) {
         Ok(f) => f,
         Err(e) => {

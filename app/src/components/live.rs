@@ -58,7 +58,5 @@ fn subscribe(version: RwSignal<u64>, message: RwSignal<String>) {
 
 #[cfg(feature = "hydrate")]
 fn js_sys_time() -> String {
-    let now = chrono::Utc::now();
-    let local = crate::domain::series::eastern_local(now.timestamp());
-    local.format("%H:%M:%S").to_string()
+    crate::domain::local_time::at(chrono::Utc::now().timestamp()).format("%H:%M:%S %Z").to_string()
 }

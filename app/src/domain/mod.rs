@@ -10,6 +10,7 @@ pub mod disclosure_audit;
 pub mod freshness;
 pub mod gaps;
 pub mod hold;
+pub mod local_time;
 pub mod need;
 #[cfg(feature = "ssr")]
 pub mod need_web;

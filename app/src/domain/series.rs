@@ -1,45 +1,13 @@
-//! Time series for charts: local (America/New_York) days and weeks, and aggregation of needs into counts.
-//!
-//! Storage is UTC; display and bucketing use Connecticut's local time. US Eastern rules are fixed in law since
-//! 2007 (daylight time from the second Sunday of March, 2:00, to the first Sunday of November, 2:00), so they are
-//! computed here rather than shipping a time-zone database.
+//! Time series for charts: Connecticut days and weeks ([`super::local_time`]), and aggregation of needs into
+//! counts. Storage is UTC; bucketing uses local time.
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::need::{Outcome, UnmetReason};
 use super::profile::{AgeGroup, TraffickingType, VictimType};
-
-/// The n-th `weekday` of a month (1-based).
-fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u8) -> NaiveDate {
-    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n).unwrap_or_default()
-}
-
-/// UTC offset of America/New_York at a UTC instant, in hours (-4 in daylight time, -5 otherwise).
-pub fn eastern_offset_hours(utc: i64) -> i64 {
-    let Some(t) = chrono::DateTime::from_timestamp(utc, 0) else { return -5 };
-    let year = t.year();
-    // 2:00 local standard time = 7:00 UTC; 2:00 local daylight time = 6:00 UTC.
-    let start = nth_weekday(year, 3, Weekday::Sun, 2).and_hms_opt(7, 0, 0).unwrap_or_default().and_utc().timestamp();
-    let end = nth_weekday(year, 11, Weekday::Sun, 1).and_hms_opt(6, 0, 0).unwrap_or_default().and_utc().timestamp();
-    if (start..end).contains(&utc) { -4 } else { -5 }
-}
-
-/// Local wall-clock time in Connecticut.
-pub fn eastern_local(utc: i64) -> NaiveDateTime {
-    let local = utc + eastern_offset_hours(utc) * 3600;
-    chrono::DateTime::from_timestamp(local, 0).unwrap_or_default().naive_utc()
-}
-
-/// The UTC instant of local midnight starting `date` in Connecticut.
-pub fn eastern_midnight_utc(date: NaiveDate) -> i64 {
-    let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp();
-    // Midnight is never inside a DST transition (those happen at 2:00), so one guess and a check suffice.
-    let guess = naive + 5 * 3600;
-    naive - eastern_offset_hours(guess) * 3600
-}
 
 /// Time bucket of a chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,7 +22,7 @@ pub enum Bucket {
 impl Bucket {
     /// The first local day of the bucket holding `utc`.
     pub fn start_of(self, utc: i64) -> NaiveDate {
-        let date = eastern_local(utc).date();
+        let date = super::local_time::date(utc);
         match self {
             Bucket::Day => date,
             Bucket::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
@@ -209,28 +177,12 @@ mod tests {
     }
 
     #[test]
-    fn daylight_time_starts_and_ends_on_the_legal_sundays() {
-        assert_eq!(eastern_offset_hours(utc(2026, 3, 8, 6)), -5, "before 2:00 EST on 8 March 2026");
-        assert_eq!(eastern_offset_hours(utc(2026, 3, 8, 7)), -4, "from 2:00 EST it is 3:00 EDT");
-        assert_eq!(eastern_offset_hours(utc(2026, 11, 1, 5)), -4, "1:00 EDT on 1 November 2026");
-        assert_eq!(eastern_offset_hours(utc(2026, 11, 1, 6)), -5, "back to EST");
-        assert_eq!(eastern_offset_hours(utc(2026, 7, 4, 12)), -4);
-        assert_eq!(eastern_offset_hours(utc(2026, 1, 15, 12)), -5);
-    }
-
-    #[test]
     fn a_late_sunday_evening_in_connecticut_belongs_to_the_week_before_in_utc_terms() {
         // 02:30 UTC on Monday 2 Nov 2026 is 21:30 EST on Sunday 1 November: still the week of Monday 26 October.
         let t = utc(2026, 11, 2, 2) + 1800;
         assert_eq!(Bucket::Week.start_of(t), NaiveDate::from_ymd_opt(2026, 10, 26).unwrap());
         assert_eq!(Bucket::Day.start_of(t), NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         assert_eq!(Bucket::Week.start_of(utc(2026, 11, 2, 5)), NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
-    }
-
-    #[test]
-    fn local_midnight_converts_back_to_utc_in_both_seasons() {
-        assert_eq!(eastern_midnight_utc(NaiveDate::from_ymd_opt(2026, 1, 10).unwrap()), utc(2026, 1, 10, 5));
-        assert_eq!(eastern_midnight_utc(NaiveDate::from_ymd_opt(2026, 7, 10).unwrap()), utc(2026, 7, 10, 4));
     }
 
     #[test]

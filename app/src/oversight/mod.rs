@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::freshness::FreshnessPolicy;
+use crate::domain::local_time::midnight_utc;
 use crate::domain::oversight::{OversightFilter, OversightView, WeeklyValue};
 use crate::domain::region::RegionScheme;
-use crate::domain::series::{Bucket, NeedFact, eastern_midnight_utc};
+use crate::domain::series::{Bucket, NeedFact};
 use crate::domain::suppression::{DEFAULT_K, occupancy_is_publishable};
 use crate::store::{Db, StoreError, regions, series};
 
@@ -20,8 +21,8 @@ pub async fn build(
     policy: &FreshnessPolicy,
 ) -> Result<OversightView, StoreError> {
     let k = DEFAULT_K;
-    let from = eastern_midnight_utc(filter.from);
-    let to = eastern_midnight_utc(filter.to.succ_opt().unwrap_or(filter.to));
+    let from = midnight_utc(filter.from);
+    let to = midnight_utc(filter.to.succ_opt().unwrap_or(filter.to));
     let planning = regions::summaries(db, RegionScheme::Planning).await?;
     let region_name = filter.region_id.and_then(|id| planning.iter().find(|r| r.id == id).map(|r| r.name.clone()));
     let region_names: Vec<String> = planning.into_iter().map(|r| r.name).collect();

@@ -25,7 +25,7 @@ pub fn OversightPage() -> impl IntoView {
 }
 
 fn today() -> chrono::NaiveDate {
-    crate::domain::series::eastern_local(chrono::Utc::now().timestamp()).date()
+    crate::domain::local_time::date(chrono::Utc::now().timestamp())
 }
 
 fn filter_from(params: &leptos_router::params::ParamsMap) -> Result<OversightFilter, FilterError> {

@@ -17,7 +17,7 @@ pub fn PublicPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 data.await.map(|d| view! {
                     <p data-testid="last-updated">{match d.last_updated {
-                        Some(t) => format!("Last updated {} (Connecticut time).", crate::domain::series::eastern_local(t.timestamp()).format("%Y-%m-%d %H:%M")),
+                        Some(t) => format!("Last updated {}.", crate::domain::local_time::date_time(t)),
                         None => "No capacity has been reported yet.".to_owned(),
                     }}</p>
                     {d.tables.into_iter().map(|t| view! { <DataTable table=t download=String::new() /> }).collect_view()}

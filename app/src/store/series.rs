@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::freshness::{FreshnessBand, FreshnessPolicy};
+use crate::domain::local_time::midnight_utc;
 use crate::domain::need::{Outcome, UnmetReason};
 use crate::domain::profile::{AgeGroup, TraffickingType};
 use crate::domain::region::RegionScheme;
-use crate::domain::series::{Bucket, NeedFact, eastern_midnight_utc};
+use crate::domain::series::{Bucket, NeedFact};
 use crate::domain::taxonomy::CategoryFamily;
 use crate::on_db;
 
@@ -121,7 +122,7 @@ pub async fn capacity_series(
         JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = $1 JOIN regions r ON r.id = tr.region_id";
     const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
         WHERE at < $1 ORDER BY service_id, at, id";
-    let end_utc = eastern_midnight_utc(to.succ_opt().unwrap_or(to));
+    let end_utc = midnight_utc(to.succ_opt().unwrap_or(to));
     let (services, history): (Vec<ServiceMeta>, Vec<HistoryPoint>) = on_db!(db, |pool| {
         let services = sqlx::query_as(SERVICES).bind(scheme.code()).fetch_all(pool).await?;
         let history = sqlx::query_as(HISTORY).bind(end_utc).fetch_all(pool).await?;
@@ -129,10 +130,10 @@ pub async fn capacity_series(
     });
     // Bucket ends: the local midnight after the last day of each bucket.
     let mut ends = Vec::new();
-    let mut start = bucket.start_of(eastern_midnight_utc(from));
+    let mut start = bucket.start_of(midnight_utc(from));
     while start <= to {
         let next = bucket.next(start);
-        ends.push((start, eastern_midnight_utc(next.min(to.succ_opt().unwrap_or(to)))));
+        ends.push((start, midnight_utc(next.min(to.succ_opt().unwrap_or(to)))));
         start = next;
     }
     let meta: HashMap<i64, (CategoryFamily, &str, i64)> = services

@@ -33,11 +33,11 @@ fn Audit() -> impl IntoView {
                     <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                         <table data-testid="audit-table">
                             <caption class="visually-hidden">"Audit entries, newest first"</caption>
-                            <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"What"</th><th scope="col">"Change"</th></tr></thead>
+                            <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"What"</th><th scope="col">"Change"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|e| view! {
                                     <tr>
-                                        <td>{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                        <td>{crate::domain::local_time::at(e.at.timestamp()).format("%Y-%m-%d %H:%M:%S %Z").to_string()}</td>
                                         <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
                                         <td><code>{e.action}</code></td>
                                         <td>{format!("{} {}", e.entity, e.entity_id.map(|i| i.to_string()).unwrap_or_default())}</td>

@@ -33,7 +33,7 @@ fn Holds() -> impl IntoView {
                             {list.into_iter().map(|h| view! {
                                 <li class="hold">
                                     <p><strong>{format!("{} × {}", h.units, h.service_name)}</strong></p>
-                                    <p class="meta">{format!("{}, {} · until {} UTC", h.organization_name, h.town, h.expires_at.format("%H:%M"))}</p>
+                                    <p class="meta">{format!("{}, {} · until {}", h.organization_name, h.town, crate::domain::local_time::time_of_day(h.expires_at))}</p>
                                     <form method="post" action=crate::api::provider::FinishHold::PATH class="inline">
                                         <input type="hidden" name="hold_id" value=h.id.to_string() />
                                         <input type="hidden" name="outcome" value="released" />

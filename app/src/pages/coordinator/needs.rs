@@ -39,7 +39,7 @@ fn Needs() -> impl IntoView {
                             view! {
                                 <li class="card">
                                     <h2 class="small-heading">{title.clone()}</h2>
-                                    <p class="meta">{format!("Recorded {} UTC", n.created_at.format("%Y-%m-%d %H:%M"))}</p>
+                                    <p class="meta">{format!("Recorded {}", crate::domain::local_time::date_time(n.created_at))}</p>
                                     {match n.outcome {
                                         Some(o) => {
                                             let words = Outcome::parse(&o).map_or_else(|| o.clone(), |x| x.label().to_owned());

@@ -30,7 +30,7 @@ fn Notifications() -> impl IntoView {
                 list.await.map(|items| view! {
                     <ul data-testid="notifications">
                         {items.into_iter().map(|n| view! {
-                            <li>{format!("{} UTC: fresh capacity at {}. ", n.at.format("%Y-%m-%d %H:%M"), n.what)}
+                            <li>{format!("{}: fresh capacity at {}. ", crate::domain::local_time::date_time(n.at), n.what)}
                                 <a href=format!("/search?{}", n.query)>"Open the search"</a></li>
                         }).collect_view()}
                     </ul>

@@ -65,7 +65,7 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
             })}
             {move || hold.value().get().and_then(|r| match r {
                 Ok(HoldResult::Held { expires_at, service_id, .. }) if service_id == id => Some(view! {
-                    <p class="message notice" role="status" data-testid="hold-message">{format!("Held until {} UTC. ", expires_at.format("%H:%M"))} <a href="/holds">"Your holds"</a></p>
+                    <p class="message notice" role="status" data-testid="hold-message">{format!("Held until {}. ", crate::domain::local_time::time_of_day(expires_at))} <a href="/holds">"Your holds"</a></p>
                 }.into_any()),
                 Ok(HoldResult::Refused { message, service_id, .. }) if service_id == id => Some(view! { <p class="message error" role="alert" data-testid="hold-message">{message}</p> }.into_any()),
                 _ => None,

@@ -144,11 +144,11 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
 
 fn conflict_text(current: &CapacitySnapshot) -> String {
     format!(
-        "Someone changed this since you loaded the page: {} set {} of {} free at {} UTC. Your numbers are still in the form: save again to apply them on top.",
+        "Someone changed this since you loaded the page: {} set {} of {} free at {}. Your numbers are still in the form: save again to apply them on top.",
         current.last_changed_by.clone().unwrap_or_else(|| "another person".into()),
         current.available,
         current.total,
-        current.last_changed_at.format("%H:%M")
+        crate::domain::local_time::time_of_day(current.last_changed_at)
     )
 }
 

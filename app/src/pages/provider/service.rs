@@ -78,10 +78,10 @@ fn Service() -> impl IntoView {
                             <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
                                 <table data-testid="history">
                                     <caption class="visually-hidden">"Changes, newest first"</caption>
-                                    <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th></tr></thead>
+                                    <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th></tr></thead>
                                     <tbody>
                                         {d.history.into_iter().map(|h| view! {
-                                            <tr><td>{h.at.format("%Y-%m-%d %H:%M").to_string()}</td><td>{h.who.unwrap_or_else(|| "—".into())}</td><td>{h.what}</td></tr>
+                                            <tr><td>{crate::domain::local_time::date_time(h.at)}</td><td>{h.who.unwrap_or_else(|| "—".into())}</td><td>{h.what}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>
