@@ -1,7 +1,6 @@
 //! CSV downloads of the oversight dashboard's tables, suppressed exactly as on screen, with the filters in
 //! the file name. Funders and administrators only.
 
-use app::domain::account::Role;
 use app::domain::oversight::{OversightFilter, weekly_csv};
 use app::state::AppState;
 use app::store::audit::AuditEntry;
@@ -12,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 /// `GET /oversight/export.csv?table=needs|unmet|placement|capacity&from=...&to=...`.
 pub async fn export_csv(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let now = chrono::Utc::now().timestamp();
-    let viewer = match crate::door::admit(&state, &headers, &[Role::Funder, Role::Administrator]).await {
+    let viewer = match crate::door::admit(&state, &headers, app::domain::access::Area::Oversight.roles()).await {
         Ok((viewer, _)) => viewer,
         Err(refusal) => return refusal,
     };

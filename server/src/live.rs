@@ -25,14 +25,11 @@ use crate::shutdown::Shutdown;
 /// How often an open stream re-checks its session, role and organizations.
 pub const RECHECK: Duration = Duration::from_secs(60);
 
-/// Every role has live pages.
-const EVERY_ROLE: &[Role] =
-    &[Role::Administrator, Role::Coordinator, Role::Funder, Role::ProviderAdmin, Role::ProviderStaff];
-
 /// Streams live events to a signed-in browser. The first event is always `resync`, so a reconnecting
 /// page refetches what it shows and misses nothing that happened while it was disconnected.
 pub async fn events(State(state): State<AppState>, headers: HeaderMap, shutdown: Shutdown) -> Response {
-    let (viewer, session) = match crate::door::admit(&state, &headers, EVERY_ROLE).await {
+    let (viewer, session) = match crate::door::admit(&state, &headers, app::domain::access::Area::Account.roles()).await
+    {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal,
     };
@@ -112,7 +109,9 @@ impl Watch {
     async fn still_admitted(&mut self) -> bool {
         let now = chrono::Utc::now().timestamp();
         match app::auth::session::check(&self.state.db, &self.state.sessions, &self.session, now).await {
-            Ok(Some((viewer, _))) if crate::door::refusal(&viewer, EVERY_ROLE).is_none() => {
+            Ok(Some((viewer, _)))
+                if crate::door::refusal(&viewer, app::domain::access::Area::Account.roles()).is_none() =>
+            {
                 match Scope::of(&self.state.db, &viewer).await {
                     Ok(scope) => {
                         self.scope = scope;

@@ -19,7 +19,7 @@ pub struct InviteLink {
 /// People an administrator manages (all) or a provider admin manages (their organizations').
 #[server(prefix = "/api", endpoint = "admin_users")]
 pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
-    let viewer = crate::auth::require(&[Role::Administrator, Role::ProviderAdmin]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::People.roles()).await?;
     let state = crate::state::app_state()?;
     let org = (viewer.role == Role::ProviderAdmin).then(|| viewer.organization_ids.first().copied().unwrap_or(-1));
     let rows = crate::store::accounts::list_users(&state.db, org).await.map_err(super::internal)?;
@@ -36,7 +36,7 @@ pub async fn invite_user(
 ) -> Result<InviteLink, ServerFnError> {
     use crate::domain::account::Email;
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::Administrator, Role::ProviderAdmin]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::People.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/admin/users";
     let Ok(email) = Email::parse(&email) else {
@@ -107,7 +107,7 @@ pub async fn invite_user(
 #[server(prefix = "/api", endpoint = "admin_reset_link")]
 pub async fn reset_link(user_id: i64) -> Result<InviteLink, ServerFnError> {
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let Some(user) = crate::store::accounts::credentials_by_id(&state.db, user_id).await.map_err(super::internal)?
     else {
@@ -145,7 +145,7 @@ pub async fn take_flashes() -> Result<Vec<String>, ServerFnError> {
 #[server(prefix = "/api", endpoint = "admin_unlock_sign_in")]
 pub async fn unlock_sign_in(user_id: i64) -> Result<(), ServerFnError> {
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let Some(account) = crate::store::accounts::viewer(&state.db, user_id).await.map_err(super::internal)? else {
         return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
@@ -164,7 +164,7 @@ pub async fn unlock_sign_in(user_id: i64) -> Result<(), ServerFnError> {
 #[server(prefix = "/api", endpoint = "admin_set_role")]
 pub async fn set_user_role(user_id: i64, role: String) -> Result<(), ServerFnError> {
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let Some(role) = Role::parse(&role) else {
         return Err(super::form_error("/admin/users", "role", StatusCode::UNPROCESSABLE_ENTITY, "Choose a role.").await);
@@ -184,7 +184,7 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), ServerFnErr
 #[server(prefix = "/api", endpoint = "admin_set_disabled")]
 pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), ServerFnError> {
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     if user_id == viewer.id {
         return Err(super::form_error(
@@ -214,7 +214,7 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), Serve
 /// The newest audit entries, optionally filtered by action prefix (administrators only).
 #[server(prefix = "/api", endpoint = "admin_audit")]
 pub async fn audit_log(action: Option<String>) -> Result<Vec<AuditView>, ServerFnError> {
-    crate::auth::require(&[Role::Administrator]).await?;
+    crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let prefix = action.filter(|a| !a.trim().is_empty() && a.len() <= 60);
     let rows = crate::store::audit::list(&state.db, prefix.as_deref(), 200).await.map_err(super::internal)?;
@@ -224,7 +224,7 @@ pub async fn audit_log(action: Option<String>) -> Result<Vec<AuditView>, ServerF
 /// Organizations (administrators only).
 #[server(prefix = "/api", endpoint = "admin_organizations")]
 pub async fn list_organizations() -> Result<Vec<OrganizationView>, ServerFnError> {
-    crate::auth::require(&[Role::Administrator]).await?;
+    crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     crate::store::organizations::list_organizations(&state.db).await.map_err(super::internal)
 }
@@ -233,7 +233,7 @@ pub async fn list_organizations() -> Result<Vec<OrganizationView>, ServerFnError
 #[server(prefix = "/api", endpoint = "admin_add_organization")]
 pub async fn add_organization(name: String, verified: Option<String>) -> Result<(), ServerFnError> {
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
@@ -277,7 +277,7 @@ pub async fn add_organization(name: String, verified: Option<String>) -> Result<
 /// The service taxonomy (administrators only).
 #[server(prefix = "/api", endpoint = "admin_categories")]
 pub async fn list_categories() -> Result<Vec<CategoryView>, ServerFnError> {
-    crate::auth::require(&[Role::Administrator]).await?;
+    crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     crate::store::organizations::list_categories(&state.db).await.map_err(super::internal)
 }
@@ -287,7 +287,7 @@ pub async fn list_categories() -> Result<Vec<CategoryView>, ServerFnError> {
 pub async fn add_category(code: String, family: String, name: String, unit: String) -> Result<(), ServerFnError> {
     use crate::domain::taxonomy::{CategoryCode, CategoryFamily};
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/admin/taxonomy";
     let (Ok(code), Some(family)) = (CategoryCode::parse(code.trim()), CategoryFamily::parse(&family)) else {

@@ -7,10 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::provider::HoldCard;
 
-#[cfg(feature = "ssr")]
-const COORDINATORS: &[crate::domain::account::Role] =
-    &[crate::domain::account::Role::Coordinator, crate::domain::account::Role::Administrator];
-
 /// What happened to a hold request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HoldResult {
@@ -43,7 +39,7 @@ pub async fn place_hold(
     need_id: Option<i64>,
 ) -> Result<HoldResult, ServerFnError> {
     use crate::domain::hold::HoldRequest;
-    let viewer = crate::auth::require(COORDINATORS).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let minutes = minutes.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(|m| m.parse::<i64>().unwrap_or(-1));
@@ -91,7 +87,7 @@ pub async fn place_hold(
 /// Holds I placed that are still active.
 #[server(prefix = "/api", endpoint = "coordinator_holds")]
 pub async fn coordinator_holds() -> Result<Vec<HoldCard>, ServerFnError> {
-    let viewer = crate::auth::require(COORDINATORS).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     Ok(crate::store::holds::active_listings(&state.db, &[], Some(viewer.id), now)
@@ -111,7 +107,7 @@ pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnE
     use crate::domain::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
     use crate::domain::taxonomy::CategoryCode;
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(COORDINATORS).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/needs/new";
     let known = ["region", "age", "type", "gender", "household", "urgency", "wheelchair"];
@@ -179,7 +175,7 @@ pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnE
 pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<(), ServerFnError> {
     use crate::domain::need::{NeedClosing, Outcome, UnmetReason};
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(COORDINATORS).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/needs";
     match crate::store::needs::owner(&state.db, need_id).await.map_err(super::internal)? {
@@ -249,7 +245,7 @@ pub struct NeedSummary {
 /// My needs, open ones first.
 #[server(prefix = "/api", endpoint = "my_needs")]
 pub async fn my_needs() -> Result<Vec<NeedSummary>, ServerFnError> {
-    let viewer = crate::auth::require(COORDINATORS).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let rows = crate::store::needs::for_coordinator(&state.db, viewer.id, 100).await.map_err(super::internal)?;
     Ok(rows
@@ -268,7 +264,7 @@ pub async fn my_needs() -> Result<Vec<NeedSummary>, ServerFnError> {
 /// Saves the current search as an alert.
 #[server(prefix = "/api", endpoint = "save_alert")]
 pub async fn save_alert(query: String) -> Result<(), ServerFnError> {
-    let viewer = crate::auth::require(COORDINATORS).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     // Store the normalized form: only known filters survive.
     let normalized = crate::domain::search::SearchQuery::from_query(&query).to_query_string();
@@ -307,7 +303,7 @@ pub struct NotificationView {
 /// My newest notifications.
 #[server(prefix = "/api", endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<Vec<NotificationView>, ServerFnError> {
-    let viewer = crate::auth::require(COORDINATORS).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let rows = crate::store::alerts::notifications(&state.db, viewer.id, 50).await.map_err(super::internal)?;
     Ok(rows

@@ -40,8 +40,7 @@ pub struct HistoryLine {
 /// A service's description and history (its organization's staff, and administrators).
 #[server(prefix = "/api", endpoint = "service_description")]
 pub async fn service_description(service_id: i64) -> Result<ServiceProfile, ServerFnError> {
-    use crate::domain::account::Role;
-    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::ProviderStaff, Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::ServiceDescription.roles()).await?;
     let service = super::provider::owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let eligibility = crate::store::providers::eligibility(&state.db, service_id)
@@ -103,10 +102,9 @@ pub async fn describe_service(
     sobriety: Option<String>,
     languages: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::domain::account::Role;
     use crate::domain::profile::{AgeGroups, Genders, LanguageCode, TraffickingTypes};
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::ProviderStaff, Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::ServiceDescription.roles()).await?;
     super::provider::owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let back = format!("/my-capacity/service/{service_id}");
@@ -181,8 +179,7 @@ pub async fn describe_service(
 /// confidential address is audited.
 #[server(prefix = "/api", endpoint = "site_details")]
 pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, ServerFnError> {
-    use crate::domain::account::Role;
-    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::SiteDetails.roles()).await?;
     let state = crate::state::app_state()?;
     authorize_site(&viewer, site_id).await?;
     let now = chrono::Utc::now().timestamp();
@@ -222,9 +219,8 @@ pub async fn edit_site(
     intake_phone: Option<String>,
     wheelchair: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::domain::account::Role;
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::Administrator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::SiteDetails.roles()).await?;
     authorize_site(&viewer, site_id).await?;
     let state = crate::state::app_state()?;
     let back = format!("/my-capacity/site/{site_id}");

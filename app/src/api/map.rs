@@ -44,9 +44,8 @@ pub struct MapView {
 /// The planning-region map for a family and victim type (coordinators, administrators, funders).
 #[server(prefix = "/api", endpoint = "region_map")]
 pub async fn region_map(family: CategoryFamily, victim: VictimType) -> Result<MapView, ServerFnError> {
-    use crate::domain::account::Role;
     use crate::domain::region::RegionScheme;
-    let viewer = crate::auth::require(&[Role::Coordinator, Role::Administrator, Role::Funder]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Gaps.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let rows = crate::store::gaps::gap_matrix(&state.db, RegionScheme::Planning, family, now, &state.freshness)

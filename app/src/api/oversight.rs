@@ -8,8 +8,7 @@ use crate::domain::oversight::{LabelledTable, OversightView};
 /// The oversight dashboard for the filters in `query` (a URL query string). Funders and administrators.
 #[server(prefix = "/api", endpoint = "oversight")]
 pub async fn oversight(query: String) -> Result<OversightView, ServerFnError> {
-    use crate::domain::account::Role;
-    crate::auth::require(&[Role::Funder, Role::Administrator]).await?;
+    crate::auth::require(crate::domain::access::Area::Oversight.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let today = crate::domain::local_time::date(now);

@@ -92,10 +92,6 @@ impl CapacityResult {
     }
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) const PROVIDER_ROLES: &[crate::domain::account::Role] =
-    &[crate::domain::account::Role::ProviderAdmin, crate::domain::account::Role::ProviderStaff];
-
 /// Checks the viewer may act for the service's organization; refuses (403, audited) otherwise. Unknown
 /// services answer 404.
 #[cfg(feature = "ssr")]
@@ -124,7 +120,7 @@ pub(crate) async fn owned_service_for(
 #[server(prefix = "/api", endpoint = "my_capacity")]
 pub async fn my_capacity() -> Result<CapacityOverview, ServerFnError> {
     use crate::domain::freshness::FreshnessBand;
-    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let owned =
@@ -190,7 +186,7 @@ pub async fn update_capacity(
     seen_available: Option<String>,
 ) -> Result<CapacityResult, ServerFnError> {
     use crate::domain::capacity::{CapacityChange, UpdateOutcome, Version, parse_count};
-    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -279,7 +275,7 @@ async fn redirect_plain_post(service_id: i64, result: &CapacityResult, total: &s
 #[server(prefix = "/api", endpoint = "confirm_capacity")]
 pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityResult, ServerFnError> {
     use crate::domain::capacity::{UpdateOutcome, Version};
-    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -319,7 +315,7 @@ pub async fn bulk_update(
     fields: std::collections::HashMap<String, String>,
 ) -> Result<Vec<(i64, CapacityResult)>, ServerFnError> {
     use crate::domain::capacity::{CapacityChange, UpdateOutcome, Version, parse_count};
-    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let mut ids: Vec<i64> =
@@ -377,7 +373,7 @@ pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnEr
     use crate::domain::account::Role;
     use crate::domain::hold::HoldState;
     use axum::http::StatusCode;
-    let viewer = crate::auth::require(&[Role::ProviderAdmin, Role::ProviderStaff, Role::Coordinator]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::EndHold.roles()).await?;
     let state = crate::state::app_state()?;
     let back = if viewer.role == Role::Coordinator { "/holds" } else { "/my-capacity" };
     let outcome = match outcome.as_str() {
@@ -426,7 +422,7 @@ pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnEr
 /// Active holds on my organizations' services (polled by the open page).
 #[server(prefix = "/api", endpoint = "my_holds")]
 pub async fn my_holds() -> Result<Vec<HoldCard>, ServerFnError> {
-    let viewer = crate::auth::require(PROVIDER_ROLES).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     Ok(crate::store::holds::active_listings(&state.db, &viewer.organization_ids, None, now)

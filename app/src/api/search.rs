@@ -11,8 +11,7 @@ use crate::domain::taxonomy::CategoryFamily;
 /// Services matching a coordinator's filters, sorted by fresh availability.
 #[server(prefix = "/api", endpoint = "search", input = Json)]
 pub async fn search_services(query: SearchQuery) -> Result<SearchPage, ServerFnError> {
-    use crate::domain::account::Role;
-    crate::auth::require(&[Role::Coordinator, Role::Administrator]).await?;
+    crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     if !query.lists_are_bounded() {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(axum::http::StatusCode::BAD_REQUEST);
@@ -49,8 +48,7 @@ async fn with_neighbours(db: &crate::store::Db, ids: &[i64]) -> Result<Vec<i64>,
 /// Regions x victim types of fresh free units for one family.
 #[server(prefix = "/api", endpoint = "gaps", input = Json)]
 pub async fn gap_matrix(scheme: RegionScheme, family: CategoryFamily) -> Result<Vec<GapRow>, ServerFnError> {
-    use crate::domain::account::Role;
-    let viewer = crate::auth::require(&[Role::Coordinator, Role::Administrator, Role::Funder]).await?;
+    let viewer = crate::auth::require(crate::domain::access::Area::Gaps.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let rows = crate::store::gaps::gap_matrix(&state.db, scheme, family, now, &state.freshness)

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::guard::use_viewer;
-use crate::domain::account::Role;
 
 /// The header's navigation.
 #[component]
@@ -15,16 +14,10 @@ pub fn Nav() -> impl IntoView {
         }
         .into_any(),
         Some(v) => {
-            let links: &[(&str, &str)] = match v.role {
-                Role::Administrator => &[("/admin/users", "Users"), ("/admin/organizations", "Organizations"), ("/admin/taxonomy", "Taxonomy"), ("/admin/audit", "Audit log")],
-                Role::Coordinator => &[("/search", "Find a placement"), ("/gaps", "Gaps"), ("/map", "Map"), ("/holds", "Holds"), ("/needs", "Needs"), ("/notifications", "Alerts")],
-                Role::Funder => &[("/oversight", "Oversight"), ("/gaps", "Gaps"), ("/map", "Map")],
-                Role::ProviderAdmin => &[("/my-capacity", "My capacity"), ("/admin/users", "Colleagues")],
-                Role::ProviderStaff => &[("/my-capacity", "My capacity")],
-            };
+            let links = crate::domain::access::navigation(v.role);
             view! {
                 <ul class="nav">
-                    {links.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
+                    {links.iter().map(|(href, label, _)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
                     <li><a href="/account">{v.display_name.clone()}</a></li>
                     <li>
                         <form method="post" action=crate::api::auth::SignOut::PATH class="inline">

@@ -2,6 +2,7 @@
 //!
 //! Nothing here touches the web or a database, so every rule can be unit- and property-tested alone.
 
+pub mod access;
 pub mod account;
 pub mod capacity;
 pub mod disclosure;

@@ -7,10 +7,7 @@ use crate::api::admin::take_flashes;
 use crate::api::auth::{RECOVERY_CODES_FLASH, TwoFactor, totp_setup};
 use crate::components::guard::{Guarded, use_viewer};
 use crate::components::messages::FormMessages;
-use crate::domain::account::{Role, Viewer};
-
-const EVERYONE: &[Role] =
-    &[Role::Administrator, Role::Coordinator, Role::Funder, Role::ProviderAdmin, Role::ProviderStaff];
+use crate::domain::account::Viewer;
 
 /// The account page.
 #[component]
@@ -27,7 +24,7 @@ fn AccountGuard() -> impl IntoView {
     // The account page must stay reachable before the second factor is set up, so it checks sign-in only.
     match use_viewer() {
         Some(v) => view! { <AccountDetails viewer=v /> }.into_any(),
-        None => view! { <Guarded roles=EVERYONE children=|_| () /> }.into_any(),
+        None => view! { <Guarded roles=crate::domain::access::Area::Account.roles() children=|_| () /> }.into_any(),
     }
 }
 

@@ -8,7 +8,6 @@ use crate::api::oversight::oversight;
 use crate::api::regions::list_regions;
 use crate::components::chart::{BarChart, LineChart, Series};
 use crate::components::guard::Guarded;
-use crate::domain::account::Role;
 use crate::domain::oversight::{DEFAULT_WEEKS, FilterError, LabelledTable, MAX_WEEKS, OversightFilter};
 use crate::domain::profile::VictimType;
 use crate::domain::suppression::Cell;
@@ -20,7 +19,7 @@ pub fn OversightPage() -> impl IntoView {
     view! {
         <h1>"Oversight"</h1>
         <p class="hint">"Aggregates only, for whole weeks that have ended. Counts from 1 to 4 are hidden, and so are further cells wherever totals would reveal them; hidden cells show as “*”. The "<a href="/disclosure">"disclosure policy"</a>" says what is published and why."</p>
-        <Guarded roles=&[Role::Funder, Role::Administrator] children=|_| view! { <Dashboard /> } />
+        <Guarded roles=crate::domain::access::Area::Oversight.roles() children=|_| view! { <Dashboard /> } />
     }
 }
 

@@ -1,6 +1,7 @@
 //! The authorization matrix: every server function, page and raw route against every role and anonymous.
 //! A new server function or page without an entry here fails the test.
 
+use app::domain::access::Area;
 use app::domain::account::Role;
 
 use crate::accounts::Session;
@@ -17,15 +18,16 @@ enum Access {
     Roles(&'static [Role]),
 }
 
-const ADMIN: &[Role] = &[Role::Administrator];
-const COORD: &[Role] = &[Role::Coordinator, Role::Administrator];
-const OVERSEE: &[Role] = &[Role::Coordinator, Role::Administrator, Role::Funder];
-const FUNDERS: &[Role] = &[Role::Funder, Role::Administrator];
-const PROVIDERS: &[Role] = &[Role::ProviderAdmin, Role::ProviderStaff];
-const PEOPLE: &[Role] = &[Role::Administrator, Role::ProviderAdmin];
-const DESCRIBERS: &[Role] = &[Role::ProviderAdmin, Role::ProviderStaff, Role::Administrator];
-const SITE_EDITORS: &[Role] = &[Role::ProviderAdmin, Role::Administrator];
-const HOLD_ENDERS: &[Role] = &[Role::ProviderAdmin, Role::ProviderStaff, Role::Coordinator];
+// Who may use what comes from the product's own table: the test checks that every door enforces it.
+const ADMIN: &[Role] = Area::Administration.roles();
+const COORD: &[Role] = Area::Placement.roles();
+const OVERSEE: &[Role] = Area::Gaps.roles();
+const FUNDERS: &[Role] = Area::Oversight.roles();
+const PROVIDERS: &[Role] = Area::ProviderCapacity.roles();
+const PEOPLE: &[Role] = Area::People.roles();
+const DESCRIBERS: &[Role] = Area::ServiceDescription.roles();
+const SITE_EDITORS: &[Role] = Area::SiteDetails.roles();
+const HOLD_ENDERS: &[Role] = Area::EndHold.roles();
 
 const ALL_ROLES: [Role; 5] =
     [Role::Administrator, Role::Coordinator, Role::Funder, Role::ProviderAdmin, Role::ProviderStaff];

@@ -132,7 +132,7 @@ async fn a_day_shifted_period_is_refused_so_two_exports_never_differ_by_a_few_da
     assert!(body.contains("whole weeks"), "{body}");
     assert_eq!(export("from=2026-11-16&to=2026-11-21").await.0, 400, "and ends on a Sunday");
     // The week that is still going on would change day by day: it is never published.
-    let today = app::domain::series::eastern_local(chrono::Utc::now().timestamp()).date();
+    let today = app::domain::local_time::date(chrono::Utc::now().timestamp());
     let sunday =
         today + chrono::Duration::days(6 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
     let current = format!("{}/oversight/export.csv?table=needs&to={sunday}", app.address);

@@ -5,14 +5,13 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::audit_log;
 use crate::components::guard::Guarded;
-use crate::domain::account::Role;
 
 /// The audit log page.
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
         <h1>"Audit log"</h1>
-        <Guarded roles=&[Role::Administrator] children=|_| view! { <Audit /> } />
+        <Guarded roles=crate::domain::access::Area::Administration.roles() children=|_| view! { <Audit /> } />
     }
 }
 

@@ -6,7 +6,6 @@ use leptos::server_fn::ServerFn;
 use crate::api::admin::list_organizations;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
-use crate::domain::account::Role;
 
 /// The organizations page.
 #[component]
@@ -14,7 +13,7 @@ pub fn OrganizationsPage() -> impl IntoView {
     view! {
         <h1>"Organizations"</h1>
         <FormMessages />
-        <Guarded roles=&[Role::Administrator] children=|_| view! { <Organizations /> } />
+        <Guarded roles=crate::domain::access::Area::Administration.roles() children=|_| view! { <Organizations /> } />
     }
 }
 

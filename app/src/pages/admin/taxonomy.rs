@@ -6,7 +6,6 @@ use leptos::server_fn::ServerFn;
 use crate::api::admin::list_categories;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
-use crate::domain::account::Role;
 use crate::domain::taxonomy::CategoryFamily;
 
 /// The taxonomy page.
@@ -15,7 +14,7 @@ pub fn TaxonomyPage() -> impl IntoView {
     view! {
         <h1>"Service taxonomy"</h1>
         <FormMessages />
-        <Guarded roles=&[Role::Administrator] children=|_| view! { <Taxonomy /> } />
+        <Guarded roles=crate::domain::access::Area::Administration.roles() children=|_| view! { <Taxonomy /> } />
     }
 }
 

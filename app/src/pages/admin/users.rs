@@ -15,7 +15,7 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <h1>"People"</h1>
         <FormMessages />
-        <Guarded roles=&[Role::Administrator, Role::ProviderAdmin] children=|viewer| view! { <Users viewer /> } />
+        <Guarded roles=crate::domain::access::Area::People.roles() children=|viewer| view! { <Users viewer /> } />
     }
 }
 

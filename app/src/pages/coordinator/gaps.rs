@@ -19,13 +19,13 @@ use crate::domain::taxonomy::CategoryFamily;
 pub fn GapsPage() -> impl IntoView {
     view! {
         <h1>"Where help is missing"</h1>
-        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|viewer| view! { <Gaps can_search=can_search(viewer.role) /> } />
+        <Guarded roles=crate::domain::access::Area::Gaps.roles() children=|viewer| view! { <Gaps can_search=can_search(viewer.role) /> } />
     }
 }
 
 /// Whether `role` may open the search a cell leads to (funders read the matrix, they do not place people).
 pub fn can_search(role: Role) -> bool {
-    matches!(role, Role::Coordinator | Role::Administrator)
+    crate::domain::access::Area::Placement.admits(role)
 }
 
 #[component]

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::COORDINATORS;
 use crate::api::coordinator::coordinator_holds;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
@@ -14,7 +13,7 @@ pub fn HoldsPage() -> impl IntoView {
     view! {
         <h1>"Your holds"</h1>
         <FormMessages />
-        <Guarded roles=COORDINATORS children=|_| view! { <Holds /> } />
+        <Guarded roles=crate::domain::access::Area::Placement.roles() children=|_| view! { <Holds /> } />
     }
 }
 

@@ -7,7 +7,6 @@ use leptos_router::hooks::use_query_map;
 use crate::api::map::region_map;
 use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
-use crate::domain::account::Role;
 use crate::domain::profile::VictimType;
 use crate::domain::suppression::HIDDEN;
 use crate::domain::taxonomy::CategoryFamily;
@@ -26,7 +25,7 @@ fn shade(available: i64) -> (&'static str, &'static str) {
 pub fn MapPage() -> impl IntoView {
     view! {
         <h1>"Map of fresh capacity"</h1>
-        <Guarded roles=&[Role::Coordinator, Role::Administrator, Role::Funder] children=|viewer| view! { <Map can_search=super::gaps::can_search(viewer.role) /> } />
+        <Guarded roles=crate::domain::access::Area::Gaps.roles() children=|viewer| view! { <Map can_search=super::gaps::can_search(viewer.role) /> } />
     }
 }
 

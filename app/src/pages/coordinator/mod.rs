@@ -10,11 +10,7 @@ mod search_result;
 
 use leptos_router::params::ParamsMap;
 
-use crate::domain::account::Role;
 use crate::domain::search::SearchQuery;
-
-/// Roles that find placements.
-pub const COORDINATORS: &[Role] = &[Role::Coordinator, Role::Administrator];
 
 /// The search described by a URL's query string.
 pub fn search_from(params: &ParamsMap) -> SearchQuery {

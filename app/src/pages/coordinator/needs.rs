@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use super::{COORDINATORS, search_from};
+use super::search_from;
 use crate::api::coordinator::my_needs;
 use crate::api::regions::list_regions;
 use crate::components::guard::Guarded;
@@ -21,7 +21,7 @@ pub fn NeedsPage() -> impl IntoView {
         <h1>"Needs"</h1>
         <FormMessages />
         <p><a href="/needs/new">"Record a need"</a></p>
-        <Guarded roles=COORDINATORS children=|_| view! { <Needs /> } />
+        <Guarded roles=crate::domain::access::Area::Placement.roles() children=|_| view! { <Needs /> } />
     }
 }
 
@@ -78,7 +78,7 @@ pub fn NewNeedPage() -> impl IntoView {
         <h1>"Record a need"</h1>
         <FormMessages />
         <p class="hint">"Record the profile only: never a name, birth date, contact detail or story. Continuum keeps no field for them."</p>
-        <Guarded roles=COORDINATORS children=|_| view! { <NewNeed /> } />
+        <Guarded roles=crate::domain::access::Area::Placement.roles() children=|_| view! { <NewNeed /> } />
     }
 }
 

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::COORDINATORS;
 use crate::api::coordinator::my_notifications;
 use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
@@ -14,7 +13,7 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <h1>"Alerts"</h1>
         <FormMessages />
-        <Guarded roles=COORDINATORS children=|_| view! { <Notifications /> } />
+        <Guarded roles=crate::domain::access::Area::Placement.roles() children=|_| view! { <Notifications /> } />
     }
 }
 

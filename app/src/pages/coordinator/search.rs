@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
+use super::search_from;
 use super::search_result::ResultCard;
-use super::{COORDINATORS, search_from};
 use crate::api::regions::list_regions;
 use crate::api::search::search_services;
 use crate::components::guard::Guarded;
@@ -22,7 +22,7 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <h1>"Find a placement"</h1>
         <FormMessages />
-        <Guarded roles=COORDINATORS children=|_| view! { <Search /> } />
+        <Guarded roles=crate::domain::access::Area::Placement.roles() children=|_| view! { <Search /> } />
     }
 }
 

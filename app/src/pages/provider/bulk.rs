@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use super::PROVIDERS;
 use crate::api::provider::my_capacity;
 use crate::components::freshness_badge::FreshnessBadge;
 use crate::components::guard::Guarded;
@@ -14,7 +13,7 @@ use crate::components::guard::Guarded;
 pub fn BulkPage() -> impl IntoView {
     view! {
         <h1>"Update several services"</h1>
-        <Guarded roles=PROVIDERS children=|_| view! { <Bulk /> } />
+        <Guarded roles=crate::domain::access::Area::ProviderCapacity.roles() children=|_| view! { <Bulk /> } />
     }
 }
 

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::PROVIDERS;
 use super::capacity_card::CapacityCard;
 use super::holds_inbox::HoldsInbox;
 use crate::api::provider::{ServiceCard, my_capacity};
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
+use crate::domain::access::Area;
 
 /// The provider home.
 #[component]
@@ -16,7 +16,7 @@ pub fn CapacityPage() -> impl IntoView {
     view! {
         <h1>"My capacity"</h1>
         <FormMessages />
-        <Guarded roles=PROVIDERS children=|_| view! { <Capacity /> } />
+        <Guarded roles=Area::ProviderCapacity.roles() children=|viewer| view! { <Capacity edits_sites=Area::SiteDetails.admits(viewer.role) /> } />
     }
 }
 
@@ -33,7 +33,8 @@ fn by_site(cards: Vec<ServiceCard>) -> Vec<(String, i64, Vec<ServiceCard>)> {
 }
 
 #[component]
-fn Capacity() -> impl IntoView {
+/// `edits_sites`: whether the viewer may open a site's details (provider admins do; staff update counts).
+fn Capacity(edits_sites: bool) -> impl IntoView {
     let overview = Resource::new(|| (), |_| my_capacity());
     view! {
         <p class="hint">"Tap − or + to change what is free now, or type a number and save. "
@@ -48,7 +49,7 @@ fn Capacity() -> impl IntoView {
                     }
                     by_site(o.services).into_iter().map(|(title, site_id, cards)| view! {
                         <section class="site-group" aria-label=title.clone()>
-                            <h2>{title.clone()} " " <a class="small" href=format!("/my-capacity/site/{site_id}")>"Site details"</a></h2>
+                            <h2>{title.clone()} {edits_sites.then(|| view! { " " <a class="small" href=format!("/my-capacity/site/{site_id}")>"Site details"</a> })}</h2>
                             {cards.into_iter().map(|card| view! { <CapacityCard card /> }).collect_view()}
                         </section>
                     }).collect_view().into_any()

@@ -6,8 +6,3 @@ mod capacity_card;
 mod holds_inbox;
 pub mod service;
 pub mod site;
-
-use crate::domain::account::Role;
-
-/// Roles that keep capacity.
-pub const PROVIDERS: &[Role] = &[Role::ProviderAdmin, Role::ProviderStaff];

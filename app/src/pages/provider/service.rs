@@ -7,7 +7,6 @@ use leptos_router::hooks::use_params_map;
 use crate::api::describe::service_description;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
-use crate::domain::account::Role;
 use crate::domain::profile::{AgeGroup, Gender};
 
 /// The service page.
@@ -16,7 +15,7 @@ pub fn ServicePage() -> impl IntoView {
     view! {
         <h1>"Describe a service"</h1>
         <FormMessages />
-        <Guarded roles=&[Role::ProviderAdmin, Role::ProviderStaff, Role::Administrator] children=|_| view! { <Service /> } />
+        <Guarded roles=crate::domain::access::Area::ServiceDescription.roles() children=|_| view! { <Service /> } />
     }
 }
 

@@ -7,7 +7,6 @@ use leptos_router::hooks::use_params_map;
 use crate::api::describe::site_details;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
-use crate::domain::account::Role;
 
 /// The site page.
 #[component]
@@ -15,7 +14,7 @@ pub fn SitePage() -> impl IntoView {
     view! {
         <h1>"Site details"</h1>
         <FormMessages />
-        <Guarded roles=&[Role::ProviderAdmin, Role::Administrator] children=|_| view! { <Site /> } />
+        <Guarded roles=crate::domain::access::Area::SiteDetails.roles() children=|_| view! { <Site /> } />
     }
 }
 
