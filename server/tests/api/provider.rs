@@ -296,7 +296,21 @@ async fn thirty_updates_a_minute_are_never_throttled(app: TestApp) {
     }
 }
 
+async fn staff_are_offered_no_site_link_they_cannot_open(app: TestApp) {
+    let mine = Fixture::new(&app.db, now()).owned(ServiceSpec::housing("Hartford", 6, 2)).await;
+    let site_link = format!("/my-capacity/site/{}", mine.site);
+    let admin = app.signed_in(Role::ProviderAdmin, &[mine.organization]).await;
+    let staff = app.signed_in(Role::ProviderStaff, &[mine.organization]).await;
+    let admin_page = app.page("/my-capacity", Some(&admin)).await.text().await.unwrap();
+    let staff_page = app.page("/my-capacity", Some(&staff)).await.text().await.unwrap();
+    assert!(admin_page.contains(&site_link), "a provider admin edits the site");
+    assert!(admin_page.contains("Hartford") && staff_page.contains("Hartford"), "both see the service");
+    assert!(!staff_page.contains(&site_link), "staff would only meet a refusal behind it");
+    assert_eq!(app.page(&site_link, Some(&staff)).await.status(), 403, "which the page itself gives");
+}
+
 both_backends!(
+    staff_are_offered_no_site_link_they_cannot_open,
     a_provider_updates_with_one_tap_and_confirms_still_accurate,
     a_second_editor_gets_a_conflict_with_the_first_editors_values,
     invalid_numbers_get_specific_messages_and_change_nothing,
