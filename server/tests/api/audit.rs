@@ -130,43 +130,31 @@ async fn verify_passes_on_an_untouched_log_and_fails_after_an_edit(app: TestApp)
     let count = audit::verify(&app.db).await.unwrap().unwrap();
     assert!(count >= 2);
     // An attacker with database access switches the protection off and rewrites history.
-    match &app.db {
-        app::store::Db::Sqlite { pool, .. } => {
-            sqlx::query("DROP TRIGGER audit_log_no_update").execute(pool).await.unwrap();
-            sqlx::query("UPDATE audit_log SET action = 'nothing.happened' WHERE id = (SELECT MIN(id) FROM audit_log)")
-                .execute(pool)
-                .await
-                .unwrap();
-        }
-        app::store::Db::Postgres(pool) => {
-            sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only").execute(pool).await.unwrap();
-            sqlx::query("UPDATE audit_log SET action = 'nothing.happened' WHERE id = (SELECT MIN(id) FROM audit_log)")
-                .execute(pool)
-                .await
-                .unwrap();
-        }
-    }
+    tamper(&app.db, "UPDATE audit_log SET action = 'nothing.happened' WHERE id = (SELECT MIN(id) FROM audit_log)")
+        .await;
     assert!(audit::verify(&app.db).await.unwrap().is_err());
+}
+
+/// As an attacker who can write the database: switches the log's append-only triggers off.
+async fn unprotect(db: &app::store::Db) {
+    let disable: &[&str] = match db {
+        app::store::Db::Sqlite { .. } => &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+        app::store::Db::Postgres(_) => &["ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"],
+    };
+    for statement in disable {
+        app::on_db!(db, |pool| sqlx::query(statement).execute(pool).await.map(drop)).unwrap();
+    }
+}
+
+/// [`unprotect`], then runs `sql` against the log.
+async fn tamper(db: &app::store::Db, sql: &str) {
+    unprotect(db).await;
+    app::on_db!(db, |pool| sqlx::query(sql).execute(pool).await.map(drop)).unwrap();
 }
 
 async fn deleting_the_newest_entry_is_detected(app: TestApp) {
     app.signed_in(Role::Funder, &[]).await;
-    match &app.db {
-        app::store::Db::Sqlite { pool, .. } => {
-            sqlx::query("DROP TRIGGER audit_log_no_delete").execute(pool).await.unwrap();
-            sqlx::query("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
-                .execute(pool)
-                .await
-                .unwrap();
-        }
-        app::store::Db::Postgres(pool) => {
-            sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only").execute(pool).await.unwrap();
-            sqlx::query("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
-                .execute(pool)
-                .await
-                .unwrap();
-        }
-    }
+    tamper(&app.db, "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)").await;
     assert!(audit::verify(&app.db).await.unwrap().is_err());
 }
 
@@ -206,11 +194,7 @@ async fn a_writer_without_the_key_cannot_rewrite_the_log_and_repair_the_chain(ap
     let rows = audit::list(&app.db, None, 500).await.unwrap();
     let mut rows: Vec<_> = rows.into_iter().collect();
     rows.sort_by_key(|r| r.id);
-    let disable = match &app.db {
-        app::store::Db::Sqlite { .. } => "DROP TRIGGER audit_log_no_update",
-        app::store::Db::Postgres(_) => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
-    };
-    app::on_db!(&app.db, |pool| sqlx::query(disable).execute(pool).await.map(drop)).unwrap();
+    unprotect(&app.db).await;
     let mut prev = "genesis".to_owned();
     for (i, r) in rows.iter().enumerate() {
         let action = if i == 0 { "nothing.happened".to_owned() } else { r.action.clone() };
