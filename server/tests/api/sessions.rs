@@ -83,7 +83,8 @@ async fn sign_out_ends_the_session_on_the_server(app: TestApp) {
     assert!(app.whoami(&s).await.is_none(), "the old cookie no longer works");
 }
 
-async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions(app: TestApp) {
+/// A signed-in funder, and the token of a reset link an administrator made for them.
+async fn funder_with_reset_token(app: &TestApp) -> (crate::accounts::Session, String) {
     let admin = app.signed_in(Role::Administrator, &[]).await;
     let victim = app.signed_in(Role::Funder, &[]).await;
     let link: app::api::admin::InviteLink = app
@@ -93,6 +94,11 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions(app: TestAp
         .await
         .unwrap();
     let token = link.path.trim_start_matches("/welcome/").to_owned();
+    (victim, token)
+}
+
+async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions(app: TestApp) {
+    let (victim, token) = funder_with_reset_token(&app).await;
     let form = [("token", token.as_str()), ("password", "a brand new passphrase")];
     assert_eq!(app.call("/api/redeem_link", None, &form).await.status(), 200);
     assert!(app.whoami(&victim).await.is_none(), "old sessions end");
@@ -102,15 +108,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions(app: TestAp
 }
 
 async fn an_expired_link_is_refused(app: TestApp) {
-    let admin = app.signed_in(Role::Administrator, &[]).await;
-    let victim = app.signed_in(Role::Funder, &[]).await;
-    let link: app::api::admin::InviteLink = app
-        .call("/api/admin_reset_link", Some(&admin), &[("user_id", &victim.user_id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = link.path.trim_start_matches("/welcome/").to_owned();
+    let (victim, token) = funder_with_reset_token(&app).await;
     app::on_db!(&app.db, |pool| sqlx::query("UPDATE one_time_links SET expires_at = 0")
         .execute(pool)
         .await
@@ -121,6 +119,11 @@ async fn an_expired_link_is_refused(app: TestApp) {
             .await
             .status(),
         410
+    );
+    assert_eq!(
+        app.sign_in_with(&victim.email, PASSWORD, None, None).await.status(),
+        200,
+        "the expired link changed nothing"
     );
 }
 
