@@ -8,7 +8,7 @@ SITE_ROOT := target/site
 TEST_DATABASE_URL ?= postgres://continuum:continuum@127.0.0.1:5432/continuum
 export TEST_DATABASE_URL
 
-.PHONY: run test bootstrap bootstrap-test site server postgres fmt lint test-rust test-browser test-repeat bench clean
+.PHONY: run test bootstrap bootstrap-test site server postgres fmt lint test-rust test-browser test-repeat soak bench clean
 
 ## run: install what is missing, build, migrate ./data/continuum.db, load demo data once, serve on :3000
 run: bootstrap site server
@@ -53,6 +53,11 @@ test-browser:
 N ?= 20
 test-repeat: postgres
 	scripts/test-repeat.sh $(N)
+
+## soak: 64 concurrent writers for SOAK_SECS seconds (default 60) on both backends, never a database error
+SOAK_SECS ?= 60
+soak: postgres
+	CONTINUUM_SOAK_SECS=$(SOAK_SECS) cargo test -p server --test api -- sixty_four_writers
 
 ## bench: capacity, search and gap-matrix timings on both backends (see BENCHMARKS.md)
 bench: postgres
