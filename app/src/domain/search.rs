@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::freshness::FreshnessBand;
-use super::profile::ProfileFilter;
+use super::profile::{AgeGroups, Genders, ProfileFilter, TraffickingTypes};
 use super::region::RegionScheme;
 use super::taxonomy::{CategoryCode, CategoryFamily};
 
@@ -74,12 +74,42 @@ pub struct SearchHit {
     pub freshness: FreshnessBand,
     /// When last confirmed.
     pub last_confirmed_at: chrono::DateTime<chrono::Utc>,
-    /// Age groups mask.
-    pub age_groups: i64,
-    /// Trafficking types mask.
-    pub trafficking_types: i64,
-    /// Genders mask.
-    pub genders: i64,
+    /// Age groups served.
+    pub age_groups: AgeGroups,
+    /// Trafficking types served.
+    pub trafficking_types: TraffickingTypes,
+    /// Genders served.
+    pub genders: Genders,
+}
+
+impl SearchHit {
+    /// Whether a coordinator can hold a unit now: free units whose count is fresh, and referrals accepted.
+    pub fn holdable(&self) -> bool {
+        self.available.is_some_and(|a| a > 0) && self.accepting_referrals
+    }
+
+    /// Whom the service serves, as short labels: ages, trafficking types, and genders unless it serves all.
+    pub fn serves(&self) -> Vec<String> {
+        use super::profile::{AgeGroup, Gender, LABOR_BIT, SEX_BIT};
+        let ages = self.age_groups.bits();
+        let mut labels = vec![if ages == AgeGroup::Minor.bit() {
+            AgeGroup::Minor.label().to_owned()
+        } else if ages == AgeGroup::Adult.bit() {
+            "Adults".to_owned()
+        } else {
+            "All ages".to_owned()
+        }];
+        labels.push(match self.trafficking_types.bits() {
+            t if t == SEX_BIT => "Sex trafficking".to_owned(),
+            t if t == LABOR_BIT => "Labor trafficking".to_owned(),
+            _ => "Sex and labor".to_owned(),
+        });
+        if self.genders != Genders::EVERYONE {
+            let served = Gender::ALL.iter().filter(|g| self.genders.bits() & g.bit() != 0).map(|g| g.label());
+            labels.push(served.collect::<Vec<_>>().join(", "));
+        }
+        labels
+    }
 }
 
 /// One page of results and the total number found.
@@ -240,5 +270,45 @@ mod tests {
         assert!(q.region_ids.is_empty());
         assert_eq!(q.profile.household_size, None);
         assert_eq!(q.page, 1);
+    }
+
+    fn hit(available: Option<i64>, accepting_referrals: bool) -> SearchHit {
+        use super::super::profile::{AgeGroup, Gender};
+        SearchHit {
+            service_id: 1,
+            service_name: "Beds".into(),
+            category: "emergency_shelter".into(),
+            category_name: "Emergency shelter".into(),
+            unit: "bed".into(),
+            organization_name: "Shelter".into(),
+            town: "Hartford".into(),
+            region_name: "Capitol Planning Region".into(),
+            intake_phone: None,
+            total: 6,
+            available,
+            on_hold: 0,
+            accepting_referrals,
+            freshness: FreshnessBand::Fresh,
+            last_confirmed_at: chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            age_groups: AgeGroups::from_bits(AgeGroup::Adult.bit()).unwrap(),
+            trafficking_types: TraffickingTypes::EVERYONE,
+            genders: Genders::from_bits(Gender::Female.bit()).unwrap(),
+        }
+    }
+
+    #[test]
+    fn only_fresh_free_units_that_accept_referrals_can_be_held() {
+        assert!(hit(Some(2), true).holdable());
+        assert!(!hit(Some(0), true).holdable(), "nothing free");
+        assert!(!hit(None, true).holdable(), "a stale count is unknown, never available");
+        assert!(!hit(Some(2), false).holdable(), "not accepting referrals");
+    }
+
+    #[test]
+    fn a_result_says_whom_it_serves_and_names_genders_only_when_restricted() {
+        let mut h = hit(Some(1), true);
+        assert_eq!(h.serves(), vec!["Adults", "Sex and labor", "Female"]);
+        h.genders = Genders::EVERYONE;
+        assert_eq!(h.serves(), vec!["Adults", "Sex and labor"]);
     }
 }

@@ -81,6 +81,12 @@ pub enum StoreError {
     Busy,
 }
 
+impl From<crate::domain::profile::InvalidMask> for StoreError {
+    fn from(e: crate::domain::profile::InvalidMask) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend. The body is compiled once per
 /// backend, so the same query text serves both.
 #[macro_export]

@@ -328,11 +328,10 @@ pub async fn eligibility(db: &Db, service_id: i64) -> Result<Option<Eligibility>
         (row, langs)
     });
     let Some(r) = row else { return Ok(None) };
-    let corrupt = |e: crate::domain::profile::InvalidMask| StoreError::Corrupt(e.to_string());
     Ok(Some(Eligibility {
-        age_groups: crate::domain::profile::AgeGroups::from_bits(r.age_groups).map_err(corrupt)?,
-        trafficking_types: crate::domain::profile::TraffickingTypes::from_bits(r.trafficking_types).map_err(corrupt)?,
-        genders: crate::domain::profile::Genders::from_bits(r.genders).map_err(corrupt)?,
+        age_groups: crate::domain::profile::AgeGroups::from_bits(r.age_groups)?,
+        trafficking_types: crate::domain::profile::TraffickingTypes::from_bits(r.trafficking_types)?,
+        genders: crate::domain::profile::Genders::from_bits(r.genders)?,
         min_age: r.min_age.and_then(|a| u8::try_from(a).ok()),
         max_age: r.max_age.and_then(|a| u8::try_from(a).ok()),
         accepts_children: r.accepts_children,

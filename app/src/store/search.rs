@@ -2,6 +2,7 @@
 //! availability, paginated. The same SQL runs on both backends.
 
 use crate::domain::freshness::{FreshnessBand, FreshnessPolicy};
+use crate::domain::profile::{AgeGroups, Genders, TraffickingTypes};
 use crate::domain::search::{SearchHit, SearchPage, SearchQuery};
 use crate::domain::taxonomy::CategoryFamily;
 use crate::on_db;
@@ -59,7 +60,7 @@ pub async fn search(db: &Db, q: &SearchQuery, now: i64, policy: &FreshnessPolicy
     let (page, page_size) = q.paging();
     let sql = search_sql(q, now, policy);
     let rows: Vec<HitRow> = on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
-    Ok(into_page(rows, page, page_size))
+    into_page(rows, page, page_size)
 }
 
 /// The SQL of a search, exposed so benchmarks can time the bare query against [`search`].
@@ -144,17 +145,17 @@ pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
     sql
 }
 
-fn into_page(rows: Vec<HitRow>, page: u32, page_size: u32) -> SearchPage {
+fn into_page(rows: Vec<HitRow>, page: u32, page_size: u32) -> Result<SearchPage, StoreError> {
     let total_found = rows.first().map_or(0, |r| r.total_found);
     let hits = rows
         .into_iter()
-        .map(|r| {
+        .map(|r| -> Result<SearchHit, StoreError> {
             let freshness = match r.band {
                 0 => FreshnessBand::Fresh,
                 1 => FreshnessBand::Aging,
                 _ => FreshnessBand::Stale,
             };
-            SearchHit {
+            Ok(SearchHit {
                 service_id: r.service_id,
                 service_name: r.service_name,
                 category: r.category,
@@ -170,11 +171,11 @@ fn into_page(rows: Vec<HitRow>, page: u32, page_size: u32) -> SearchPage {
                 accepting_referrals: r.accepting_referrals,
                 freshness,
                 last_confirmed_at: from_unix(r.last_confirmed_at),
-                age_groups: r.age_groups,
-                trafficking_types: r.trafficking_types,
-                genders: r.genders,
-            }
+                age_groups: AgeGroups::from_bits(r.age_groups)?,
+                trafficking_types: TraffickingTypes::from_bits(r.trafficking_types)?,
+                genders: Genders::from_bits(r.genders)?,
+            })
         })
-        .collect();
-    SearchPage { hits, total_found, page, page_size }
+        .collect::<Result<_, _>>()?;
+    Ok(SearchPage { hits, total_found, page, page_size })
 }

@@ -4,27 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::coordinator::{HoldResult, PlaceHold};
 use crate::components::freshness_badge::FreshnessBadge;
-use crate::domain::profile::{AgeGroup, Gender, LABOR_BIT, SEX_BIT};
 use crate::domain::search::SearchHit;
-
-fn chips(hit: &SearchHit) -> Vec<String> {
-    let mut chips = Vec::new();
-    chips.push(match hit.age_groups {
-        1 => AgeGroup::Minor.label().to_owned(),
-        2 => "Adults".to_owned(),
-        _ => "All ages".to_owned(),
-    });
-    chips.push(match hit.trafficking_types {
-        t if t == SEX_BIT => "Sex trafficking".to_owned(),
-        t if t == LABOR_BIT => "Labor trafficking".to_owned(),
-        _ => "Sex and labor".to_owned(),
-    });
-    if hit.genders != 15 {
-        let served: Vec<&str> = Gender::ALL.iter().filter(|g| hit.genders & g.bit() != 0).map(|g| g.label()).collect();
-        chips.push(served.join(", "));
-    }
-    chips
-}
 
 /// A result card with its hold form. The hold action belongs to the page, so its answer survives the live
 /// refresh that the hold itself triggers.
@@ -36,7 +16,7 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
         Some(a) => format!("{a} of {} {}s free", hit.total, hit.unit),
         None => format!("Unknown: the count is out of date ({} {}s in total)", hit.total, hit.unit),
     };
-    let holdable = hit.available.is_some_and(|a| a > 0) && hit.accepting_referrals;
+    let holdable = hit.holdable();
     view! {
         <article class="card result" data-testid=format!("result-{}", hit.service_id)>
             <h3>{hit.organization_name.clone()}</h3>
@@ -45,7 +25,7 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
             <p class="counts" data-testid="counts">{counts} {(hit.on_hold > 0).then(|| format!(" · {} on hold", hit.on_hold))}
                 {(!hit.accepting_referrals).then_some(" · not accepting referrals")}</p>
             <p><FreshnessBadge band=hit.freshness age_secs=age /></p>
-            <ul class="chips" aria-label="Serves">{chips(&hit).into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            <ul class="chips" aria-label="Serves">{hit.serves().into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
             {hit.intake_phone.clone().map(|p| view! { <p>"Intake: " <a href=format!("tel:{p}")>{p.clone()}</a></p> })}
             {holdable.then(|| view! {
                 <ActionForm action=hold attr:class="hold-form">
