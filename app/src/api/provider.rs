@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::capacity::{CapacityError, CapacitySnapshot};
+use crate::domain::capacity::{CapacityError, CapacitySnapshot, UpdateOutcome};
 
 /// One service on the "My capacity" page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +89,18 @@ impl CapacityResult {
     /// A refusal of `field` for breaking `rule`.
     pub fn invalid(field: &str, rule: &CapacityError) -> Self {
         CapacityResult::Invalid { field: field.into(), code: rule.code().into(), message: rule.to_string() }
+    }
+
+    /// The answer for what the store did; after a conflict, `yours` says which values to offer again.
+    pub fn of(outcome: UpdateOutcome, yours: impl FnOnce(&CapacitySnapshot) -> (i64, i64)) -> Self {
+        match outcome {
+            UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
+            UpdateOutcome::Conflict(current) => {
+                let (yours_total, yours_available) = yours(&current);
+                CapacityResult::Conflict { current, yours_total, yours_available }
+            }
+            UpdateOutcome::Invalid(e) => CapacityResult::invalid(e.field(), &e),
+        }
     }
 }
 
@@ -185,7 +197,7 @@ pub async fn update_capacity(
     seen_total: Option<String>,
     seen_available: Option<String>,
 ) -> Result<CapacityResult, ServerFnError> {
-    use crate::domain::capacity::{CapacityChange, UpdateOutcome, Version, parse_count};
+    use crate::domain::capacity::{CapacityChange, Version, merge_after_conflict, parse_count};
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
@@ -207,29 +219,14 @@ pub async fn update_capacity(
                 accepting_referrals: accepting.is_some(),
                 expected_version: Version(version),
             };
-            match crate::store::capacity::update(&state.db, service_id, change, Some(viewer.id), now, &state.freshness)
-                .await
-                .map_err(super::internal)?
-            {
-                UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
-                UpdateOutcome::Conflict(current) => {
-                    let untouched = |seen: &Option<String>, mine: i64| {
-                        seen.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) == Some(mine)
-                    };
-                    let yours_total = if untouched(&seen_total, t) { current.total } else { t };
-                    let yours_available =
-                        if untouched(&seen_available, a + delta) { current.available } else { a + delta };
-                    CapacityResult::Conflict { current, yours_total, yours_available }
-                }
-                UpdateOutcome::Invalid(e) => {
-                    let field = if matches!(e, CapacityError::TotalBelowHeld { .. } | CapacityError::NegativeTotal) {
-                        "total"
-                    } else {
-                        "available"
-                    };
-                    CapacityResult::invalid(field, &e)
-                }
-            }
+            let outcome =
+                crate::store::capacity::update(&state.db, service_id, change, Some(viewer.id), now, &state.freshness)
+                    .await
+                    .map_err(super::internal)?;
+            let seen = |s: &Option<String>| s.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
+            CapacityResult::of(outcome, |current| {
+                merge_after_conflict(current, (t, a + delta), (seen(&seen_total), seen(&seen_available)))
+            })
         }
     };
     if matches!(result, CapacityResult::Saved(_)) {
@@ -274,12 +271,12 @@ async fn redirect_plain_post(service_id: i64, result: &CapacityResult, total: &s
 /// Confirms the counts are still accurate: one tap.
 #[server(prefix = "/api", endpoint = "confirm_capacity")]
 pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityResult, ServerFnError> {
-    use crate::domain::capacity::{UpdateOutcome, Version};
+    use crate::domain::capacity::Version;
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let result = match crate::store::capacity::confirm(
+    let outcome = crate::store::capacity::confirm(
         &state.db,
         service_id,
         Version(version),
@@ -288,15 +285,9 @@ pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityR
         &state.freshness,
     )
     .await
-    .map_err(super::internal)?
-    {
-        UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
-        UpdateOutcome::Conflict(current) => {
-            let (t, a) = (current.total, current.available);
-            CapacityResult::Conflict { current, yours_total: t, yours_available: a }
-        }
-        UpdateOutcome::Invalid(e) => CapacityResult::invalid("available", &e),
-    };
+    .map_err(super::internal)?;
+    // Confirming changes no number: after a conflict there is nothing of the provider's to keep.
+    let result = CapacityResult::of(outcome, |current| (current.total, current.available));
     let (t, a) = match &result {
         CapacityResult::Saved(s) => (s.total.to_string(), s.available.to_string()),
         _ => (String::new(), String::new()),
@@ -314,7 +305,7 @@ pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityR
 pub async fn bulk_update(
     fields: std::collections::HashMap<String, String>,
 ) -> Result<Vec<(i64, CapacityResult)>, ServerFnError> {
-    use crate::domain::capacity::{CapacityChange, UpdateOutcome, Version, parse_count};
+    use crate::domain::capacity::{CapacityChange, Version, merge_after_conflict, parse_count};
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -340,16 +331,11 @@ pub async fn bulk_update(
             accepting_referrals: fields.contains_key(&format!("accepting_{id}")),
             expected_version: Version(version),
         };
-        let result = match crate::store::capacity::update(&state.db, id, change, Some(viewer.id), now, &state.freshness)
+        let outcome = crate::store::capacity::update(&state.db, id, change, Some(viewer.id), now, &state.freshness)
             .await
-            .map_err(super::internal)?
-        {
-            UpdateOutcome::Saved(s) => CapacityResult::Saved(s),
-            UpdateOutcome::Conflict(current) => {
-                CapacityResult::Conflict { current, yours_total: total, yours_available: available }
-            }
-            UpdateOutcome::Invalid(e) => CapacityResult::invalid("available", &e),
-        };
+            .map_err(super::internal)?;
+        let result =
+            CapacityResult::of(outcome, |current| merge_after_conflict(current, (total, available), (None, None)));
         if matches!(result, CapacityResult::Saved(_)) {
             super::announce("capacity", id).await;
         }

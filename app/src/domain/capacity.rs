@@ -106,6 +106,17 @@ impl CapacityError {
         }
     }
 
+    /// The form field a refusal belongs to: `total` or `available`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            CapacityError::NegativeTotal | CapacityError::TotalBelowHeld { .. } => "total",
+            CapacityError::NegativeAvailable
+            | CapacityError::TooLarge
+            | CapacityError::AvailableAboveTotal { .. }
+            | CapacityError::NotANumber => "available",
+        }
+    }
+
     /// The words for a code from a URL; `None` for anything else.
     pub fn text_for_code(code: &str) -> Option<&'static str> {
         Some(match code {
@@ -182,6 +193,18 @@ impl CapacitySnapshot {
     }
 }
 
+/// The values to offer again after a conflict. Each field the provider left as they had seen it takes the
+/// other person's new value; each they changed keeps theirs. `sent` and `seen` are (total, available);
+/// with nothing seen (a bulk form), everything sent is kept.
+pub fn merge_after_conflict(
+    current: &CapacitySnapshot,
+    sent: (i64, i64),
+    seen: (Option<i64>, Option<i64>),
+) -> (i64, i64) {
+    let keep = |sent: i64, seen: Option<i64>, theirs: i64| if seen == Some(sent) { theirs } else { sent };
+    (keep(sent.0, seen.0, current.total), keep(sent.1, seen.1, current.available))
+}
+
 /// The result of an update that reached the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UpdateOutcome {
@@ -196,6 +219,42 @@ pub enum UpdateOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snapshot(total: i64, available: i64) -> CapacitySnapshot {
+        let at = chrono::DateTime::from_timestamp(0, 0).unwrap();
+        CapacitySnapshot {
+            service_id: 1,
+            total,
+            available,
+            on_hold: 0,
+            accepting_referrals: true,
+            version: Version(2),
+            last_changed_at: at,
+            last_changed_by: None,
+            last_confirmed_at: at,
+            last_confirmed_by: None,
+            freshness: FreshnessBand::Fresh,
+        }
+    }
+
+    #[test]
+    fn after_a_conflict_only_the_fields_a_provider_changed_keep_their_values() {
+        let theirs = snapshot(10, 4);
+        assert_eq!(
+            merge_after_conflict(&theirs, (8, 3), (Some(8), Some(2))),
+            (10, 3),
+            "total untouched, available changed"
+        );
+        assert_eq!(merge_after_conflict(&theirs, (8, 2), (Some(8), Some(2))), (10, 4), "nothing changed: all theirs");
+        assert_eq!(merge_after_conflict(&theirs, (9, 2), (None, None)), (9, 2), "nothing seen: all mine");
+    }
+
+    #[test]
+    fn each_refusal_names_the_field_it_belongs_to() {
+        assert_eq!(CapacityError::TotalBelowHeld { total: 1, on_hold: 2 }.field(), "total");
+        assert_eq!(CapacityError::NegativeTotal.field(), "total");
+        assert_eq!(CapacityError::AvailableAboveTotal { available: 5, on_hold: 0, total: 4 }.field(), "available");
+    }
     use proptest::prelude::*;
 
     #[test]
