@@ -131,7 +131,6 @@ pub(crate) async fn owned_service_for(
 /// The provider home: my organizations' services and the holds on them.
 #[server(prefix = "/api", endpoint = "my_capacity")]
 pub async fn my_capacity() -> Result<CapacityOverview, ServerFnError> {
-    use crate::domain::freshness::FreshnessBand;
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -159,13 +158,8 @@ pub async fn my_capacity() -> Result<CapacityOverview, ServerFnError> {
             })
         })
         .collect();
-    // Needs updating first: stale, then aging, then fresh; oldest first within each.
-    let urgency = |b: FreshnessBand| match b {
-        FreshnessBand::Stale => 0,
-        FreshnessBand::Aging => 1,
-        FreshnessBand::Fresh => 2,
-    };
-    services.sort_by_key(|c| (urgency(c.capacity.freshness), -c.age_secs, c.service_id));
+    // Needs updating first, oldest first within each band.
+    services.sort_by_key(|c| (c.capacity.freshness.update_urgency(), -c.age_secs, c.service_id));
     Ok(CapacityOverview { services })
 }
 

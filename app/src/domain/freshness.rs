@@ -17,6 +17,15 @@ pub enum FreshnessBand {
 }
 
 impl FreshnessBand {
+    /// How urgently a provider should update a count in this band: 0 first (stale), then aging, then fresh.
+    pub fn update_urgency(self) -> u8 {
+        match self {
+            FreshnessBand::Stale => 0,
+            FreshnessBand::Aging => 1,
+            FreshnessBand::Fresh => 2,
+        }
+    }
+
     /// Code for CSS classes and URLs.
     pub fn code(self) -> &'static str {
         match self {
@@ -119,6 +128,13 @@ pub fn age_in_words(age_secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_counts_are_the_most_urgent_to_update() {
+        let mut bands = [FreshnessBand::Fresh, FreshnessBand::Stale, FreshnessBand::Aging];
+        bands.sort_by_key(|b| b.update_urgency());
+        assert_eq!(bands, [FreshnessBand::Stale, FreshnessBand::Aging, FreshnessBand::Fresh]);
+    }
 
     #[test]
     fn housing_bands_follow_the_default_thresholds() {
