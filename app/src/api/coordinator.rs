@@ -48,7 +48,7 @@ pub async fn place_hold(
         Ok(request) => {
             if let Some(need) = need_id {
                 let owner = crate::store::needs::owner(&state.db, need).await.map_err(super::internal)?;
-                if owner != Some(Some(viewer.id)) {
+                if !owner.is_some_and(|recorded_by| viewer.owns_need(recorded_by)) {
                     crate::auth::guard::deny(&viewer, "another coordinator's need").await?;
                     return Err(ServerFnError::new("That need is not yours."));
                 }
@@ -180,7 +180,7 @@ pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<
     let back = "/needs";
     match crate::store::needs::owner(&state.db, need_id).await.map_err(super::internal)? {
         None => return Err(super::form_error(back, "not_found", StatusCode::NOT_FOUND, "No such need.").await),
-        Some(owner) if owner != Some(viewer.id) && viewer.role != crate::domain::account::Role::Administrator => {
+        Some(recorded_by) if !viewer.owns_need(recorded_by) => {
             crate::auth::guard::deny(&viewer, "another coordinator's need").await?;
             return Err(ServerFnError::new("That need is not yours."));
         }

@@ -72,6 +72,12 @@ impl Viewer {
         self.role == Role::Administrator
             || (self.role.is_provider() && self.organization_ids.contains(&organization_id))
     }
+
+    /// Whether the viewer may close a need, or hold a bed for it, given who recorded it: the coordinator who
+    /// did, or an administrator. A need nobody recorded (its recorder's account is gone) is an administrator's.
+    pub fn owns_need(&self, recorded_by: Option<i64>) -> bool {
+        self.role == Role::Administrator || recorded_by == Some(self.id)
+    }
 }
 
 /// Shortest password accepted.
@@ -146,6 +152,23 @@ pub struct InvalidEmail;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_need_belongs_to_its_recorder_and_to_administrators() {
+        let viewer = |id, role| Viewer {
+            id,
+            email: String::new(),
+            display_name: String::new(),
+            role,
+            organization_ids: vec![],
+            totp_enabled: true,
+            second_factor: true,
+        };
+        assert!(viewer(7, Role::Coordinator).owns_need(Some(7)));
+        assert!(!viewer(8, Role::Coordinator).owns_need(Some(7)), "another coordinator's need");
+        assert!(viewer(1, Role::Administrator).owns_need(Some(7)));
+        assert!(!viewer(7, Role::Coordinator).owns_need(None));
+    }
 
     #[test]
     fn passwords_need_length_not_composition_and_must_not_be_common() {
