@@ -180,7 +180,34 @@ async fn a_confidential_address_never_appears_in_results(app: TestApp) {
     assert!(!json.contains("CANARY-7731"));
 }
 
+/// The SQL that bands freshness (`store::search::band_sql`) agrees with the domain's rule
+/// (`FreshnessPolicy::band`) for every family, one second either side of each threshold.
+async fn the_database_bands_freshness_exactly_as_the_domain_rule_does(app: TestApp) {
+    let f = Fixture::new(&app.db, NOW);
+    let mut expected = std::collections::HashMap::new();
+    for (category, family) in [
+        ("safe_house", CategoryFamily::Housing),
+        ("civil_legal", CategoryFamily::Legal),
+        ("counseling", CategoryFamily::Specialist),
+    ] {
+        let t = app.freshness.for_family(family);
+        for age in
+            [0, t.fresh_secs - 1, t.fresh_secs, t.fresh_secs + 1, t.stale_secs - 1, t.stale_secs, t.stale_secs + 1]
+        {
+            let id = f.service(ServiceSpec { category, age_secs: age, ..ServiceSpec::housing("Hartford", 5, 2) }).await;
+            expected.insert(id, app.freshness.band(family, age));
+        }
+    }
+    let q = SearchQuery { include_stale: true, page_size: 100, ..query() };
+    let page = search::search(&app.db, &q, NOW, &app.freshness).await.unwrap();
+    assert_eq!(page.hits.len(), expected.len());
+    for hit in &page.hits {
+        assert_eq!(hit.freshness, expected[&hit.service_id], "service {} ({})", hit.service_id, hit.category);
+    }
+}
+
 both_backends!(
+    the_database_bands_freshness_exactly_as_the_domain_rule_does,
     trafficking_types_both_and_unknown_need_unrestricted_services,
     age_gender_household_language_and_access_filters_apply,
     stale_services_are_hidden_unless_asked_for_and_then_show_unknown,
