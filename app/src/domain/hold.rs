@@ -61,6 +61,15 @@ code_enum!(HoldState {
     Expired => "expired" / "Expired",
 });
 
+impl HoldState {
+    /// The state at `now` of a hold stored as `self` that runs out at `expires_at` (Unix seconds): a held
+    /// hold is expired from its expiry instant on, whether or not the sweeper has written it down. The SQL
+    /// that sums active holds (`state = 'held' AND expires_at > now`) is tested against this rule.
+    pub fn as_of(self, expires_at: i64, now: i64) -> Self {
+        if self == HoldState::Held && expires_at <= now { HoldState::Expired } else { self }
+    }
+}
+
 /// A hold as its coordinator and the provider see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hold {
@@ -124,6 +133,13 @@ impl HoldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_held_hold_expires_at_its_expiry_instant_and_other_states_stay() {
+        assert_eq!(HoldState::Held.as_of(100, 99), HoldState::Held);
+        assert_eq!(HoldState::Held.as_of(100, 100), HoldState::Expired);
+        assert_eq!(HoldState::Confirmed.as_of(100, 200), HoldState::Confirmed);
+    }
 
     #[test]
     fn holds_default_to_two_hours_and_are_bounded() {

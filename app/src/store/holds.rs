@@ -23,7 +23,7 @@ struct HoldRow {
 impl HoldRow {
     fn into_hold(self, now: i64) -> Result<Hold, StoreError> {
         let stored = HoldState::parse(&self.state).ok_or_else(|| StoreError::Corrupt(self.state.clone()))?;
-        let state = if stored == HoldState::Held && self.expires_at <= now { HoldState::Expired } else { stored };
+        let state = stored.as_of(self.expires_at, now);
         Ok(Hold {
             id: self.id,
             service_id: self.service_id,

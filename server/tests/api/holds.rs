@@ -110,7 +110,27 @@ async fn the_total_cannot_drop_below_what_is_held(app: TestApp) {
     );
 }
 
+/// The SQL that counts units on hold agrees with the domain's rule ([`HoldState::as_of`]) one second
+/// before a hold's expiry and at it.
+async fn the_database_counts_a_hold_exactly_as_long_as_the_domain_rule_calls_it_held(app: TestApp) {
+    let placed = now();
+    let service = Fixture::new(&app.db, placed).service(ServiceSpec::housing("Hartford", 6, 4)).await;
+    let hold =
+        holds::place(&app.db, service, HoldRequest::new(2, Some(60)).unwrap(), None, None, placed, &app.freshness)
+            .await
+            .unwrap()
+            .unwrap();
+    let expiry = hold.expires_at.timestamp();
+    for at in [expiry - 1, expiry] {
+        let state = holds::get(&app.db, hold.id, at).await.unwrap().state;
+        assert_eq!(state, HoldState::Held.as_of(expiry, at), "the store reads states by the domain rule");
+        let on_hold = capacity::snapshot(&app.db, service, at, &app.freshness).await.unwrap().on_hold;
+        assert_eq!(on_hold, if state == HoldState::Held { 2 } else { 0 }, "at {} s before expiry", expiry - at);
+    }
+}
+
 both_backends!(
+    the_database_counts_a_hold_exactly_as_long_as_the_domain_rule_calls_it_held,
     a_hold_moves_units_from_available_to_on_hold,
     a_hold_larger_than_what_is_free_is_refused,
     stale_capacity_cannot_be_held,
