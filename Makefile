@@ -34,8 +34,10 @@ server:
 postgres:
 	@scripts/postgres.sh
 
+## fmt: rustfmt and leptosfmt (view! macros) must both have nothing to change
 fmt:
 	cargo fmt --all --check
+	source <(sed 's/^/export /' "$(CONTINUUM_TOOLS)/paths.mk") && "$$LEPTOSFMT" --check --quiet -c leptosfmt.toml app/src frontend/src
 
 lint:
 	cargo clippy -p app --features ssr --all-targets -- -D warnings

@@ -34,6 +34,14 @@ if [ ! -x "$BY_DIR/node_modules/.bin/wasm-opt" ]; then
   npm install --prefix "$BY_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 fi
 
+# 4. leptosfmt for `make fmt` (the view! macros; rustfmt leaves them alone), at a pinned version.
+LEPTOSFMT_VERSION=0.1.33
+LF_DIR="$TOOLS/leptosfmt-$LEPTOSFMT_VERSION"
+if [ "$WANT_BROWSER" = "test" ] && [ ! -x "$LF_DIR/bin/leptosfmt" ]; then
+  log "installing leptosfmt $LEPTOSFMT_VERSION (about 2 minutes, once)"
+  cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked --root "$LF_DIR"
+fi
+
 apt_ready=""
 apt_install() {
   if [ -z "$apt_ready" ]; then apt-get update -qq; apt_ready=1; fi
@@ -41,7 +49,7 @@ apt_install() {
 }
 
 if [ "$WANT_BROWSER" = "test" ]; then
-  # 4. Debian's Chromium for the browser tests, PostgreSQL for the second backend.
+  # 5. Debian's Chromium for the browser tests, PostgreSQL for the second backend.
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
@@ -49,7 +57,7 @@ if [ "$WANT_BROWSER" = "test" ]; then
     log "installing ${missing[*]} from Debian"
     apt_install "${missing[@]}"
   fi
-  # 5. end2end packages from the committed lock file (no browser download: playwright-core only).
+  # 6. end2end packages from the committed lock file (no browser download: playwright-core only).
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
     log "installing end2end npm packages"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
@@ -57,4 +65,5 @@ if [ "$WANT_BROWSER" = "test" ]; then
 fi
 
 # Tell the Makefile where the tools are.
-printf 'WASM_BINDGEN=%s\nWASM_OPT=%s\n' "$WB_DIR/bin/wasm-bindgen" "$BY_DIR/node_modules/.bin/wasm-opt" > "$TOOLS/paths.mk"
+printf 'WASM_BINDGEN=%s\nWASM_OPT=%s\nLEPTOSFMT=%s\n' "$WB_DIR/bin/wasm-bindgen" "$BY_DIR/node_modules/.bin/wasm-opt" \
+  "$LF_DIR/bin/leptosfmt" > "$TOOLS/paths.mk"

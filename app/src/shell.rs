@@ -64,10 +64,16 @@ fn Chrome() -> impl IntoView {
     provide_viewer();
     // Every page renders with SsrMode::Async: it waits for its data, so it is complete without JavaScript.
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">
+            "Skip to content"
+        </a>
         <header class="site-header">
-            <a class="brand" href="/">"Continuum"</a>
-            <p class="tagline">"Where help exists for trafficking survivors across Connecticut, and where it does not."</p>
+            <a class="brand" href="/">
+                "Continuum"
+            </a>
+            <p class="tagline">
+                "Where help exists for trafficking survivors across Connecticut, and where it does not."
+            </p>
             <Nav />
         </header>
         <main id="main" tabindex="-1">
@@ -88,10 +94,22 @@ fn Chrome() -> impl IntoView {
                 <Route path=StaticSegment("disclosure") view=crate::pages::disclosure::DisclosurePage />
                 <Route path=StaticSegment("my-capacity") view=CapacityPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("bulk")) view=BulkPage ssr=SsrMode::Async />
-                <Route path=(StaticSegment("my-capacity"), StaticSegment("service"), ParamSegment("id")) view=ServicePage ssr=SsrMode::Async />
-                <Route path=(StaticSegment("my-capacity"), StaticSegment("site"), ParamSegment("id")) view=SitePage ssr=SsrMode::Async />
+                <Route
+                    path=(StaticSegment("my-capacity"), StaticSegment("service"), ParamSegment("id"))
+                    view=ServicePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=(StaticSegment("my-capacity"), StaticSegment("site"), ParamSegment("id"))
+                    view=SitePage
+                    ssr=SsrMode::Async
+                />
                 <Route path=(StaticSegment("admin"), StaticSegment("users")) view=UsersPage ssr=SsrMode::Async />
-                <Route path=(StaticSegment("admin"), StaticSegment("organizations")) view=OrganizationsPage ssr=SsrMode::Async />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("organizations"))
+                    view=OrganizationsPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=(StaticSegment("admin"), StaticSegment("taxonomy")) view=TaxonomyPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
             </Routes>

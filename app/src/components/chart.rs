@@ -38,19 +38,27 @@ fn axes(labels: &[String], max: f64, unit: &str) -> impl IntoView + use<> {
         let text = if max <= 1.0 { format!("{:.0}%", v * 100.0) } else { format!("{v:.0}") };
         view! {
             <line x1=LEFT x2=W - 8.0 y1=y y2=y class="grid" />
-            <text x=LEFT - 6.0 y=y + 4.0 text-anchor="end" class="tick">{text}</text>
+            <text x=LEFT - 6.0 y=y + 4.0 text-anchor="end" class="tick">
+                {text}
+            </text>
         }
     });
     let band = plot_w / labels.len().max(1) as f64;
     let xlabels = labels.iter().enumerate().filter(|(i, _)| i % step == 0).map(|(i, l)| {
         let x = LEFT + band * (i as f64 + 0.5);
-        view! { <text x=x y=H - BOTTOM + 16.0 text-anchor="middle" class="tick">{l.clone()}</text> }
+        view! {
+            <text x=x y=H - BOTTOM + 16.0 text-anchor="middle" class="tick">
+                {l.clone()}
+            </text>
+        }
     });
     let (ticks, xlabels, unit) = (ticks.collect_view(), xlabels.collect_view(), unit.to_owned());
     view! {
         {ticks}
         {xlabels}
-        <text x=12.0 y=TOP + 4.0 class="unit">{unit}</text>
+        <text x=12.0 y=TOP + 4.0 class="unit">
+            {unit}
+        </text>
     }
 }
 
@@ -72,14 +80,27 @@ pub fn BarChart(
         <figure class="chart">
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=format!("{title}. {summary}")>
                 {axes(&labels, max, &unit)}
-                {series.iter().enumerate().map(|(s, ser)| {
-                    let color = PALETTE[s % PALETTE.len()];
-                    ser.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).map(|(i, v)| {
-                        let x = LEFT + band * i as f64 + band * 0.1 + bar * s as f64;
-                        let h = v * scale;
-                        view! { <rect x=x y=H - BOTTOM - h width=bar.max(1.0) height=h fill=color><title>{format!("{}: {v}", ser.name)}</title></rect> }
-                    }).collect_view()
-                }).collect_view()}
+                {series
+                    .iter()
+                    .enumerate()
+                    .map(|(s, ser)| {
+                        let color = PALETTE[s % PALETTE.len()];
+                        ser.values
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, v)| v.map(|v| (i, v)))
+                            .map(|(i, v)| {
+                                let x = LEFT + band * i as f64 + band * 0.1 + bar * s as f64;
+                                let h = v * scale;
+                                view! {
+                                    <rect x=x y=H - BOTTOM - h width=bar.max(1.0) height=h fill=color>
+                                        <title>{format!("{}: {v}", ser.name)}</title>
+                                    </rect>
+                                }
+                            })
+                            .collect_view()
+                    })
+                    .collect_view()}
             </svg>
             <Caption title=title.clone() names=series.iter().map(|s| s.name.clone()).collect() summary />
         </figure>
@@ -103,13 +124,32 @@ pub fn LineChart(
         <figure class="chart">
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=format!("{title}. {summary}")>
                 {axes(&labels, max, &unit)}
-                {series.iter().enumerate().map(|(s, ser)| {
-                    let points: Vec<String> = ser.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| {
-                        format!("{:.1},{:.1}", LEFT + band * (i as f64 + 0.5), H - BOTTOM - v * scale)
-                    })).collect();
-                    let dash = if s == 1 { "6 4" } else { "" };
-                    view! { <polyline points=points.join(" ") fill="none" stroke=PALETTE[s % PALETTE.len()] stroke-width="2.5" stroke-dasharray=dash /> }
-                }).collect_view()}
+                {series
+                    .iter()
+                    .enumerate()
+                    .map(|(s, ser)| {
+                        let points: Vec<String> = ser
+                            .values
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, v)| {
+                                v.map(|v| {
+                                    format!("{:.1},{:.1}", LEFT + band * (i as f64 + 0.5), H - BOTTOM - v * scale)
+                                })
+                            })
+                            .collect();
+                        let dash = if s == 1 { "6 4" } else { "" };
+                        view! {
+                            <polyline
+                                points=points.join(" ")
+                                fill="none"
+                                stroke=PALETTE[s % PALETTE.len()]
+                                stroke-width="2.5"
+                                stroke-dasharray=dash
+                            />
+                        }
+                    })
+                    .collect_view()}
             </svg>
             <Caption title=title.clone() names=series.iter().map(|s| s.name.clone()).collect() summary />
         </figure>
@@ -122,9 +162,20 @@ fn Caption(title: String, names: Vec<String>, summary: String) -> impl IntoView 
     view! {
         <figcaption>
             <strong>{title}</strong>
-            <ul class="legend">{names.into_iter().enumerate().map(|(s, name)| view! {
-                <li><span class=format!("swatch series-{}", s % PALETTE.len())></span>{name}</li>
-            }).collect_view()}</ul>
+            <ul class="legend">
+                {names
+                    .into_iter()
+                    .enumerate()
+                    .map(|(s, name)| {
+                        view! {
+                            <li>
+                                <span class=format!("swatch series-{}", s % PALETTE.len())></span>
+                                {name}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
             <p class="chart-summary">{summary}</p>
         </figcaption>
     }

@@ -8,5 +8,9 @@ use crate::domain::freshness::{FreshnessBand, age_in_words};
 #[component]
 pub fn FreshnessBadge(band: FreshnessBand, age_secs: i64) -> impl IntoView {
     let text = format!("{} · updated {}", band.label(), age_in_words(age_secs));
-    view! { <span class=format!("badge {}", band.code()) data-testid="freshness">{text}</span> }
+    view! {
+        <span class=format!("badge {}", band.code()) data-testid="freshness">
+            {text}
+        </span>
+    }
 }

@@ -76,11 +76,27 @@ fn notice_text(code: &str) -> &'static str {
 pub fn FormMessages() -> impl IntoView {
     let query = use_query_map();
     view! {
-        {move || query.with(|q| q.get("error")).map(|code| view! {
-            <p class="message error" role="alert" data-testid="form-error">{error_text(&code)}</p>
-        })}
-        {move || query.with(|q| q.get("notice")).map(|code| view! {
-            <p class="message notice" role="status" data-testid="form-notice">{notice_text(&code)}</p>
-        })}
+        {move || {
+            query
+                .with(|q| q.get("error"))
+                .map(|code| {
+                    view! {
+                        <p class="message error" role="alert" data-testid="form-error">
+                            {error_text(&code)}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            query
+                .with(|q| q.get("notice"))
+                .map(|code| {
+                    view! {
+                        <p class="message notice" role="status" data-testid="form-notice">
+                            {notice_text(&code)}
+                        </p>
+                    }
+                })
+        }}
     }
 }

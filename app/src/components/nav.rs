@@ -10,18 +10,36 @@ use super::guard::use_viewer;
 pub fn Nav() -> impl IntoView {
     let links = match use_viewer() {
         None => view! {
-            <ul class="nav"><li><a href="/public">"Statewide picture"</a></li><li><a href="/sign-in">"Sign in"</a></li></ul>
+            <ul class="nav">
+                <li>
+                    <a href="/public">"Statewide picture"</a>
+                </li>
+                <li>
+                    <a href="/sign-in">"Sign in"</a>
+                </li>
+            </ul>
         }
         .into_any(),
         Some(v) => {
             let links = crate::domain::access::navigation(v.role);
             view! {
                 <ul class="nav">
-                    {links.iter().map(|(href, label, _)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}
-                    <li><a href="/account">{v.display_name.clone()}</a></li>
-                    <li>
+                    {links
+                        .iter()
+                        .map(|(href, label, _)| {
+                            view! {
+                                <li>
+                                    <a href=*href>{*label}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()} <li>
+                        <a href="/account">{v.display_name.clone()}</a>
+                    </li> <li>
                         <form method="post" action=crate::api::auth::SignOut::PATH class="inline">
-                            <button type="submit" class="link-button">"Sign out"</button>
+                            <button type="submit" class="link-button">
+                                "Sign out"
+                            </button>
                         </form>
                     </li>
                 </ul>

@@ -16,7 +16,9 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <h1>"Connecticut's planning regions"</h1>
-        <p>"Continuum shows, live, where help exists for survivors of human trafficking across the state's nine planning regions, and where it does not."</p>
+        <p>
+            "Continuum shows, live, where help exists for survivors of human trafficking across the state's nine planning regions, and where it does not."
+        </p>
         <form method="get" action="/" role="search" class="filter-form">
             <label for="region-filter">"Filter regions by name"</label>
             <input
@@ -31,7 +33,9 @@ pub fn HomePage() -> impl IntoView {
             <button type="submit">"Filter"</button>
         </form>
         <Transition fallback=|| view! { <p>"Loading regions…"</p> }>
-            <ErrorBoundary fallback=|_| view! { <p role="alert">"The regions could not be loaded. Please try again."</p> }>
+            <ErrorBoundary fallback=|_| {
+                view! { <p role="alert">"The regions could not be loaded. Please try again."</p> }
+            }>
                 {move || Suspend::new(async move {
                     regions.await.map(|all| view! { <RegionList regions=all filter /> })
                 })}

@@ -19,8 +19,17 @@ pub fn SignInPage() -> impl IntoView {
             <label for="password">"Password"</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required />
             <label for="code">"Authentication code"</label>
-            <p class="hint" id="code-hint">"The 6-digit code from your authenticator app, or a recovery code. Leave empty if you have not set one up."</p>
-            <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" aria-describedby="code-hint" />
+            <p class="hint" id="code-hint">
+                "The 6-digit code from your authenticator app, or a recovery code. Leave empty if you have not set one up."
+            </p>
+            <input
+                id="code"
+                name="code"
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                aria-describedby="code-hint"
+            />
             <input type="hidden" name="next" value=next />
             <button type="submit">"Sign in"</button>
         </form>

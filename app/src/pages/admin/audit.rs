@@ -26,32 +26,70 @@ fn Audit() -> impl IntoView {
             <input id="audit-action" name="action" type="search" value=action />
             <button type="submit">"Filter"</button>
         </form>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                entries.await.map(|list| view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
-                        <table data-testid="audit-table">
-                            <caption class="visually-hidden">"Audit entries, newest first"</caption>
-                            <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"What"</th><th scope="col">"Change"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|e| view! {
-                                    <tr>
-                                        <td>{crate::domain::local_time::at(e.at.timestamp()).format("%Y-%m-%d %H:%M:%S %Z").to_string()}</td>
-                                        <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
-                                        <td><code>{e.action}</code></td>
-                                        <td>{format!("{} {}", e.entity, e.entity_id.map(|i| i.to_string()).unwrap_or_default())}</td>
-                                        <td>{match (e.old_value, e.new_value) {
-                                            (Some(o), Some(n)) => format!("{o} → {n}"),
-                                            (None, Some(n)) => n,
-                                            (Some(o), None) => o,
-                                            (None, None) => String::new(),
-                                        }}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                })
+                entries
+                    .await
+                    .map(|list| {
+                        view! {
+                            <div
+                                class="table-scroll"
+                                tabindex="0"
+                                role="region"
+                                aria-label="Table (scrolls sideways on small screens)"
+                            >
+                                <table data-testid="audit-table">
+                                    <caption class="visually-hidden">"Audit entries, newest first"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"When"</th>
+                                            <th scope="col">"Who"</th>
+                                            <th scope="col">"Action"</th>
+                                            <th scope="col">"What"</th>
+                                            <th scope="col">"Change"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|e| {
+                                                view! {
+                                                    <tr>
+                                                        <td>
+                                                            {crate::domain::local_time::at(e.at.timestamp())
+                                                                .format("%Y-%m-%d %H:%M:%S %Z")
+                                                                .to_string()}
+                                                        </td>
+                                                        <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
+                                                        <td>
+                                                            <code>{e.action}</code>
+                                                        </td>
+                                                        <td>
+                                                            {format!(
+                                                                "{} {}",
+                                                                e.entity,
+                                                                e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+                                                            )}
+                                                        </td>
+                                                        <td>
+                                                            {match (e.old_value, e.new_value) {
+                                                                (Some(o), Some(n)) => format!("{o} → {n}"),
+                                                                (None, Some(n)) => n,
+                                                                (Some(o), None) => o,
+                                                                (None, None) => String::new(),
+                                                            }}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })
             })}
         </Suspense>
     }

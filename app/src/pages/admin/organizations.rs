@@ -25,25 +25,57 @@ fn Organizations() -> impl IntoView {
         <form method="post" action=crate::api::admin::AddOrganization::PATH class="stacked-form">
             <label for="org-name">"Name"</label>
             <input id="org-name" name="name" type="text" maxlength="120" required />
-            <label class="checkbox"><input name="verified" type="checkbox" value="on" />" Verified"</label>
+            <label class="checkbox">
+                <input name="verified" type="checkbox" value="on" />
+                " Verified"
+            </label>
             <button type="submit">"Add organization"</button>
         </form>
         <h2>"All organizations"</h2>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                orgs.await.map(|list| view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
-                        <table>
-                            <caption class="visually-hidden">"Organizations"</caption>
-                            <thead><tr><th scope="col">"Id"</th><th scope="col">"Name"</th><th scope="col">"Verified"</th><th scope="col">"Sites"</th><th scope="col">"Services"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|o| view! {
-                                    <tr><td>{o.id}</td><td>{o.name}</td><td>{if o.verified { "Yes" } else { "No" }}</td><td>{o.sites}</td><td>{o.services}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                })
+                orgs.await
+                    .map(|list| {
+                        view! {
+                            <div
+                                class="table-scroll"
+                                tabindex="0"
+                                role="region"
+                                aria-label="Table (scrolls sideways on small screens)"
+                            >
+                                <table>
+                                    <caption class="visually-hidden">"Organizations"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Id"</th>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Verified"</th>
+                                            <th scope="col">"Sites"</th>
+                                            <th scope="col">"Services"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|o| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{o.id}</td>
+                                                        <td>{o.name}</td>
+                                                        <td>{if o.verified { "Yes" } else { "No" }}</td>
+                                                        <td>{o.sites}</td>
+                                                        <td>{o.services}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })
             })}
         </Suspense>
     }

@@ -28,7 +28,10 @@ fn Taxonomy() -> impl IntoView {
             <input id="cat-code" name="code" type="text" pattern="[a-z_]{2,40}" required />
             <label for="cat-family">"Family"</label>
             <select id="cat-family" name="family">
-                {CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code()>{f.label()}</option> }).collect_view()}
+                {CategoryFamily::ALL
+                    .iter()
+                    .map(|f| view! { <option value=f.code()>{f.label()}</option> })
+                    .collect_view()}
             </select>
             <label for="cat-name">"Name"</label>
             <input id="cat-name" name="name" type="text" maxlength="100" required />
@@ -37,21 +40,54 @@ fn Taxonomy() -> impl IntoView {
             <button type="submit">"Add category"</button>
         </form>
         <h2>"Categories"</h2>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                categories.await.map(|list| view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
-                        <table>
-                            <caption class="visually-hidden">"Categories"</caption>
-                            <thead><tr><th scope="col">"Family"</th><th scope="col">"Name"</th><th scope="col">"Code"</th><th scope="col">"Unit"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|c| view! {
-                                    <tr><td>{CategoryFamily::parse(&c.family).map_or("?", CategoryFamily::label)}</td><td>{c.name}</td><td><code>{c.code}</code></td><td>{c.unit}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                })
+                categories
+                    .await
+                    .map(|list| {
+                        view! {
+                            <div
+                                class="table-scroll"
+                                tabindex="0"
+                                role="region"
+                                aria-label="Table (scrolls sideways on small screens)"
+                            >
+                                <table>
+                                    <caption class="visually-hidden">"Categories"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Family"</th>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Code"</th>
+                                            <th scope="col">"Unit"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|c| {
+                                                view! {
+                                                    <tr>
+                                                        <td>
+                                                            {CategoryFamily::parse(&c.family)
+                                                                .map_or("?", CategoryFamily::label)}
+                                                        </td>
+                                                        <td>{c.name}</td>
+                                                        <td>
+                                                            <code>{c.code}</code>
+                                                        </td>
+                                                        <td>{c.unit}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })
             })}
         </Suspense>
     }

@@ -29,9 +29,18 @@ fn Users(viewer: Viewer) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                flashes.await.unwrap_or_default().into_iter().map(|f| view! {
-                    <p class="message notice" role="status" data-testid="invite-link">{f}</p>
-                }).collect_view()
+                flashes
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|f| {
+                        view! {
+                            <p class="message notice" role="status" data-testid="invite-link">
+                                {f}
+                            </p>
+                        }
+                    })
+                    .collect_view()
             })}
         </Suspense>
         <h2>"Invite someone"</h2>
@@ -46,17 +55,19 @@ fn Users(viewer: Viewer) -> impl IntoView {
                 view! {
                     <label for="invite-org">"Organization id (provider roles only)"</label>
                     <input id="invite-org" name="organization_id" type="number" min="1" />
-                }.into_any()
+                }
+                    .into_any()
             } else {
-                view! { <input type="hidden" name="organization_id" value=org.unwrap_or_default().to_string() /> }.into_any()
+                view! { <input type="hidden" name="organization_id" value=org.unwrap_or_default().to_string() /> }
+                    .into_any()
             }}
             <button type="submit">"Create invitation link"</button>
         </form>
         <h2>"Accounts"</h2>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                users.await.map(|list| view! { <UserTable users=list is_admin /> })
-            })}
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move { users.await.map(|list| view! { <UserTable users=list is_admin /> }) })}
         </Suspense>
     }
 }
@@ -68,51 +79,119 @@ fn UserTable(users: Vec<UserView>, is_admin: bool) -> impl IntoView {
             <table data-testid="user-table">
                 <caption class="visually-hidden">"Accounts"</caption>
                 <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th>
-                    {is_admin.then(|| view! { <th scope="col">"Actions"</th> })}</tr>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Status"</th>
+                        {is_admin.then(|| view! { <th scope="col">"Actions"</th> })}
+                    </tr>
                 </thead>
                 <tbody>
-                    {users.into_iter().map(|u| {
-                        let status = if u.disabled { "Disabled" } else if !u.active { "Invited" } else if u.totp_enabled { "Active, 2FA on" } else { "Active" };
-                        let role = u.role.map_or("Unknown", Role::label);
-                        let id = u.id.to_string();
-                        view! {
-                            <tr>
-                                <td>{u.display_name.clone()}</td>
-                                <td>{u.email.clone()}</td>
-                                <td>{role}</td>
-                                <td>{status}</td>
-                                {is_admin.then(|| {
-                                    let label = format!("{} {}", if u.disabled { "Enable" } else { "Disable" }, u.email);
-                                    view! {
-                                        <td>
-                                            <form method="post" action=crate::api::admin::SetUserDisabled::PATH class="inline">
-                                                <input type="hidden" name="user_id" value=id.clone() />
-                                                <input type="hidden" name="disabled" value=(!u.disabled).to_string() />
-                                                <button type="submit" class="secondary" aria-label=label>{if u.disabled { "Enable" } else { "Disable" }}</button>
-                                            </form>
-                                            <form method="post" action=crate::api::admin::ResetLink::PATH class="inline">
-                                                <input type="hidden" name="user_id" value=id.clone() />
-                                                <button type="submit" class="secondary" aria-label=format!("Password reset link for {}", u.email)>"Reset link"</button>
-                                            </form>
-                                            <form method="post" action=crate::api::admin::UnlockSignIn::PATH class="inline">
-                                                <input type="hidden" name="user_id" value=id.clone() />
-                                                <button type="submit" class="secondary" aria-label=format!("Unlock sign-in for {}", u.email)>"Unlock sign-in"</button>
-                                            </form>
-                                            <form method="post" action=crate::api::admin::SetUserRole::PATH class="inline">
-                                                <input type="hidden" name="user_id" value=id.clone() />
-                                                <label class="visually-hidden" for=format!("role-{id}")>{format!("Role for {}", u.email)}</label>
-                                                <select id=format!("role-{id}") name="role">
-                                                    {Role::ALL.iter().map(|r| view! { <option value=r.code() selected=u.role == Some(*r)>{r.label()}</option> }).collect_view()}
-                                                </select>
-                                                <button type="submit" class="secondary">"Change role"</button>
-                                            </form>
-                                        </td>
-                                    }
-                                })}
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {users
+                        .into_iter()
+                        .map(|u| {
+                            let status = if u.disabled {
+                                "Disabled"
+                            } else if !u.active {
+                                "Invited"
+                            } else if u.totp_enabled {
+                                "Active, 2FA on"
+                            } else {
+                                "Active"
+                            };
+                            let role = u.role.map_or("Unknown", Role::label);
+                            let id = u.id.to_string();
+                            view! {
+                                <tr>
+                                    <td>{u.display_name.clone()}</td>
+                                    <td>{u.email.clone()}</td>
+                                    <td>{role}</td>
+                                    <td>{status}</td>
+                                    {is_admin
+                                        .then(|| {
+                                            let label = format!(
+                                                "{} {}",
+                                                if u.disabled { "Enable" } else { "Disable" },
+                                                u.email,
+                                            );
+                                            view! {
+                                                <td>
+                                                    <form
+                                                        method="post"
+                                                        action=crate::api::admin::SetUserDisabled::PATH
+                                                        class="inline"
+                                                    >
+                                                        <input type="hidden" name="user_id" value=id.clone() />
+                                                        <input
+                                                            type="hidden"
+                                                            name="disabled"
+                                                            value=(!u.disabled).to_string()
+                                                        />
+                                                        <button type="submit" class="secondary" aria-label=label>
+                                                            {if u.disabled { "Enable" } else { "Disable" }}
+                                                        </button>
+                                                    </form>
+                                                    <form
+                                                        method="post"
+                                                        action=crate::api::admin::ResetLink::PATH
+                                                        class="inline"
+                                                    >
+                                                        <input type="hidden" name="user_id" value=id.clone() />
+                                                        <button
+                                                            type="submit"
+                                                            class="secondary"
+                                                            aria-label=format!("Password reset link for {}", u.email)
+                                                        >
+                                                            "Reset link"
+                                                        </button>
+                                                    </form>
+                                                    <form
+                                                        method="post"
+                                                        action=crate::api::admin::UnlockSignIn::PATH
+                                                        class="inline"
+                                                    >
+                                                        <input type="hidden" name="user_id" value=id.clone() />
+                                                        <button
+                                                            type="submit"
+                                                            class="secondary"
+                                                            aria-label=format!("Unlock sign-in for {}", u.email)
+                                                        >
+                                                            "Unlock sign-in"
+                                                        </button>
+                                                    </form>
+                                                    <form
+                                                        method="post"
+                                                        action=crate::api::admin::SetUserRole::PATH
+                                                        class="inline"
+                                                    >
+                                                        <input type="hidden" name="user_id" value=id.clone() />
+                                                        <label class="visually-hidden" for=format!("role-{id}")>
+                                                            {format!("Role for {}", u.email)}
+                                                        </label>
+                                                        <select id=format!("role-{id}") name="role">
+                                                            {Role::ALL
+                                                                .iter()
+                                                                .map(|r| {
+                                                                    view! {
+                                                                        <option value=r.code() selected=u.role == Some(*r)>
+                                                                            {r.label()}
+                                                                        </option>
+                                                                    }
+                                                                })
+                                                                .collect_view()}
+                                                        </select>
+                                                        <button type="submit" class="secondary">
+                                                            "Change role"
+                                                        </button>
+                                                    </form>
+                                                </td>
+                                            }
+                                        })}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>

@@ -19,7 +19,10 @@ use crate::domain::taxonomy::CategoryFamily;
 pub fn GapsPage() -> impl IntoView {
     view! {
         <h1>"Where help is missing"</h1>
-        <Guarded roles=crate::domain::access::Area::Gaps.roles() children=|viewer| view! { <Gaps can_search=can_search(viewer.role) /> } />
+        <Guarded
+            roles=crate::domain::access::Area::Gaps.roles()
+            children=|viewer| view! { <Gaps can_search=can_search(viewer.role) /> }
+        />
     }
 }
 
@@ -41,64 +44,160 @@ fn Gaps(can_search: bool) -> impl IntoView {
         <form method="get" action="/gaps" class="filter-form">
             <label for="g-family">"Kind of help"</label>
             <select id="g-family" name="family">
-                {move || CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code() selected=family.get() == *f>{f.label()}</option> }).collect_view()}
+                {move || {
+                    CategoryFamily::ALL
+                        .iter()
+                        .map(|f| {
+                            view! {
+                                <option value=f.code() selected=family.get() == *f>
+                                    {f.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
             <button type="submit">"Show"</button>
         </form>
-        <p class="hint">"Each cell counts free units at services that serve that victim type and whose numbers are fresh. "
+        <p class="hint">
+            "Each cell counts free units at services that serve that victim type and whose numbers are fresh. "
             "“None” means no fresh capacity at all; out-of-date listings are counted apart as unknown. "
-            "For funders, small numbers are hidden (“*”) as on the public page."</p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            "For funders, small numbers are hidden (“*”) as on the public page."
+        </p>
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let f = family.get_untracked();
-                rows.await.map(|rows| {
-                    let worst = worst_gaps(&rows, 5);
-                    view! {
-                        <h2>"Worst gaps"</h2>
-                        <ul data-testid="gap-summary">
-                            {worst.into_iter().map(|(region, v, cell)| view! {
-                                <li>{format!("{}: {} — {}", region.trim_end_matches(" Planning Region"), v.label(),
-                                    if cell.available == 0 { "no fresh capacity".to_owned() } else { format!("{} free", cell.available) })}</li>
-                            }).collect_view()}
-                        </ul>
-                        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
-                            <table class="gap-matrix" data-testid="gap-matrix">
-                                <caption>{format!("{} capacity by region and victim type", f.label())}</caption>
-                                <thead><tr><th scope="col">"Region"</th>
-                                    {VictimType::ALL.iter().map(|v| view! { <th scope="col">{v.label()}</th> }).collect_view()}</tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|row| view! {
+                rows.await
+                    .map(|rows| {
+                        let worst = worst_gaps(&rows, 5);
+                        view! {
+                            <h2>"Worst gaps"</h2>
+                            <ul data-testid="gap-summary">
+                                {worst
+                                    .into_iter()
+                                    .map(|(region, v, cell)| {
+                                        view! {
+                                            <li>
+                                                {format!(
+                                                    "{}: {} — {}",
+                                                    region.trim_end_matches(" Planning Region"),
+                                                    v.label(),
+                                                    if cell.available == 0 {
+                                                        "no fresh capacity".to_owned()
+                                                    } else {
+                                                        format!("{} free", cell.available)
+                                                    },
+                                                )}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                            <div
+                                class="table-scroll"
+                                tabindex="0"
+                                role="region"
+                                aria-label="Table (scrolls sideways on small screens)"
+                            >
+                                <table class="gap-matrix" data-testid="gap-matrix">
+                                    <caption>{format!("{} capacity by region and victim type", f.label())}</caption>
+                                    <thead>
                                         <tr>
-                                            <th scope="row">{row.region_name.trim_end_matches(" Planning Region").to_owned()}</th>
-                                            {VictimType::ALL.iter().map(|v| {
-                                                let cell = row.cell(*v);
-                                                let href = format!("/search?family={}&age={}&type={}&region={}&stale=1",
-                                                    f.code(), v.age_group().code(), v.trafficking_type().code(), row.region_id);
-                                                if cell.hidden {
-                                                    let label = format!("{}, {}: hidden (a small number)", row.region_name, v.label());
-                                                    return view! { <td class="hidden-count"><span aria-label=label>{HIDDEN}</span></td> }.into_any();
-                                                }
-                                                let text = if cell.available == 0 { "None".to_owned() } else { cell.available.to_string() };
-                                                let label = format!("{}, {}: {}", row.region_name, v.label(), text);
-                                                let value = if can_search {
-                                                    view! { <a href=href aria-label=label>{text}</a> }.into_any()
-                                                } else {
-                                                    view! { <span aria-label=label>{text}</span> }.into_any()
-                                                };
-                                                view! {
-                                                    <td class=if cell.available == 0 { "zero" } else { "" }>
-                                                        {value}
-                                                        {(cell.unknown_services > 0).then(|| view! { <span class="unknown">{format!(" +{} unknown", cell.unknown_services)}</span> })}
-                                                    </td>
-                                                }.into_any()
-                                            }).collect_view()}
+                                            <th scope="col">"Region"</th>
+                                            {VictimType::ALL
+                                                .iter()
+                                                .map(|v| view! { <th scope="col">{v.label()}</th> })
+                                                .collect_view()}
                                         </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                })
+                                    </thead>
+                                    <tbody>
+                                        {rows
+                                            .into_iter()
+                                            .map(|row| {
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">
+                                                            {row
+                                                                .region_name
+                                                                .trim_end_matches(" Planning Region")
+                                                                .to_owned()}
+                                                        </th>
+                                                        {VictimType::ALL
+                                                            .iter()
+                                                            .map(|v| {
+                                                                let cell = row.cell(*v);
+                                                                let href = format!(
+                                                                    "/search?family={}&age={}&type={}&region={}&stale=1",
+                                                                    f.code(),
+                                                                    v.age_group().code(),
+                                                                    v.trafficking_type().code(),
+                                                                    row.region_id,
+                                                                );
+                                                                if cell.hidden {
+                                                                    let label = format!(
+                                                                        "{}, {}: hidden (a small number)",
+                                                                        row.region_name,
+                                                                        v.label(),
+                                                                    );
+                                                                    return view! {
+                                                                        <td class="hidden-count">
+                                                                            <span aria-label=label>{HIDDEN}</span>
+                                                                        </td>
+                                                                    }
+                                                                        .into_any();
+                                                                }
+                                                                let text = if cell.available == 0 {
+                                                                    "None".to_owned()
+                                                                } else {
+                                                                    cell.available.to_string()
+                                                                };
+                                                                let label = format!(
+                                                                    "{}, {}: {}",
+                                                                    row.region_name,
+                                                                    v.label(),
+                                                                    text,
+                                                                );
+                                                                let value = if can_search {
+                                                                    view! {
+                                                                        <a href=href aria-label=label>
+                                                                            {text}
+                                                                        </a>
+                                                                    }
+                                                                        .into_any()
+                                                                } else {
+                                                                    view! { <span aria-label=label>{text}</span> }.into_any()
+                                                                };
+                                                                view! {
+                                                                    <td class=if cell.available == 0 {
+                                                                        "zero"
+                                                                    } else {
+                                                                        ""
+                                                                    }>
+                                                                        {value}
+                                                                        {(cell.unknown_services > 0)
+                                                                            .then(|| {
+                                                                                view! {
+                                                                                    <span class="unknown">
+                                                                                        {format!(" +{} unknown", cell.unknown_services)}
+                                                                                    </span>
+                                                                                }
+                                                                            })}
+                                                                    </td>
+                                                                }
+                                                                    .into_any()
+                                                            })
+                                                            .collect_view()}
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })
             })}
         </Transition>
     }

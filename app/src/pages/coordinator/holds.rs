@@ -21,28 +21,58 @@ pub fn HoldsPage() -> impl IntoView {
 fn Holds() -> impl IntoView {
     let holds = Resource::new(|| (), |_| coordinator_holds());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                holds.await.map(|list| {
-                    if list.is_empty() {
-                        return view! { <p data-testid="no-holds">"You hold nothing right now. " <a href="/search">"Find a placement"</a></p> }.into_any();
-                    }
-                    view! {
-                        <ul class="hold-list" data-testid="holds">
-                            {list.into_iter().map(|h| view! {
-                                <li class="hold">
-                                    <p><strong>{format!("{} × {}", h.units, h.service_name)}</strong></p>
-                                    <p class="meta">{format!("{}, {} · until {}", h.organization_name, h.town, crate::domain::local_time::time_of_day(h.expires_at))}</p>
-                                    <form method="post" action=crate::api::provider::FinishHold::PATH class="inline">
-                                        <input type="hidden" name="hold_id" value=h.id.to_string() />
-                                        <input type="hidden" name="outcome" value="released" />
-                                        <button type="submit" class="secondary">"Release"</button>
-                                    </form>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })
+                holds
+                    .await
+                    .map(|list| {
+                        if list.is_empty() {
+                            return view! {
+                                <p data-testid="no-holds">
+                                    "You hold nothing right now. " <a href="/search">"Find a placement"</a>
+                                </p>
+                            }
+                                .into_any();
+                        }
+                        view! {
+                            <ul class="hold-list" data-testid="holds">
+                                {list
+                                    .into_iter()
+                                    .map(|h| {
+                                        view! {
+                                            <li class="hold">
+                                                <p>
+                                                    <strong>{format!("{} × {}", h.units, h.service_name)}</strong>
+                                                </p>
+                                                <p class="meta">
+                                                    {format!(
+                                                        "{}, {} · until {}",
+                                                        h.organization_name,
+                                                        h.town,
+                                                        crate::domain::local_time::time_of_day(h.expires_at),
+                                                    )}
+                                                </p>
+                                                <form
+                                                    method="post"
+                                                    action=crate::api::provider::FinishHold::PATH
+                                                    class="inline"
+                                                >
+                                                    <input type="hidden" name="hold_id" value=h.id.to_string() />
+                                                    <input type="hidden" name="outcome" value="released" />
+                                                    <button type="submit" class="secondary">
+                                                        "Release"
+                                                    </button>
+                                                </form>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    })
             })}
         </Suspense>
     }

@@ -25,7 +25,10 @@ fn shade(available: i64) -> (&'static str, &'static str) {
 pub fn MapPage() -> impl IntoView {
     view! {
         <h1>"Map of fresh capacity"</h1>
-        <Guarded roles=crate::domain::access::Area::Gaps.roles() children=|viewer| view! { <Map can_search=super::gaps::can_search(viewer.role) /> } />
+        <Guarded
+            roles=crate::domain::access::Area::Gaps.roles()
+            children=|viewer| view! { <Map can_search=super::gaps::can_search(viewer.role) /> }
+        />
     }
 }
 
@@ -45,54 +48,164 @@ fn Map(can_search: bool) -> impl IntoView {
         <form method="get" action="/map" class="filter-form">
             <label for="m-family">"Kind of help"</label>
             <select id="m-family" name="family">
-                {move || CategoryFamily::ALL.iter().map(|f| view! { <option value=f.code() selected=family.get() == *f>{f.label()}</option> }).collect_view()}
+                {move || {
+                    CategoryFamily::ALL
+                        .iter()
+                        .map(|f| {
+                            view! {
+                                <option value=f.code() selected=family.get() == *f>
+                                    {f.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
             <label for="m-victim">"Victim type"</label>
             <select id="m-victim" name="victim">
-                {move || VictimType::ALL.iter().map(|v| view! { <option value=v.code() selected=victim.get() == *v>{v.label()}</option> }).collect_view()}
+                {move || {
+                    VictimType::ALL
+                        .iter()
+                        .map(|v| {
+                            view! {
+                                <option value=v.code() selected=victim.get() == *v>
+                                    {v.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
             <button type="submit">"Show"</button>
         </form>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let (f, v) = (family.get_untracked(), victim.get_untracked());
-                map.await.map(|m| {
-                    let link = move |region_id: i64| format!("/search?family={}&age={}&type={}&region={region_id}&stale=1", f.code(), v.age_group().code(), v.trafficking_type().code());
-                    let regions = m.regions.clone();
-                    view! {
-                        <figure class="state-map">
-                            <svg viewBox=format!("0 0 600 {}", m.height) role="group" aria-labelledby="map-title" data-testid="map">
-                                <title id="map-title">{format!("{} for {}: fresh free units by planning region", f.label(), v.label())}</title>
-                                {m.regions.into_iter().map(|r| {
-                                    let (class, words) = if r.hidden { ("shade-hidden", "hidden") } else { shade(r.available) };
-                                    let label = if r.hidden { format!("{}: hidden (a small number)", r.shape.name) } else { format!("{}: {} free ({words})", r.shape.name, r.available) };
-                                    let shape = view! { <path d=r.shape.path class=format!("region {class}")><title>{label.clone()}</title></path> };
-                                    if can_search {
-                                        view! { <a href=link(r.region_id) aria-label=label>{shape}</a> }.into_any()
-                                    } else {
-                                        shape.into_any()
-                                    }
-                                }).collect_view()}
-                            </svg>
-                            <figcaption>
-                                <ul class="legend">
-                                    {[0, 1, 3, 10].into_iter().map(|n| { let (class, words) = shade(n); view! { <li><span class=format!("swatch {class}")></span>{words}</li> } }).collect_view()}
-                                </ul>
-                            </figcaption>
-                        </figure>
-                        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
-                            <table data-testid="map-table">
-                                <caption>"The map as a table"</caption>
-                                <thead><tr><th scope="col">"Region"</th><th scope="col">"Fresh free units"</th><th scope="col">"Unknown (stale) services"</th></tr></thead>
-                                <tbody>
-                                    {regions.into_iter().map(|r| view! {
-                                        <tr><th scope="row">{if can_search { view! { <a href=link(r.region_id)>{r.shape.name.clone()}</a> }.into_any() } else { r.shape.name.clone().into_any() }}</th><td>{if r.hidden { HIDDEN.to_owned() } else { r.available.to_string() }}</td><td>{r.unknown_services}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                })
+                map.await
+                    .map(|m| {
+                        let link = move |region_id: i64| {
+                            format!(
+                                "/search?family={}&age={}&type={}&region={region_id}&stale=1",
+                                f.code(),
+                                v.age_group().code(),
+                                v.trafficking_type().code(),
+                            )
+                        };
+                        let regions = m.regions.clone();
+                        view! {
+                            <figure class="state-map">
+                                <svg
+                                    viewBox=format!("0 0 600 {}", m.height)
+                                    role="group"
+                                    aria-labelledby="map-title"
+                                    data-testid="map"
+                                >
+                                    <title id="map-title">
+                                        {format!(
+                                            "{} for {}: fresh free units by planning region",
+                                            f.label(),
+                                            v.label(),
+                                        )}
+                                    </title>
+                                    {m
+                                        .regions
+                                        .into_iter()
+                                        .map(|r| {
+                                            let (class, words) = if r.hidden {
+                                                ("shade-hidden", "hidden")
+                                            } else {
+                                                shade(r.available)
+                                            };
+                                            let label = if r.hidden {
+                                                format!("{}: hidden (a small number)", r.shape.name)
+                                            } else {
+                                                format!("{}: {} free ({words})", r.shape.name, r.available)
+                                            };
+                                            let shape = view! {
+                                                <path d=r.shape.path class=format!("region {class}")>
+                                                    <title>{label.clone()}</title>
+                                                </path>
+                                            };
+                                            if can_search {
+                                                view! {
+                                                    <a href=link(r.region_id) aria-label=label>
+                                                        {shape}
+                                                    </a>
+                                                }
+                                                    .into_any()
+                                            } else {
+                                                shape.into_any()
+                                            }
+                                        })
+                                        .collect_view()}
+                                </svg>
+                                <figcaption>
+                                    <ul class="legend">
+                                        {[0, 1, 3, 10]
+                                            .into_iter()
+                                            .map(|n| {
+                                                let (class, words) = shade(n);
+                                                view! {
+                                                    <li>
+                                                        <span class=format!("swatch {class}")></span>
+                                                        {words}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </figcaption>
+                            </figure>
+                            <div
+                                class="table-scroll"
+                                tabindex="0"
+                                role="region"
+                                aria-label="Table (scrolls sideways on small screens)"
+                            >
+                                <table data-testid="map-table">
+                                    <caption>"The map as a table"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Region"</th>
+                                            <th scope="col">"Fresh free units"</th>
+                                            <th scope="col">"Unknown (stale) services"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {regions
+                                            .into_iter()
+                                            .map(|r| {
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">
+                                                            {if can_search {
+                                                                view! {
+                                                                    <a href=link(r.region_id)>{r.shape.name.clone()}</a>
+                                                                }
+                                                                    .into_any()
+                                                            } else {
+                                                                r.shape.name.clone().into_any()
+                                                            }}
+                                                        </th>
+                                                        <td>
+                                                            {if r.hidden {
+                                                                HIDDEN.to_owned()
+                                                            } else {
+                                                                r.available.to_string()
+                                                            }}
+                                                        </td>
+                                                        <td>{r.unknown_services}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })
             })}
         </Transition>
     }

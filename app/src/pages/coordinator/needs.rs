@@ -20,7 +20,9 @@ pub fn NeedsPage() -> impl IntoView {
     view! {
         <h1>"Needs"</h1>
         <FormMessages />
-        <p><a href="/needs/new">"Record a need"</a></p>
+        <p>
+            <a href="/needs/new">"Record a need"</a>
+        </p>
         <Guarded roles=crate::domain::access::Area::Placement.roles() children=|_| view! { <Needs /> } />
     }
 }
@@ -29,43 +31,94 @@ pub fn NeedsPage() -> impl IntoView {
 fn Needs() -> impl IntoView {
     let needs = Resource::new(|| (), |_| my_needs());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                needs.await.map(|list| view! {
-                    <ul class="need-list" data-testid="needs">
-                        {list.into_iter().map(|n| {
-                            let id = n.id.to_string();
-                            let title = format!("Need {} · {} · {} · {}", n.id, n.region.trim_end_matches(" Planning Region"), n.profile, n.urgency);
-                            view! {
-                                <li class="card">
-                                    <h2 class="small-heading">{title.clone()}</h2>
-                                    <p class="meta">{format!("Recorded {}", crate::domain::local_time::date_time(n.created_at))}</p>
-                                    {match n.outcome {
-                                        Some(o) => {
-                                            let words = Outcome::parse(&o).map_or_else(|| o.clone(), |x| x.label().to_owned());
-                                            view! { <p>{format!("Closed: {words}")}</p> }.into_any()
+                needs
+                    .await
+                    .map(|list| {
+                        view! {
+                            <ul class="need-list" data-testid="needs">
+                                {list
+                                    .into_iter()
+                                    .map(|n| {
+                                        let id = n.id.to_string();
+                                        let title = format!(
+                                            "Need {} · {} · {} · {}",
+                                            n.id,
+                                            n.region.trim_end_matches(" Planning Region"),
+                                            n.profile,
+                                            n.urgency,
+                                        );
+                                        view! {
+                                            <li class="card">
+                                                <h2 class="small-heading">{title.clone()}</h2>
+                                                <p class="meta">
+                                                    {format!(
+                                                        "Recorded {}",
+                                                        crate::domain::local_time::date_time(n.created_at),
+                                                    )}
+                                                </p>
+                                                {match n.outcome {
+                                                    Some(o) => {
+                                                        let words = Outcome::parse(&o)
+                                                            .map_or_else(|| o.clone(), |x| x.label().to_owned());
+                                                        view! { <p>{format!("Closed: {words}")}</p> }.into_any()
+                                                    }
+                                                    None => {
+                                                        view! {
+                                                            <form
+                                                                method="post"
+                                                                action=crate::api::coordinator::CloseNeed::PATH
+                                                                class="stacked-form"
+                                                            >
+                                                                <input type="hidden" name="need_id" value=id.clone() />
+                                                                <label for=format!("outcome-{id}")>"Outcome"</label>
+                                                                <select id=format!("outcome-{id}") name="close[outcome]">
+                                                                    {Outcome::ALL
+                                                                        .iter()
+                                                                        .map(|o| {
+                                                                            view! { <option value=o.code()>{o.label()}</option> }
+                                                                        })
+                                                                        .collect_view()}
+                                                                </select>
+                                                                <fieldset>
+                                                                    <legend>
+                                                                        "Reasons (when not placed, or placed outside the region)"
+                                                                    </legend>
+                                                                    {UnmetReason::ALL
+                                                                        .iter()
+                                                                        .map(|r| {
+                                                                            view! {
+                                                                                <label class="checkbox">
+                                                                                    <input
+                                                                                        type="checkbox"
+                                                                                        name=format!("close[reason_{}]", r.code())
+                                                                                        value="on"
+                                                                                    />
+                                                                                    " "
+                                                                                    {r.label()}
+                                                                                </label>
+                                                                            }
+                                                                        })
+                                                                        .collect_view()}
+                                                                </fieldset>
+                                                                <button type="submit">
+                                                                    {format!("Close need {}", n.id)}
+                                                                </button>
+                                                            </form>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                }}
+                                            </li>
                                         }
-                                        None => view! {
-                                            <form method="post" action=crate::api::coordinator::CloseNeed::PATH class="stacked-form">
-                                                <input type="hidden" name="need_id" value=id.clone() />
-                                                <label for=format!("outcome-{id}")>"Outcome"</label>
-                                                <select id=format!("outcome-{id}") name="close[outcome]">
-                                                    {Outcome::ALL.iter().map(|o| view! { <option value=o.code()>{o.label()}</option> }).collect_view()}
-                                                </select>
-                                                <fieldset><legend>"Reasons (when not placed, or placed outside the region)"</legend>
-                                                    {UnmetReason::ALL.iter().map(|r| view! {
-                                                        <label class="checkbox"><input type="checkbox" name=format!("close[reason_{}]", r.code()) value="on" />" " {r.label()}</label>
-                                                    }).collect_view()}
-                                                </fieldset>
-                                                <button type="submit">{format!("Close need {}", n.id)}</button>
-                                            </form>
-                                        }.into_any(),
-                                    }}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                })
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             })}
         </Suspense>
     }
@@ -77,7 +130,9 @@ pub fn NewNeedPage() -> impl IntoView {
     view! {
         <h1>"Record a need"</h1>
         <FormMessages />
-        <p class="hint">"Record the profile only: never a name, birth date, contact detail or story. Continuum keeps no field for them."</p>
+        <p class="hint">
+            "Record the profile only: never a name, birth date, contact detail or story. Continuum keeps no field for them."
+        </p>
         <Guarded roles=crate::domain::access::Area::Placement.roles() children=|_| view! { <NewNeed /> } />
     }
 }
@@ -89,16 +144,36 @@ fn NewNeed() -> impl IntoView {
     let p = q.profile.clone();
     let family = q.family;
     let region = q.region_ids.first().copied();
-    let option = |value: &'static str, label: &'static str, selected: bool| view! { <option value=value selected=selected>{label}</option> };
+    let option = |value: &'static str, label: &'static str, selected: bool| {
+        view! {
+            <option value=value selected=selected>
+                {label}
+            </option>
+        }
+    };
     view! {
-        <form method="post" action=crate::api::coordinator::RecordNeed::PATH class="stacked-form" data-testid="need-form">
+        <form
+            method="post"
+            action=crate::api::coordinator::RecordNeed::PATH
+            class="stacked-form"
+            data-testid="need-form"
+        >
             <label for="n-region">"Region where help is needed"</label>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let all = regions.await.unwrap_or_default();
                     view! {
                         <select id="n-region" name="need[region]" required>
-                            {all.into_iter().map(|r| view! { <option value=r.id.to_string() selected=region == Some(r.id)>{r.name}</option> }).collect_view()}
+                            {all
+                                .into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <option value=r.id.to_string() selected=region == Some(r.id)>
+                                            {r.name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     }
                 })}
@@ -109,7 +184,10 @@ fn NewNeed() -> impl IntoView {
             </select>
             <label for="n-type">"Trafficking type"</label>
             <select id="n-type" name="need[type]">
-                {TraffickingType::ALL.iter().map(|t| option(t.code(), t.label(), p.trafficking_type == Some(*t))).collect_view()}
+                {TraffickingType::ALL
+                    .iter()
+                    .map(|t| option(t.code(), t.label(), p.trafficking_type == Some(*t)))
+                    .collect_view()}
             </select>
             <label for="n-gender">"Gender (optional)"</label>
             <select id="n-gender" name="need[gender]">
@@ -117,23 +195,60 @@ fn NewNeed() -> impl IntoView {
                 {Gender::ALL.iter().map(|g| option(g.code(), g.label(), p.gender == Some(*g))).collect_view()}
             </select>
             <label for="n-household">"People in household"</label>
-            <input id="n-household" name="need[household]" type="number" min="1" max="12" value=p.household_size.unwrap_or(1).to_string() />
+            <input
+                id="n-household"
+                name="need[household]"
+                type="number"
+                min="1"
+                max="12"
+                value=p.household_size.unwrap_or(1).to_string()
+            />
             <label for="n-urgency">"Urgency"</label>
             <select id="n-urgency" name="need[urgency]">
                 {Urgency::ALL.iter().map(|u| option(u.code(), u.label(), *u == Urgency::Urgent)).collect_view()}
             </select>
-            <label class="checkbox"><input type="checkbox" name="need[wheelchair]" value="on" checked=p.wheelchair />" Needs wheelchair access"</label>
-            <fieldset><legend>"Languages"</legend>
-                {COMMON_LANGUAGES.iter().take(8).map(|(code, name)| {
-                    let checked = p.languages.iter().any(|l| l.as_str() == *code);
-                    view! { <label class="checkbox"><input type="checkbox" name=format!("need[lang_{code}]") value="on" checked=checked />" " {*name}</label> }
-                }).collect_view()}
+            <label class="checkbox">
+                <input type="checkbox" name="need[wheelchair]" value="on" checked=p.wheelchair />
+                " Needs wheelchair access"
+            </label>
+            <fieldset>
+                <legend>"Languages"</legend>
+                {COMMON_LANGUAGES
+                    .iter()
+                    .take(8)
+                    .map(|(code, name)| {
+                        let checked = p.languages.iter().any(|l| l.as_str() == *code);
+                        view! {
+                            <label class="checkbox">
+                                <input type="checkbox" name=format!("need[lang_{code}]") value="on" checked=checked />
+                                " "
+                                {*name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
             </fieldset>
-            <fieldset><legend>"Services needed"</legend>
-                {SEED_CATEGORIES.iter().map(|c| {
-                    let checked = family == Some(c.family) && c.family == CategoryFamily::Housing && matches!(c.code, "emergency_shelter" | "safe_house");
-                    view! { <label class="checkbox"><input type="checkbox" name=format!("need[category_{}]", c.code) value="on" checked=checked />" " {c.name}</label> }
-                }).collect_view()}
+            <fieldset>
+                <legend>"Services needed"</legend>
+                {SEED_CATEGORIES
+                    .iter()
+                    .map(|c| {
+                        let checked = family == Some(c.family) && c.family == CategoryFamily::Housing
+                            && matches!(c.code, "emergency_shelter" | "safe_house");
+                        view! {
+                            <label class="checkbox">
+                                <input
+                                    type="checkbox"
+                                    name=format!("need[category_{}]", c.code)
+                                    value="on"
+                                    checked=checked
+                                />
+                                " "
+                                {c.name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
             </fieldset>
             <button type="submit">"Record need"</button>
         </form>

@@ -23,17 +23,34 @@ fn Notifications() -> impl IntoView {
     let list = Resource::new(move || live.get(), |_| my_notifications());
     view! {
         <LiveAnnouncer />
-        <p class="hint">"Save a search as an alert from the search page. When a service matching it has fresh free capacity, it appears here."</p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <p class="hint">
+            "Save a search as an alert from the search page. When a service matching it has fresh free capacity, it appears here."
+        </p>
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                list.await.map(|items| view! {
-                    <ul data-testid="notifications">
-                        {items.into_iter().map(|n| view! {
-                            <li>{format!("{}: fresh capacity at {}. ", crate::domain::local_time::date_time(n.at), n.what)}
-                                <a href=format!("/search?{}", n.query)>"Open the search"</a></li>
-                        }).collect_view()}
-                    </ul>
-                })
+                list.await
+                    .map(|items| {
+                        view! {
+                            <ul data-testid="notifications">
+                                {items
+                                    .into_iter()
+                                    .map(|n| {
+                                        view! {
+                                            <li>
+                                                {format!(
+                                                    "{}: fresh capacity at {}. ",
+                                                    crate::domain::local_time::date_time(n.at),
+                                                    n.what,
+                                                )} <a href=format!("/search?{}", n.query)>"Open the search"</a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             })}
         </Transition>
     }

@@ -42,36 +42,59 @@ fn Search() -> impl IntoView {
                 view! { <Filters query=current.get_untracked() regions=all /> }
             })}
         </Suspense>
-        <Transition fallback=|| view! { <p>"Searching…"</p> }>
+        <Transition fallback=|| {
+            view! { <p>"Searching…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let q = current.get_untracked();
-                results.await.map(|page| {
-                    let qs = q.to_query_string();
-                    let pages = (page.total_found + i64::from(page.page_size) - 1) / i64::from(page.page_size);
-                    let link = move |p: u32| {
-                        let mut next = q.clone();
-                        next.page = p;
-                        format!("/search?{}", next.to_query_string())
-                    };
-                    view! {
-                        <h2 data-testid="result-count">{format!("{} service{} found", page.total_found, if page.total_found == 1 { "" } else { "s" })}</h2>
-                        <div class="actions-row">
-                            <a href=format!("/needs/new?{qs}")>"Record a need for this profile"</a>
-                            <form method="post" action=crate::api::coordinator::SaveAlert::PATH class="inline">
-                                <input type="hidden" name="query" value=qs.clone() />
-                                <button type="submit" class="secondary">"Alert me when this has fresh capacity"</button>
-                            </form>
-                        </div>
-                        <ol class="results" data-testid="results">
-                            {page.hits.into_iter().map(|hit| view! { <li><ResultCard hit hold /></li> }).collect_view()}
-                        </ol>
-                        <nav aria-label="Pages" class="pager">
-                            {(page.page > 1).then(|| view! { <a href=link(page.page - 1)>"Previous page"</a> })}
-                            <span>{format!("Page {} of {}", page.page, pages.max(1))}</span>
-                            {(i64::from(page.page) < pages).then(|| view! { <a href=link(page.page + 1)>"Next page"</a> })}
-                        </nav>
-                    }
-                })
+                results
+                    .await
+                    .map(|page| {
+                        let qs = q.to_query_string();
+                        let pages = (page.total_found + i64::from(page.page_size) - 1) / i64::from(page.page_size);
+                        let link = move |p: u32| {
+                            let mut next = q.clone();
+                            next.page = p;
+                            format!("/search?{}", next.to_query_string())
+                        };
+                        view! {
+                            <h2 data-testid="result-count">
+                                {format!(
+                                    "{} service{} found",
+                                    page.total_found,
+                                    if page.total_found == 1 { "" } else { "s" },
+                                )}
+                            </h2>
+                            <div class="actions-row">
+                                <a href=format!("/needs/new?{qs}")>"Record a need for this profile"</a>
+                                <form method="post" action=crate::api::coordinator::SaveAlert::PATH class="inline">
+                                    <input type="hidden" name="query" value=qs.clone() />
+                                    <button type="submit" class="secondary">
+                                        "Alert me when this has fresh capacity"
+                                    </button>
+                                </form>
+                            </div>
+                            <ol class="results" data-testid="results">
+                                {page
+                                    .hits
+                                    .into_iter()
+                                    .map(|hit| {
+                                        view! {
+                                            <li>
+                                                <ResultCard hit hold />
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                            <nav aria-label="Pages" class="pager">
+                                {(page.page > 1).then(|| view! { <a href=link(page.page - 1)>"Previous page"</a> })}
+                                <span>{format!("Page {} of {}", page.page, pages.max(1))}</span>
+                                {(i64::from(page.page) < pages)
+                                    .then(|| view! { <a href=link(page.page + 1)>"Next page"</a> })}
+                            </nav>
+                        }
+                    })
             })}
         </Transition>
     }
@@ -80,19 +103,37 @@ fn Search() -> impl IntoView {
 #[component]
 fn Filters(query: SearchQuery, regions: Vec<crate::domain::region::RegionSummary>) -> impl IntoView {
     let p = query.profile.clone();
-    let option = |value: &'static str, label: &'static str, selected: bool| view! { <option value=value selected=selected>{label}</option> };
+    let option = |value: &'static str, label: &'static str, selected: bool| {
+        view! {
+            <option value=value selected=selected>
+                {label}
+            </option>
+        }
+    };
     view! {
         <form method="get" action="/search" class="search-form" role="search" aria-label="Placement filters">
             <fieldset>
                 <legend>"Regions"</legend>
                 <div class="checks">
-                    {regions.into_iter().map(|r| {
-                        let checked = query.region_ids.contains(&r.id);
-                        let short = r.short_name().to_owned();
-                        view! { <label class="checkbox"><input type="checkbox" name="region" value=r.id.to_string() checked=checked />" " {short}</label> }
-                    }).collect_view()}
+                    {regions
+                        .into_iter()
+                        .map(|r| {
+                            let checked = query.region_ids.contains(&r.id);
+                            let short = r.short_name().to_owned();
+                            view! {
+                                <label class="checkbox">
+                                    <input type="checkbox" name="region" value=r.id.to_string() checked=checked />
+                                    " "
+                                    {short}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
                 </div>
-                <label class="checkbox"><input type="checkbox" name="near" value="1" checked=query.near />" Include neighbouring regions"</label>
+                <label class="checkbox">
+                    <input type="checkbox" name="near" value="1" checked=query.near />
+                    " Include neighbouring regions"
+                </label>
             </fieldset>
             <fieldset>
                 <legend>"Survivor profile"</legend>
@@ -104,7 +145,10 @@ fn Filters(query: SearchQuery, regions: Vec<crate::domain::region::RegionSummary
                 <label for="f-type">"Trafficking type"</label>
                 <select id="f-type" name="type">
                     {option("", "Any", p.trafficking_type.is_none())}
-                    {TraffickingType::ALL.iter().map(|t| option(t.code(), t.label(), p.trafficking_type == Some(*t))).collect_view()}
+                    {TraffickingType::ALL
+                        .iter()
+                        .map(|t| option(t.code(), t.label(), p.trafficking_type == Some(*t)))
+                        .collect_view()}
                 </select>
                 <label for="f-gender">"Gender"</label>
                 <select id="f-gender" name="gender">
@@ -112,25 +156,57 @@ fn Filters(query: SearchQuery, regions: Vec<crate::domain::region::RegionSummary
                     {Gender::ALL.iter().map(|g| option(g.code(), g.label(), p.gender == Some(*g))).collect_view()}
                 </select>
                 <label for="f-household">"People in household"</label>
-                <input id="f-household" name="household" type="number" min="1" max="12" value=p.household_size.map(|h| h.to_string()).unwrap_or_default() />
+                <input
+                    id="f-household"
+                    name="household"
+                    type="number"
+                    min="1"
+                    max="12"
+                    value=p.household_size.map(|h| h.to_string()).unwrap_or_default()
+                />
                 <div class="checks">
-                    {COMMON_LANGUAGES.iter().take(8).map(|(code, name)| {
-                        let checked = p.languages.iter().any(|l| l.as_str() == *code);
-                        view! { <label class="checkbox"><input type="checkbox" name="lang" value=*code checked=checked />" " {*name}</label> }
-                    }).collect_view()}
+                    {COMMON_LANGUAGES
+                        .iter()
+                        .take(8)
+                        .map(|(code, name)| {
+                            let checked = p.languages.iter().any(|l| l.as_str() == *code);
+                            view! {
+                                <label class="checkbox">
+                                    <input type="checkbox" name="lang" value=*code checked=checked />
+                                    " "
+                                    {*name}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
                 </div>
-                <label class="checkbox"><input type="checkbox" name="wheelchair" value="1" checked=p.wheelchair />" Needs wheelchair access"</label>
-                <label class="checkbox"><input type="checkbox" name="pets" value="1" checked=p.pets />" Has a pet"</label>
+                <label class="checkbox">
+                    <input type="checkbox" name="wheelchair" value="1" checked=p.wheelchair />
+                    " Needs wheelchair access"
+                </label>
+                <label class="checkbox">
+                    <input type="checkbox" name="pets" value="1" checked=p.pets />
+                    " Has a pet"
+                </label>
             </fieldset>
             <fieldset>
                 <legend>"Services"</legend>
                 <label for="f-family">"Kind of help"</label>
                 <select id="f-family" name="family">
                     {option("", "Any", query.family.is_none())}
-                    {CategoryFamily::ALL.iter().map(|f| option(f.code(), f.label(), query.family == Some(*f))).collect_view()}
+                    {CategoryFamily::ALL
+                        .iter()
+                        .map(|f| option(f.code(), f.label(), query.family == Some(*f)))
+                        .collect_view()}
                 </select>
-                <label class="checkbox"><input type="checkbox" name="available" value="1" checked=query.available_now />" Available now only"</label>
-                <label class="checkbox"><input type="checkbox" name="stale" value="1" checked=query.include_stale />" Include out-of-date (stale) listings"</label>
+                <label class="checkbox">
+                    <input type="checkbox" name="available" value="1" checked=query.available_now />
+                    " Available now only"
+                </label>
+                <label class="checkbox">
+                    <input type="checkbox" name="stale" value="1" checked=query.include_stale />
+                    " Include out-of-date (stale) listings"
+                </label>
             </fieldset>
             <button type="submit">"Search"</button>
         </form>

@@ -22,34 +22,71 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
             <h3>{hit.organization_name.clone()}</h3>
             <p class="meta">{hit.service_name.clone()} " · " {hit.category_name.clone()}</p>
             <p class="meta">{format!("{} ({})", hit.town, hit.region_name.trim_end_matches(" Planning Region"))}</p>
-            <p class="counts" data-testid="counts">{counts} {(hit.on_hold > 0).then(|| format!(" · {} on hold", hit.on_hold))}
-                {(!hit.accepting_referrals).then_some(" · not accepting referrals")}</p>
-            <p><FreshnessBadge band=hit.freshness age_secs=age /></p>
-            <ul class="chips" aria-label="Serves">{hit.serves().into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            <p class="counts" data-testid="counts">
+                {counts}
+                {(hit.on_hold > 0).then(|| format!(" · {} on hold", hit.on_hold))}
+                {(!hit.accepting_referrals).then_some(" · not accepting referrals")}
+            </p>
+            <p>
+                <FreshnessBadge band=hit.freshness age_secs=age />
+            </p>
+            <ul class="chips" aria-label="Serves">
+                {hit.serves().into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+            </ul>
             {hit.intake_phone.clone().map(|p| view! { <p>"Intake: " <a href=format!("tel:{p}")>{p.clone()}</a></p> })}
-            {holdable.then(|| view! {
-                <ActionForm action=hold attr:class="hold-form">
-                    <input type="hidden" name="service_id" value=hit.service_id.to_string() />
-                    <label class="inline-field"><span>"Units"</span><input type="number" name="units" min="1" max="20" value="1" /></label>
-                    <label class="inline-field"><span>"For"</span>
-                        <select name="minutes">
-                            <option value="60">"1 hour"</option>
-                            <option value="120" selected>"2 hours"</option>
-                            <option value="240">"4 hours"</option>
-                            <option value="720">"12 hours"</option>
-                            <option value="1440">"24 hours"</option>
-                        </select>
-                    </label>
-                    <button type="submit">"Hold"</button>
-                </ActionForm>
-            })}
-            {move || hold.value().get().and_then(|r| match r {
-                Ok(HoldResult::Held { expires_at, service_id, .. }) if service_id == id => Some(view! {
-                    <p class="message notice" role="status" data-testid="hold-message">{format!("Held until {}. ", crate::domain::local_time::time_of_day(expires_at))} <a href="/holds">"Your holds"</a></p>
-                }.into_any()),
-                Ok(HoldResult::Refused { message, service_id, .. }) if service_id == id => Some(view! { <p class="message error" role="alert" data-testid="hold-message">{message}</p> }.into_any()),
-                _ => None,
-            })}
+            {holdable
+                .then(|| {
+                    view! {
+                        <ActionForm action=hold attr:class="hold-form">
+                            <input type="hidden" name="service_id" value=hit.service_id.to_string() />
+                            <label class="inline-field">
+                                <span>"Units"</span>
+                                <input type="number" name="units" min="1" max="20" value="1" />
+                            </label>
+                            <label class="inline-field">
+                                <span>"For"</span>
+                                <select name="minutes">
+                                    <option value="60">"1 hour"</option>
+                                    <option value="120" selected>
+                                        "2 hours"
+                                    </option>
+                                    <option value="240">"4 hours"</option>
+                                    <option value="720">"12 hours"</option>
+                                    <option value="1440">"24 hours"</option>
+                                </select>
+                            </label>
+                            <button type="submit">"Hold"</button>
+                        </ActionForm>
+                    }
+                })}
+            {move || {
+                hold.value()
+                    .get()
+                    .and_then(|r| match r {
+                        Ok(HoldResult::Held { expires_at, service_id, .. }) if service_id == id => {
+                            Some(
+                                view! {
+                                    <p class="message notice" role="status" data-testid="hold-message">
+                                        {format!("Held until {}. ", crate::domain::local_time::time_of_day(expires_at))}
+                                        <a href="/holds">"Your holds"</a>
+                                    </p>
+                                }
+                                    .into_any(),
+                            )
+                        }
+                        Ok(HoldResult::Refused { message, service_id, .. }) if service_id == id => {
+                            Some(
+                                view! {
+                                    <p class="message error" role="alert" data-testid="hold-message">
+                                        {message}
+                                    </p>
+                                }
+                                    .into_any(),
+                            )
+                        }
+                        _ => None,
+                    })
+            }}
         </article>
     }
 }

@@ -16,7 +16,10 @@ pub fn CapacityPage() -> impl IntoView {
     view! {
         <h1>"My capacity"</h1>
         <FormMessages />
-        <Guarded roles=Area::ProviderCapacity.roles() children=|viewer| view! { <Capacity edits_sites=Area::SiteDetails.admits(viewer.role) /> } />
+        <Guarded
+            roles=Area::ProviderCapacity.roles()
+            children=|viewer| view! { <Capacity edits_sites=Area::SiteDetails.admits(viewer.role) /> }
+        />
     }
 }
 
@@ -37,23 +40,46 @@ fn by_site(cards: Vec<ServiceCard>) -> Vec<(String, i64, Vec<ServiceCard>)> {
 fn Capacity(edits_sites: bool) -> impl IntoView {
     let overview = Resource::new(|| (), |_| my_capacity());
     view! {
-        <p class="hint">"Tap − or + to change what is free now, or type a number and save. "
+        <p class="hint">
+            "Tap − or + to change what is free now, or type a number and save. "
             "“Still accurate” confirms the numbers without changing them. "
-            <a href="/my-capacity/bulk">"Update several at once"</a> "."</p>
+            <a href="/my-capacity/bulk">"Update several at once"</a> "."
+        </p>
         <HoldsInbox />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                overview.await.map(|o| {
-                    if o.services.is_empty() {
-                        return view! { <p>"Your organization has no services listed yet."</p> }.into_any();
-                    }
-                    by_site(o.services).into_iter().map(|(title, site_id, cards)| view! {
-                        <section class="site-group" aria-label=title.clone()>
-                            <h2>{title.clone()} {edits_sites.then(|| view! { " " <a class="small" href=format!("/my-capacity/site/{site_id}")>"Site details"</a> })}</h2>
-                            {cards.into_iter().map(|card| view! { <CapacityCard card /> }).collect_view()}
-                        </section>
-                    }).collect_view().into_any()
-                })
+                overview
+                    .await
+                    .map(|o| {
+                        if o.services.is_empty() {
+                            return view! { <p>"Your organization has no services listed yet."</p> }.into_any();
+                        }
+                        by_site(o.services)
+                            .into_iter()
+                            .map(|(title, site_id, cards)| {
+                                view! {
+                                    <section class="site-group" aria-label=title.clone()>
+                                        <h2>
+                                            {title.clone()}
+                                            {edits_sites
+                                                .then(|| {
+                                                    view! {
+                                                        " "
+                                                        <a class="small" href=format!("/my-capacity/site/{site_id}")>
+                                                            "Site details"
+                                                        </a>
+                                                    }
+                                                })}
+                                        </h2>
+                                        {cards.into_iter().map(|card| view! { <CapacityCard card /> }).collect_view()}
+                                    </section>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    })
             })}
         </Suspense>
     }

@@ -89,45 +89,101 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
             <p class="counts" data-testid="counts">
                 {move || {
                     let s = snapshot.get();
-                    format!("{} of {} {}s free · {} on hold{}", s.available, s.total, unit, s.on_hold, if s.accepting_referrals { "" } else { " · not accepting referrals" })
+                    format!(
+                        "{} of {} {}s free · {} on hold{}",
+                        s.available,
+                        s.total,
+                        unit,
+                        s.on_hold,
+                        if s.accepting_referrals { "" } else { " · not accepting referrals" },
+                    )
                 }}
             </p>
             <p>{move || view! { <FreshnessBadge band=snapshot.get().freshness age_secs=age.get() /> }}</p>
-            {move || message.get().map(|(kind, text)| {
-                let class = if kind == "saved" { "message notice" } else { "message error" };
-                let role = if kind == "saved" { "status" } else { "alert" };
-                view! { <p class=class role=role data-testid="card-message">{text}</p> }
-            })}
+            {move || {
+                message
+                    .get()
+                    .map(|(kind, text)| {
+                        let class = if kind == "saved" { "message notice" } else { "message error" };
+                        let role = if kind == "saved" { "status" } else { "alert" };
+                        view! {
+                            <p class=class role=role data-testid="card-message">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
             <ActionForm action=update attr:class="capacity-form">
                 <input type="hidden" name="service_id" value=id.to_string() />
                 <input type="hidden" name="version" value=move || snapshot.get().version.0.to_string() />
                 <input type="hidden" name="seen_total" value=move || snapshot.get().total.to_string() />
                 <input type="hidden" name="seen_available" value=move || snapshot.get().available.to_string() />
                 <div class="stepper">
-                    <button type="submit" name="step" value="-1" class="step" aria-label=format!("One fewer free: {}", card.name)
-                        on:click=move |ev| { ev.prevent_default(); step(-1); }>"−"</button>
+                    <button
+                        type="submit"
+                        name="step"
+                        value="-1"
+                        class="step"
+                        aria-label=format!("One fewer free: {}", card.name)
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            step(-1);
+                        }
+                    >
+                        "−"
+                    </button>
                     <label class="stepper-field">
                         <span>"Free now"</span>
-                        <input name="available" type="number" inputmode="numeric" min="0" required
-                            value=available.get_untracked() prop:value=move || available.get()
+                        <input
+                            name="available"
+                            type="number"
+                            inputmode="numeric"
+                            min="0"
+                            required
+                            value=available.get_untracked()
+                            prop:value=move || available.get()
                             on:input=move |ev| available.set(event_target_value(&ev))
-                            aria-invalid=move || field_error("available").is_some().to_string() />
+                            aria-invalid=move || field_error("available").is_some().to_string()
+                        />
                     </label>
-                    <button type="submit" name="step" value="+1" class="step" aria-label=format!("One more free: {}", card.name)
-                        on:click=move |ev| { ev.prevent_default(); step(1); }>"+"</button>
+                    <button
+                        type="submit"
+                        name="step"
+                        value="+1"
+                        class="step"
+                        aria-label=format!("One more free: {}", card.name)
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            step(1);
+                        }
+                    >
+                        "+"
+                    </button>
                 </div>
                 {move || field_error("available").map(|m| view! { <p class="field-error">{m}</p> })}
                 <label class="inline-field">
                     <span>"Total"</span>
-                    <input name="total" type="number" inputmode="numeric" min="0" required
-                        value=total.get_untracked() prop:value=move || total.get()
+                    <input
+                        name="total"
+                        type="number"
+                        inputmode="numeric"
+                        min="0"
+                        required
+                        value=total.get_untracked()
+                        prop:value=move || total.get()
                         on:input=move |ev| total.set(event_target_value(&ev))
-                        aria-invalid=move || field_error("total").is_some().to_string() />
+                        aria-invalid=move || field_error("total").is_some().to_string()
+                    />
                 </label>
                 {move || field_error("total").map(|m| view! { <p class="field-error">{m}</p> })}
                 <label class="checkbox">
-                    <input name="accepting" type="checkbox" value="on" checked=card.capacity.accepting_referrals
-                        prop:checked=move || snapshot.get().accepting_referrals />
+                    <input
+                        name="accepting"
+                        type="checkbox"
+                        value="on"
+                        checked=card.capacity.accepting_referrals
+                        prop:checked=move || snapshot.get().accepting_referrals
+                    />
                     " Accepting referrals"
                 </label>
                 <button type="submit">"Save"</button>
@@ -135,9 +191,13 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
             <ActionForm action=confirm attr:class="confirm-form">
                 <input type="hidden" name="service_id" value=id.to_string() />
                 <input type="hidden" name="version" value=move || snapshot.get().version.0.to_string() />
-                <button type="submit" class="secondary">"Still accurate"</button>
+                <button type="submit" class="secondary">
+                    "Still accurate"
+                </button>
             </ActionForm>
-            <p class="small"><a href=format!("/my-capacity/service/{id}")>"Describe this service and see its history"</a></p>
+            <p class="small">
+                <a href=format!("/my-capacity/service/{id}")>"Describe this service and see its history"</a>
+            </p>
         </article>
     }
 }

@@ -50,7 +50,9 @@ pub fn HoldsInbox() -> impl IntoView {
     view! {
         <section class="holds" aria-labelledby="holds-title">
             <h2 id="holds-title">"Holds on your services"</h2>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     let list: Vec<HoldCard> = holds.await.unwrap_or_default();
                     if list.is_empty() {
@@ -58,29 +60,52 @@ pub fn HoldsInbox() -> impl IntoView {
                     }
                     view! {
                         <ul class="hold-list" aria-live="polite" data-testid="holds">
-                            {list.into_iter().map(|h| {
-                                let id = h.id.to_string();
-                                let left = h.seconds_left;
-                                view! {
-                                    <li class="hold">
-                                        <p><strong>{format!("{} × {}", h.units, h.service_name)}</strong></p>
-                                        <p class="meta">{format!("Held by {}", h.placed_by.clone().unwrap_or_else(|| "a coordinator".into()))}
-                                            " · " <span data-testid="time-left">{move || time_left(left - elapsed.get())}</span></p>
-                                        <form method="post" action=crate::api::provider::FinishHold::PATH class="inline">
-                                            <input type="hidden" name="hold_id" value=id.clone() />
-                                            <input type="hidden" name="outcome" value="confirmed" />
-                                            <button type="submit">"Survivor arrived"</button>
-                                        </form>
-                                        <form method="post" action=crate::api::provider::FinishHold::PATH class="inline">
-                                            <input type="hidden" name="hold_id" value=id.clone() />
-                                            <input type="hidden" name="outcome" value="released" />
-                                            <button type="submit" class="secondary">"Release"</button>
-                                        </form>
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {list
+                                .into_iter()
+                                .map(|h| {
+                                    let id = h.id.to_string();
+                                    let left = h.seconds_left;
+                                    view! {
+                                        <li class="hold">
+                                            <p>
+                                                <strong>{format!("{} × {}", h.units, h.service_name)}</strong>
+                                            </p>
+                                            <p class="meta">
+                                                {format!(
+                                                    "Held by {}",
+                                                    h.placed_by.clone().unwrap_or_else(|| "a coordinator".into()),
+                                                )} " · "
+                                                <span data-testid="time-left">
+                                                    {move || time_left(left - elapsed.get())}
+                                                </span>
+                                            </p>
+                                            <form
+                                                method="post"
+                                                action=crate::api::provider::FinishHold::PATH
+                                                class="inline"
+                                            >
+                                                <input type="hidden" name="hold_id" value=id.clone() />
+                                                <input type="hidden" name="outcome" value="confirmed" />
+                                                <button type="submit">"Survivor arrived"</button>
+                                            </form>
+                                            <form
+                                                method="post"
+                                                action=crate::api::provider::FinishHold::PATH
+                                                class="inline"
+                                            >
+                                                <input type="hidden" name="hold_id" value=id.clone() />
+                                                <input type="hidden" name="outcome" value="released" />
+                                                <button type="submit" class="secondary">
+                                                    "Release"
+                                                </button>
+                                            </form>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
-                    }.into_any()
+                    }
+                        .into_any()
                 })}
             </Transition>
         </section>

@@ -24,45 +24,91 @@ fn Service() -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").and_then(|i| i.parse::<i64>().ok())).unwrap_or(0);
     let description = Resource::new(move || id, service_description);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match description.await {
-                    Err(e) => view! { <p role="alert">{e.to_string().replace("error running server function: ", "")}</p> }.into_any(),
+                    Err(e) => {
+                        view! { <p role="alert">{e.to_string().replace("error running server function: ", "")}</p> }
+                            .into_any()
+                    }
                     Ok(d) => {
                         let e = d.eligibility.clone();
                         let langs = e.languages.iter().map(|l| l.as_str().to_owned()).collect::<Vec<_>>().join(", ");
-                        let check = |name: &'static str, label: &'static str, on: bool| view! {
-                            <label class="checkbox"><input type="checkbox" name=name value="on" checked=on />" " {label}</label>
+                        let check = |name: &'static str, label: &'static str, on: bool| {
+                            view! {
+                                <label class="checkbox">
+                                    <input type="checkbox" name=name value="on" checked=on />
+                                    " "
+                                    {label}
+                                </label>
+                            }
                         };
                         view! {
                             <h2>{d.name.clone()}</h2>
                             <p class="meta">{d.category_name.clone()} " · " {d.place.clone()}</p>
-                            <form method="post" action=crate::api::describe::DescribeService::PATH class="stacked-form" data-testid="describe-form">
+                            <form
+                                method="post"
+                                action=crate::api::describe::DescribeService::PATH
+                                class="stacked-form"
+                                data-testid="describe-form"
+                            >
                                 <input type="hidden" name="service_id" value=d.service_id.to_string() />
                                 <label for="status">"Status"</label>
                                 <select id="status" name="status">
-                                    {[("active", "Active"), ("temporarily_closed", "Temporarily closed"), ("inactive", "Inactive")].into_iter()
-                                        .map(|(v, l)| view! { <option value=v selected=d.status == v>{l}</option> }).collect_view()}
+                                    {[
+                                        ("active", "Active"),
+                                        ("temporarily_closed", "Temporarily closed"),
+                                        ("inactive", "Inactive"),
+                                    ]
+                                        .into_iter()
+                                        .map(|(v, l)| {
+                                            view! {
+                                                <option value=v selected=d.status == v>
+                                                    {l}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
                                 </select>
-                                <fieldset><legend>"Ages served"</legend>
+                                <fieldset>
+                                    <legend>"Ages served"</legend>
                                     {check("age_minor", "Minors (under 18)", e.age_groups.serves(AgeGroup::Minor))}
                                     {check("age_adult", "Adults", e.age_groups.serves(AgeGroup::Adult))}
                                     <label for="min_age">"Youngest age (optional)"</label>
-                                    <input id="min_age" name="min_age" type="number" min="0" max="120" value=e.min_age.map(|a| a.to_string()).unwrap_or_default() />
+                                    <input
+                                        id="min_age"
+                                        name="min_age"
+                                        type="number"
+                                        min="0"
+                                        max="120"
+                                        value=e.min_age.map(|a| a.to_string()).unwrap_or_default()
+                                    />
                                     <label for="max_age">"Oldest age (optional)"</label>
-                                    <input id="max_age" name="max_age" type="number" min="0" max="120" value=e.max_age.map(|a| a.to_string()).unwrap_or_default() />
+                                    <input
+                                        id="max_age"
+                                        name="max_age"
+                                        type="number"
+                                        min="0"
+                                        max="120"
+                                        value=e.max_age.map(|a| a.to_string()).unwrap_or_default()
+                                    />
                                 </fieldset>
-                                <fieldset><legend>"Trafficking types served"</legend>
+                                <fieldset>
+                                    <legend>"Trafficking types served"</legend>
                                     {check("sex", "Sex trafficking", e.trafficking_types.contains_all(1))}
                                     {check("labor", "Labor trafficking", e.trafficking_types.contains_all(2))}
                                 </fieldset>
-                                <fieldset><legend>"Genders served"</legend>
+                                <fieldset>
+                                    <legend>"Genders served"</legend>
                                     {check("female", "Female", e.genders.serves(Gender::Female))}
                                     {check("male", "Male", e.genders.serves(Gender::Male))}
                                     {check("transgender", "Transgender", e.genders.serves(Gender::Transgender))}
                                     {check("nonbinary", "Nonbinary", e.genders.serves(Gender::Nonbinary))}
                                 </fieldset>
-                                <fieldset><legend>"Access and requirements"</legend>
+                                <fieldset>
+                                    <legend>"Access and requirements"</legend>
                                     {check("children", "Accompanying children accepted", e.accepts_children)}
                                     {check("pets", "Pets accepted", e.pets_allowed)}
                                     {check("wheelchair", "Wheelchair accessible", e.wheelchair_accessible)}
@@ -74,18 +120,40 @@ fn Service() -> impl IntoView {
                                 <button type="submit">"Save description"</button>
                             </form>
                             <h2>"Recent history"</h2>
-                            <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways on small screens)">
+                            <div
+                                class="table-scroll"
+                                tabindex="0"
+                                role="region"
+                                aria-label="Table (scrolls sideways on small screens)"
+                            >
                                 <table data-testid="history">
                                     <caption class="visually-hidden">"Changes, newest first"</caption>
-                                    <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th></tr></thead>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"When"</th>
+                                            <th scope="col">"Who"</th>
+                                            <th scope="col">"What"</th>
+                                        </tr>
+                                    </thead>
                                     <tbody>
-                                        {d.history.into_iter().map(|h| view! {
-                                            <tr><td>{crate::domain::local_time::date_time(h.at)}</td><td>{h.who.unwrap_or_else(|| "—".into())}</td><td>{h.what}</td></tr>
-                                        }).collect_view()}
+                                        {d
+                                            .history
+                                            .into_iter()
+                                            .map(|h| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{crate::domain::local_time::date_time(h.at)}</td>
+                                                        <td>{h.who.unwrap_or_else(|| "—".into())}</td>
+                                                        <td>{h.what}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any()
+                        }
+                            .into_any()
                     }
                 }
             })}
