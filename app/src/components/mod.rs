@@ -7,3 +7,4 @@ pub mod hydration_marker;
 pub mod live;
 pub mod messages;
 pub mod nav;
+pub mod record_table;

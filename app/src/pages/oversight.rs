@@ -8,6 +8,7 @@ use crate::api::oversight::oversight;
 use crate::api::regions::list_regions;
 use crate::components::chart::{BarChart, LineChart, Series};
 use crate::components::guard::Guarded;
+use crate::components::record_table::RecordTable;
 use crate::domain::oversight::{DEFAULT_WEEKS, FilterError, LabelledTable, MAX_WEEKS, OversightFilter};
 use crate::domain::profile::VictimType;
 use crate::domain::suppression::Cell;
@@ -219,79 +220,52 @@ fn Dashboard() -> impl IntoView {
                                         "{last_compliance:.0}% of services had fresh counts at the end of the last week shown.",
                                     )
                                 />
-                                <div
-                                    class="table-scroll"
-                                    tabindex="0"
-                                    role="region"
-                                    aria-label="Table (scrolls sideways on small screens)"
+                                <RecordTable
+                                    caption="Freshness by region, last week shown"
+                                    testid="compliance-by-region"
+                                    columns=vec!["Region", "Services", "Fresh", "Share"]
                                 >
-                                    <table data-testid="compliance-by-region">
-                                        <caption>"Freshness by region, last week shown"</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Region"</th>
-                                                <th scope="col">"Services"</th>
-                                                <th scope="col">"Fresh"</th>
-                                                <th scope="col">"Share"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {v
-                                                .compliance_by_region
-                                                .iter()
-                                                .map(|(r, s, f)| {
-                                                    view! {
-                                                        <tr>
-                                                            <th scope="row">
-                                                                {r.trim_end_matches(" Planning Region").to_owned()}
-                                                            </th>
-                                                            <td>{*s}</td>
-                                                            <td>{*f}</td>
-                                                            <td>
-                                                                {format!(
-                                                                    "{:.0}%",
-                                                                    if *s == 0 { 0.0 } else { 100.0 * *f as f64 / *s as f64 },
-                                                                )}
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                <div
-                                    class="table-scroll"
-                                    tabindex="0"
-                                    role="region"
-                                    aria-label="Table (scrolls sideways on small screens)"
+                                    {v
+                                        .compliance_by_region
+                                        .iter()
+                                        .map(|(r, s, f)| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">
+                                                        {r.trim_end_matches(" Planning Region").to_owned()}
+                                                    </th>
+                                                    <td>{*s}</td>
+                                                    <td>{*f}</td>
+                                                    <td>
+                                                        {format!(
+                                                            "{:.0}%",
+                                                            if *s == 0 { 0.0 } else { 100.0 * *f as f64 / *s as f64 },
+                                                        )}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </RecordTable>
+                                <RecordTable
+                                    caption="Freshness by organization, now"
+                                    testid="compliance-by-organization"
+                                    columns=vec!["Organization", "Services", "Fresh"]
                                 >
-                                    <table data-testid="compliance-by-organization">
-                                        <caption>"Freshness by organization, now"</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Organization"</th>
-                                                <th scope="col">"Services"</th>
-                                                <th scope="col">"Fresh"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {v
-                                                .compliance_by_organization
-                                                .iter()
-                                                .map(|(o, s, f)| {
-                                                    view! {
-                                                        <tr>
-                                                            <th scope="row">{o.clone()}</th>
-                                                            <td>{*s}</td>
-                                                            <td>{*f}</td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                    {v
+                                        .compliance_by_organization
+                                        .iter()
+                                        .map(|(o, s, f)| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">{o.clone()}</th>
+                                                    <td>{*s}</td>
+                                                    <td>{*f}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </RecordTable>
                             </section>
                         }
                             .into_any()

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::audit_log;
 use crate::components::guard::Guarded;
+use crate::components::record_table::RecordTable;
 
 /// The audit log page.
 #[component]
@@ -34,60 +35,46 @@ fn Audit() -> impl IntoView {
                     .await
                     .map(|list| {
                         view! {
-                            <div
-                                class="table-scroll"
-                                tabindex="0"
-                                role="region"
-                                aria-label="Table (scrolls sideways on small screens)"
+                            <RecordTable
+                                caption="Audit entries, newest first"
+                                caption_hidden=true
+                                testid="audit-table"
+                                columns=vec!["When", "Who", "Action", "What", "Change"]
                             >
-                                <table data-testid="audit-table">
-                                    <caption class="visually-hidden">"Audit entries, newest first"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"When"</th>
-                                            <th scope="col">"Who"</th>
-                                            <th scope="col">"Action"</th>
-                                            <th scope="col">"What"</th>
-                                            <th scope="col">"Change"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|e| {
-                                                view! {
-                                                    <tr>
-                                                        <td>
-                                                            {crate::domain::local_time::at(e.at.timestamp())
-                                                                .format("%Y-%m-%d %H:%M:%S %Z")
-                                                                .to_string()}
-                                                        </td>
-                                                        <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
-                                                        <td>
-                                                            <code>{e.action}</code>
-                                                        </td>
-                                                        <td>
-                                                            {format!(
-                                                                "{} {}",
-                                                                e.entity,
-                                                                e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-                                                            )}
-                                                        </td>
-                                                        <td>
-                                                            {match (e.old_value, e.new_value) {
-                                                                (Some(o), Some(n)) => format!("{o} → {n}"),
-                                                                (None, Some(n)) => n,
-                                                                (Some(o), None) => o,
-                                                                (None, None) => String::new(),
-                                                            }}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                                {list
+                                    .into_iter()
+                                    .map(|e| {
+                                        view! {
+                                            <tr>
+                                                <td>
+                                                    {crate::domain::local_time::at(e.at.timestamp())
+                                                        .format("%Y-%m-%d %H:%M:%S %Z")
+                                                        .to_string()}
+                                                </td>
+                                                <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
+                                                <td>
+                                                    <code>{e.action}</code>
+                                                </td>
+                                                <td>
+                                                    {format!(
+                                                        "{} {}",
+                                                        e.entity,
+                                                        e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+                                                    )}
+                                                </td>
+                                                <td>
+                                                    {match (e.old_value, e.new_value) {
+                                                        (Some(o), Some(n)) => format!("{o} → {n}"),
+                                                        (None, Some(n)) => n,
+                                                        (Some(o), None) => o,
+                                                        (None, None) => String::new(),
+                                                    }}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </RecordTable>
                         }
                     })
             })}

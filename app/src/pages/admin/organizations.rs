@@ -6,6 +6,7 @@ use leptos::server_fn::ServerFn;
 use crate::api::admin::list_organizations;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
+use crate::components::record_table::RecordTable;
 
 /// The organizations page.
 #[component]
@@ -39,41 +40,26 @@ fn Organizations() -> impl IntoView {
                 orgs.await
                     .map(|list| {
                         view! {
-                            <div
-                                class="table-scroll"
-                                tabindex="0"
-                                role="region"
-                                aria-label="Table (scrolls sideways on small screens)"
+                            <RecordTable
+                                caption="Organizations"
+                                caption_hidden=true
+                                columns=vec!["Id", "Name", "Verified", "Sites", "Services"]
                             >
-                                <table>
-                                    <caption class="visually-hidden">"Organizations"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Id"</th>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Verified"</th>
-                                            <th scope="col">"Sites"</th>
-                                            <th scope="col">"Services"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|o| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{o.id}</td>
-                                                        <td>{o.name}</td>
-                                                        <td>{if o.verified { "Yes" } else { "No" }}</td>
-                                                        <td>{o.sites}</td>
-                                                        <td>{o.services}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                                {list
+                                    .into_iter()
+                                    .map(|o| {
+                                        view! {
+                                            <tr>
+                                                <td>{o.id}</td>
+                                                <td>{o.name}</td>
+                                                <td>{if o.verified { "Yes" } else { "No" }}</td>
+                                                <td>{o.sites}</td>
+                                                <td>{o.services}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </RecordTable>
                         }
                     })
             })}

@@ -6,6 +6,7 @@ use leptos::server_fn::ServerFn;
 use crate::api::admin::list_categories;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
+use crate::components::record_table::RecordTable;
 use crate::domain::taxonomy::CategoryFamily;
 
 /// The taxonomy page.
@@ -48,44 +49,30 @@ fn Taxonomy() -> impl IntoView {
                     .await
                     .map(|list| {
                         view! {
-                            <div
-                                class="table-scroll"
-                                tabindex="0"
-                                role="region"
-                                aria-label="Table (scrolls sideways on small screens)"
+                            <RecordTable
+                                caption="Categories"
+                                caption_hidden=true
+                                columns=vec!["Family", "Name", "Code", "Unit"]
                             >
-                                <table>
-                                    <caption class="visually-hidden">"Categories"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Family"</th>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Code"</th>
-                                            <th scope="col">"Unit"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|c| {
-                                                view! {
-                                                    <tr>
-                                                        <td>
-                                                            {CategoryFamily::parse(&c.family)
-                                                                .map_or("?", CategoryFamily::label)}
-                                                        </td>
-                                                        <td>{c.name}</td>
-                                                        <td>
-                                                            <code>{c.code}</code>
-                                                        </td>
-                                                        <td>{c.unit}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                                {list
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <tr>
+                                                <td>
+                                                    {CategoryFamily::parse(&c.family)
+                                                        .map_or("?", CategoryFamily::label)}
+                                                </td>
+                                                <td>{c.name}</td>
+                                                <td>
+                                                    <code>{c.code}</code>
+                                                </td>
+                                                <td>{c.unit}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </RecordTable>
                         }
                     })
             })}

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::map::region_map;
 use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::components::record_table::RecordTable;
 use crate::domain::profile::VictimType;
 use crate::domain::suppression::HIDDEN;
 use crate::domain::taxonomy::CategoryFamily;
@@ -158,52 +159,33 @@ fn Map(can_search: bool) -> impl IntoView {
                                     </ul>
                                 </figcaption>
                             </figure>
-                            <div
-                                class="table-scroll"
-                                tabindex="0"
-                                role="region"
-                                aria-label="Table (scrolls sideways on small screens)"
+                            <RecordTable
+                                caption="The map as a table"
+                                testid="map-table"
+                                columns=vec!["Region", "Fresh free units", "Unknown (stale) services"]
                             >
-                                <table data-testid="map-table">
-                                    <caption>"The map as a table"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Region"</th>
-                                            <th scope="col">"Fresh free units"</th>
-                                            <th scope="col">"Unknown (stale) services"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {regions
-                                            .into_iter()
-                                            .map(|r| {
-                                                view! {
-                                                    <tr>
-                                                        <th scope="row">
-                                                            {if can_search {
-                                                                view! {
-                                                                    <a href=link(r.region_id)>{r.shape.name.clone()}</a>
-                                                                }
-                                                                    .into_any()
-                                                            } else {
-                                                                r.shape.name.clone().into_any()
-                                                            }}
-                                                        </th>
-                                                        <td>
-                                                            {if r.hidden {
-                                                                HIDDEN.to_owned()
-                                                            } else {
-                                                                r.available.to_string()
-                                                            }}
-                                                        </td>
-                                                        <td>{r.unknown_services}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                                {regions
+                                    .into_iter()
+                                    .map(|r| {
+                                        view! {
+                                            <tr>
+                                                <th scope="row">
+                                                    {if can_search {
+                                                        view! { <a href=link(r.region_id)>{r.shape.name.clone()}</a> }
+                                                            .into_any()
+                                                    } else {
+                                                        r.shape.name.clone().into_any()
+                                                    }}
+                                                </th>
+                                                <td>
+                                                    {if r.hidden { HIDDEN.to_owned() } else { r.available.to_string() }}
+                                                </td>
+                                                <td>{r.unknown_services}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </RecordTable>
                         }
                     })
             })}

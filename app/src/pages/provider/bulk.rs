@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::provider::my_capacity;
 use crate::components::freshness_badge::FreshnessBadge;
 use crate::components::guard::Guarded;
+use crate::components::record_table::RecordTable;
 
 /// The bulk update page.
 #[component]
@@ -47,82 +48,64 @@ fn Bulk() -> impl IntoView {
                     .map(|o| {
                         view! {
                             <form method="post" action=crate::api::provider::BulkUpdate::PATH>
-                                <div
-                                    class="table-scroll"
-                                    tabindex="0"
-                                    role="region"
-                                    aria-label="Table (scrolls sideways on small screens)"
+                                <RecordTable
+                                    caption="Capacity of all services"
+                                    caption_hidden=true
+                                    columns=vec!["Service", "Free now", "Total", "Accepting", "Last confirmed"]
                                 >
-                                    <table>
-                                        <caption class="visually-hidden">"Capacity of all services"</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Service"</th>
-                                                <th scope="col">"Free now"</th>
-                                                <th scope="col">"Total"</th>
-                                                <th scope="col">"Accepting"</th>
-                                                <th scope="col">"Last confirmed"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {o
-                                                .services
-                                                .into_iter()
-                                                .map(|c| {
-                                                    let id = c.service_id;
-                                                    let label = format!("{} ({})", c.name, c.site_name);
-                                                    view! {
-                                                        <tr>
-                                                            <th scope="row">
-                                                                {label.clone()}
-                                                                <input
-                                                                    type="hidden"
-                                                                    name=format!("fields[version_{id}]")
-                                                                    value=c.capacity.version.0.to_string()
-                                                                />
-                                                            </th>
-                                                            <td>
-                                                                <input
-                                                                    type="number"
-                                                                    min="0"
-                                                                    inputmode="numeric"
-                                                                    aria-label=format!("Free now: {label}")
-                                                                    name=format!("fields[available_{id}]")
-                                                                    value=c.capacity.available.to_string()
-                                                                />
-                                                            </td>
-                                                            <td>
-                                                                <input
-                                                                    type="number"
-                                                                    min="0"
-                                                                    inputmode="numeric"
-                                                                    aria-label=format!("Total: {label}")
-                                                                    name=format!("fields[total_{id}]")
-                                                                    value=c.capacity.total.to_string()
-                                                                />
-                                                            </td>
-                                                            <td>
-                                                                <input
-                                                                    type="checkbox"
-                                                                    aria-label=format!("Accepting referrals: {label}")
-                                                                    name=format!("fields[accepting_{id}]")
-                                                                    value="on"
-                                                                    checked=c.capacity.accepting_referrals
-                                                                />
-                                                            </td>
-                                                            <td>
-                                                                <FreshnessBadge
-                                                                    band=c.capacity.freshness
-                                                                    age_secs=c.age_secs
-                                                                />
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                    {o
+                                        .services
+                                        .into_iter()
+                                        .map(|c| {
+                                            let id = c.service_id;
+                                            let label = format!("{} ({})", c.name, c.site_name);
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">
+                                                        {label.clone()}
+                                                        <input
+                                                            type="hidden"
+                                                            name=format!("fields[version_{id}]")
+                                                            value=c.capacity.version.0.to_string()
+                                                        />
+                                                    </th>
+                                                    <td>
+                                                        <input
+                                                            type="number"
+                                                            min="0"
+                                                            inputmode="numeric"
+                                                            aria-label=format!("Free now: {label}")
+                                                            name=format!("fields[available_{id}]")
+                                                            value=c.capacity.available.to_string()
+                                                        />
+                                                    </td>
+                                                    <td>
+                                                        <input
+                                                            type="number"
+                                                            min="0"
+                                                            inputmode="numeric"
+                                                            aria-label=format!("Total: {label}")
+                                                            name=format!("fields[total_{id}]")
+                                                            value=c.capacity.total.to_string()
+                                                        />
+                                                    </td>
+                                                    <td>
+                                                        <input
+                                                            type="checkbox"
+                                                            aria-label=format!("Accepting referrals: {label}")
+                                                            name=format!("fields[accepting_{id}]")
+                                                            value="on"
+                                                            checked=c.capacity.accepting_referrals
+                                                        />
+                                                    </td>
+                                                    <td>
+                                                        <FreshnessBadge band=c.capacity.freshness age_secs=c.age_secs />
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </RecordTable>
                                 <button type="submit">"Save all"</button>
                             </form>
                         }

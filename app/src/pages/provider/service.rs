@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::describe::service_description;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
+use crate::components::record_table::RecordTable;
 use crate::domain::profile::{AgeGroup, Gender};
 
 /// The service page.
@@ -120,38 +121,26 @@ fn Service() -> impl IntoView {
                                 <button type="submit">"Save description"</button>
                             </form>
                             <h2>"Recent history"</h2>
-                            <div
-                                class="table-scroll"
-                                tabindex="0"
-                                role="region"
-                                aria-label="Table (scrolls sideways on small screens)"
+                            <RecordTable
+                                caption="Changes, newest first"
+                                caption_hidden=true
+                                testid="history"
+                                columns=vec!["When", "Who", "What"]
                             >
-                                <table data-testid="history">
-                                    <caption class="visually-hidden">"Changes, newest first"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"When"</th>
-                                            <th scope="col">"Who"</th>
-                                            <th scope="col">"What"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {d
-                                            .history
-                                            .into_iter()
-                                            .map(|h| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{crate::domain::local_time::date_time(h.at)}</td>
-                                                        <td>{h.who.unwrap_or_else(|| "—".into())}</td>
-                                                        <td>{h.what}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                                {d
+                                    .history
+                                    .into_iter()
+                                    .map(|h| {
+                                        view! {
+                                            <tr>
+                                                <td>{crate::domain::local_time::date_time(h.at)}</td>
+                                                <td>{h.who.unwrap_or_else(|| "—".into())}</td>
+                                                <td>{h.what}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </RecordTable>
                         }
                             .into_any()
                     }
