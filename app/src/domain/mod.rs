@@ -5,6 +5,7 @@
 pub mod access;
 pub mod account;
 pub mod capacity;
+pub mod capacity_web;
 pub mod disclosure;
 #[cfg(feature = "ssr")]
 pub mod disclosure_audit;

@@ -154,14 +154,8 @@ fn sum_if_all_shown(cells: impl Iterator<Item = Cell>) -> Cell {
 }
 
 /// Fewest organizations behind a published capacity figure: with one or two, total and free units describe
-/// a single provider's house, and the difference how many people live there.
+/// a single provider's house, and the difference how many people live there (see `capacity_web`).
 pub const MIN_CONTRIBUTORS: usize = 3;
-
-/// Whether capacity with `total` and `free` units from `organizations` providers may be published: enough
-/// providers behind it, and units in use (`total - free`, which counts people) either none or at least k.
-pub fn occupancy_is_publishable(total: i64, free: i64, organizations: usize, k: i64) -> bool {
-    organizations >= MIN_CONTRIBUTORS && !small(total - free, k)
-}
 
 /// Suppresses a single count (for outputs without totals).
 pub fn suppress_one(n: i64, k: i64) -> Cell {
@@ -204,14 +198,6 @@ mod tests {
         assert_eq!(t.cells[0], vec![Cell::Suppressed; 3], "the 10 is hidden too, so the hidden cells sum to 13");
         let t = suppress(&[vec![10, 3, 4]], 5);
         assert_eq!(t.cells[0], vec![Cell::Shown(10), Cell::Suppressed, Cell::Suppressed], "3 + 4 leaves each 1 to 4");
-    }
-
-    #[test]
-    fn capacity_needs_three_organizations_and_no_small_occupancy() {
-        assert!(!occupancy_is_publishable(12, 10, 1, 5), "one safe house: 12 - 10 would be its residents");
-        assert!(!occupancy_is_publishable(40, 37, 5, 5), "three people in use statewide");
-        assert!(occupancy_is_publishable(40, 30, 3, 5));
-        assert!(occupancy_is_publishable(40, 40, 3, 5), "nobody housed reveals no one");
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub fn DisclosurePage() -> impl IntoView {
                 {MIN_CONTRIBUTORS}
                 " organizations are behind them and the units in use (total minus free, which counts people) are none or at least "
                 {k}
-                ". Otherwise the week shows “*”: where a region has one safe house, total minus free would say how many people live there."
+                ". Otherwise the week shows “*”: where a region has one safe house, total minus free would say how many people live there. A week's figures for every region and family are suppressed together, so the statewide figure minus the other regions' never gives a hidden region's back."
             </li>
         </ol>
         <h2>"The audit"</h2>
@@ -81,7 +81,7 @@ pub fn DisclosurePage() -> impl IntoView {
         </p>
         <h2>"Known limits"</h2>
         <p>
-            "Capacity figures and the gap matrix follow the rules above but are not part of the needs audit. A need closed after its week was published changes that week's figures; the audit then runs on the week as it now is."
+            "Capacity figures and the gap matrix follow the rules above (each total checked against the figures it adds up) but are not part of the linear-programming audit of needs. A need closed after its week was published changes that week's figures; the audit then runs on the week as it now is."
         </p>
         <p>
             <a href="/public">"See the public statewide picture"</a>
