@@ -63,8 +63,9 @@ impl SuppressedCapacity {
         let in_use = web(|c| c.total - c.free);
         // Total units count no one: only subtraction is guarded against (k = 1 hides nothing small).
         let totals = web(|c| c.total);
+        // A figure nobody is behind is a zero anyone can tell from the directory: shown, as zeros are.
         let mut hidden: Vec<usize> =
-            (0..sums.len()).filter(|&i| sums[i].organizations.len() < MIN_CONTRIBUTORS).collect();
+            (0..sums.len()).filter(|&i| (1..MIN_CONTRIBUTORS).contains(&sums[i].organizations.len())).collect();
         // Each pass hides no less than the one before, so this settles with both webs safe.
         loop {
             let by_use = in_use.suppress_also(k, &hidden);
@@ -122,6 +123,16 @@ mod tests {
         assert_eq!(alone(cell(40, 37, 0..5)), None, "three people in use");
         assert_eq!(alone(cell(40, 30, 0..3)), Some((40, 30)));
         assert_eq!(alone(cell(40, 40, 0..3)), Some((40, 40)), "nobody housed reveals no one");
+    }
+
+    #[test]
+    fn an_empty_region_is_a_shown_zero_so_it_cannot_pad_a_hidden_line() {
+        // Were the empty second region hidden, "two hidden counts" would seem safe while the state minus the
+        // first region still gives the third's 5 beds: the empty one is a known zero.
+        let cells = [cell(10, 4, 0..3), CapacityCell::default(), cell(5, 3, 3..4)];
+        let week = SuppressedCapacity::build(3, 1, &cells, 5);
+        assert_eq!(week.figure(2, 1), Some((0, 0)));
+        assert!(week.figure(1, 1).is_none() || week.figure(0, 1).is_none());
     }
 
     #[test]

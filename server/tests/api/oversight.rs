@@ -185,7 +185,34 @@ async fn a_region_and_the_state_never_differ_by_a_small_count(app: TestApp) {
     );
 }
 
+async fn a_region_with_one_house_is_never_the_state_minus_the_others(app: TestApp) {
+    // Week of 2 November 2026: three houses in Capitol, three in South Central, one in Western Connecticut.
+    let f = crate::fixtures::Fixture::new(&app.db, utc(2026, 11, 2, 15));
+    for town in ["Hartford", "Hartford", "Hartford", "New Haven", "New Haven", "New Haven", "Stamford"] {
+        f.service(crate::fixtures::ServiceSpec::housing(town, 10, 4)).await;
+    }
+    let all = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap();
+    let id = |prefix: &str| all.iter().find(|r| r.name.starts_with(prefix)).unwrap().id;
+    let statewide = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1);
+    let now = utc(2026, 11, 9, 12);
+    let capacity = async |region: Option<i64>| {
+        let filter = OversightFilter { region_id: region, ..statewide.clone() };
+        let view = app::oversight::build(&app.db, &filter, now, &app.freshness).await.unwrap();
+        view.capacity.last().map(|w| w.values.clone()).unwrap()
+    };
+    let western = capacity(Some(id("Western"))).await;
+    assert_eq!(western, vec![None, None], "one organization: its beds, and the people in them, stay hidden");
+    let shown = |values: &Vec<Option<f64>>| values.iter().all(Option::is_some);
+    let (state, capitol, south) =
+        (capacity(None).await, capacity(Some(id("Capitol"))).await, capacity(Some(id("South Central"))).await);
+    assert!(
+        !(shown(&state) && shown(&capitol) && shown(&south)),
+        "the state's {state:?} minus Capitol's {capitol:?} and South Central's {south:?} would be Western's"
+    );
+}
+
 both_backends!(
+    a_region_with_one_house_is_never_the_state_minus_the_others,
     weekly_needs_are_counted_by_outcome_and_small_counts_are_suppressed,
     a_funder_downloads_a_csv_named_by_its_filters_and_cannot_see_per_need_records,
     a_day_shifted_period_is_refused_so_two_exports_never_differ_by_a_few_days,
