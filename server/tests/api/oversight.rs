@@ -185,6 +185,32 @@ async fn a_region_and_the_state_never_differ_by_a_small_count(app: TestApp) {
     );
 }
 
+async fn a_line_of_ten_and_two_small_counts_never_gives_their_sum_away(app: TestApp) {
+    // The attack: [10, *, *] beside its total 13 says the two hidden counts are 3 between them.
+    let capitol = regions::summaries(&app.db, RegionScheme::Planning)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name.starts_with("Capitol"))
+        .unwrap()
+        .id;
+    let week = [(10, Outcome::PlacedInRegion), (2, Outcome::NotPlaced), (1, Outcome::PlacedOutsideRegion)];
+    for (n, outcome) in week {
+        for i in 0..n {
+            need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 3, 15) + i, outcome).await;
+        }
+    }
+    let filter = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1);
+    let view = app::oversight::build(&app.db, &filter, utc(2026, 11, 9, 12), &app.freshness).await.unwrap();
+    let (row, total) = (&view.needs.table.cells[0], view.needs.table.row_totals[0]);
+    let hidden = row.iter().filter(|c| **c == Cell::Suppressed).count() as i64;
+    assert!(hidden >= 2, "the 2 and the 1 are hidden: {row:?}");
+    if let Cell::Shown(total) = total {
+        let shown: i64 = row.iter().filter_map(|c| if let Cell::Shown(n) = c { Some(*n) } else { None }).sum();
+        assert!(total - shown >= 5 + hidden - 2, "{row:?} with total {total} pins what is hidden");
+    }
+}
+
 async fn a_region_with_one_house_is_never_the_state_minus_the_others(app: TestApp) {
     // Week of 2 November 2026: three houses in Capitol, three in South Central, one in Western Connecticut.
     let f = crate::fixtures::Fixture::new(&app.db, utc(2026, 11, 2, 15));
@@ -212,6 +238,7 @@ async fn a_region_with_one_house_is_never_the_state_minus_the_others(app: TestAp
 }
 
 both_backends!(
+    a_line_of_ten_and_two_small_counts_never_gives_their_sum_away,
     a_region_with_one_house_is_never_the_state_minus_the_others,
     weekly_needs_are_counted_by_outcome_and_small_counts_are_suppressed,
     a_funder_downloads_a_csv_named_by_its_filters_and_cannot_see_per_need_records,
