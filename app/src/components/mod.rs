@@ -1,6 +1,7 @@
 //! Reusable pieces of the user interface.
 
 pub mod chart;
+pub mod finish_hold;
 pub mod freshness_badge;
 pub mod guard;
 pub mod hydration_marker;

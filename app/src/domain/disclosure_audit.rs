@@ -101,7 +101,8 @@ impl<'a> Audit<'a> {
     }
 
     /// Whether a reader can tell the sum of the counts `group` to within less than one need.
-    pub fn pins(&mut self, group: &[usize]) -> bool {
+    #[cfg(test)]
+    fn pins(&mut self, group: &[usize]) -> bool {
         self.first_pinned(&[group.to_vec()]).is_some()
     }
 

@@ -63,9 +63,14 @@ impl Shape {
         selector <= self.families
     }
 
+    /// How many profiles a need can have.
+    fn atom_count(self) -> usize {
+        (self.regions * self.victims * OUTCOMES.len()) << self.families
+    }
+
     /// Every profile a need can have, in a fixed order (see [`Shape::atom_index`]).
     fn atoms(self) -> Vec<NeedAtom> {
-        let mut atoms = Vec::with_capacity((self.regions * self.victims * OUTCOMES.len()) << self.families);
+        let mut atoms = Vec::with_capacity(self.atom_count());
         for region in 1..=self.regions {
             for victim in 1..=self.victims {
                 for outcome in 1..=OUTCOMES.len() {
@@ -209,7 +214,8 @@ fn audited(
     k: i64,
 ) -> Vec<bool> {
     let members = shape.members();
-    let mut truth = vec![0i64; shape.atoms().len()];
+    let atoms_of_shape = shape.atoms();
+    let mut truth = vec![0i64; atoms_of_shape.len()];
     for atom in atoms {
         truth[shape.atom_index(*atom)] += 1;
     }
@@ -232,7 +238,9 @@ fn audited(
         cleared.extend(groups.into_iter().take(first));
         // With no non-zero count shown, every need's profile is unbounded and nothing can be pinned, so
         // there is always a partner here; the `else` only keeps the loop total.
-        let Some(partner) = partner(shape, &members, &truth, values, &seen, &group) else { return hidden };
+        let Some(partner) = partner(shape, &atoms_of_shape, &members, &truth, values, &seen, &group) else {
+            return hidden;
+        };
         // Starting from everything hidden so far keeps each round hiding no less than the last, which the
         // solutions and cleared groups carried over rely on.
         let mut also: Vec<usize> = (0..hidden.len()).filter(|&i| hidden[i]).collect();
@@ -259,6 +267,7 @@ fn targets(web: &CountWeb, values: &[i64], seen: &[Seen], k: i64) -> Vec<Vec<usi
 /// the group's needs, or else the smallest shown non-zero count of all; `None` when nothing is shown.
 fn partner(
     shape: Shape,
+    atoms: &[NeedAtom],
     members: &[Vec<usize>],
     truth: &[i64],
     values: &[i64],
@@ -266,7 +275,6 @@ fn partner(
     group: &[usize],
 ) -> Option<usize> {
     let shown = |i: usize| matches!(seen[i], Seen::Shown(v) if v > 0);
-    let atoms = shape.atoms();
     let near = group
         .iter()
         .flat_map(|&c| members[c].iter().copied())
@@ -371,7 +379,7 @@ mod tests {
     /// A week of needs: mostly empty profiles, some with one or two needs, a few with more.
     fn week_of_needs(shape: Shape) -> impl proptest::strategy::Strategy<Value = Vec<NeedAtom>> {
         use proptest::prelude::*;
-        let profiles = shape.regions * shape.victims * OUTCOMES.len() * (1 << shape.families);
+        let profiles = shape.atom_count();
         proptest::collection::vec(prop_oneof![6 => Just(0usize), 3 => 1usize..3, 1 => 3usize..9], profiles).prop_map(
             move |counts| {
                 shape.atoms().into_iter().zip(counts).flat_map(|(atom, n)| std::iter::repeat_n(atom, n)).collect()

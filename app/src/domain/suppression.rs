@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::disclosure::line_reveals;
+use super::disclosure::{line_reveals, small};
 
 /// Default threshold: counts 1 to 4 are hidden.
 pub const DEFAULT_K: i64 = 5;
@@ -51,10 +51,6 @@ impl SafeTable {
         let cells = (0..cols).map(|c| self.cells.iter().map(|row| row[c]).collect()).collect();
         Self { cells, row_totals: self.column_totals, column_totals: self.row_totals, total: self.total }
     }
-}
-
-fn small(n: i64, k: i64) -> bool {
-    n > 0 && n < k
 }
 
 /// Hides one more cell of a line that [`line_reveals`]: the smallest non-zero shown cell. Returns false when

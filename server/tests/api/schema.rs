@@ -47,7 +47,7 @@ fn postgres_type(data_type: &str) -> &'static str {
 
 /// How many CHECK constraints a `CREATE TABLE` statement declares.
 fn checks_in(sql: &str) -> usize {
-    sql.to_ascii_uppercase().matches("CHECK (").count() + sql.to_ascii_uppercase().matches("CHECK(").count()
+    sql.to_ascii_uppercase().replace("CHECK(", "CHECK (").matches("CHECK (").count()
 }
 
 async fn sqlite_schema(pool: &sqlx::SqlitePool) -> BTreeMap<String, Table> {

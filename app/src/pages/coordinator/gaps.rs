@@ -7,7 +7,6 @@ use leptos_router::hooks::use_query_map;
 use crate::api::search::gap_matrix;
 use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
-use crate::domain::account::Role;
 use crate::domain::gaps::worst_gaps;
 use crate::domain::profile::VictimType;
 use crate::domain::region::RegionScheme;
@@ -21,14 +20,9 @@ pub fn GapsPage() -> impl IntoView {
         <h1>"Where help is missing"</h1>
         <Guarded
             roles=crate::domain::access::Area::Gaps.roles()
-            children=|viewer| view! { <Gaps can_search=can_search(viewer.role) /> }
+            children=|viewer| view! { <Gaps can_search=crate::domain::access::Area::Placement.admits(viewer.role) /> }
         />
     }
-}
-
-/// Whether `role` may open the search a cell leads to (funders read the matrix, they do not place people).
-pub fn can_search(role: Role) -> bool {
-    crate::domain::access::Area::Placement.admits(role)
 }
 
 #[component]

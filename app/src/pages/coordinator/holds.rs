@@ -1,9 +1,9 @@
 //! My holds: what I am holding, for how long, and "release".
 
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 
 use crate::api::coordinator::coordinator_holds;
+use crate::components::finish_hold::FinishHoldForm;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
 
@@ -54,17 +54,12 @@ fn Holds() -> impl IntoView {
                                                         crate::domain::local_time::time_of_day(h.expires_at),
                                                     )}
                                                 </p>
-                                                <form
-                                                    method="post"
-                                                    action=crate::api::provider::FinishHold::PATH
-                                                    class="inline"
-                                                >
-                                                    <input type="hidden" name="hold_id" value=h.id.to_string() />
-                                                    <input type="hidden" name="outcome" value="released" />
-                                                    <button type="submit" class="secondary">
-                                                        "Release"
-                                                    </button>
-                                                </form>
+                                                <FinishHoldForm
+                                                    hold_id=h.id
+                                                    outcome="released"
+                                                    label="Release"
+                                                    secondary=true
+                                                />
                                             </li>
                                         }
                                     })

@@ -28,7 +28,7 @@ pub fn MapPage() -> impl IntoView {
         <h1>"Map of fresh capacity"</h1>
         <Guarded
             roles=crate::domain::access::Area::Gaps.roles()
-            children=|viewer| view! { <Map can_search=super::gaps::can_search(viewer.role) /> }
+            children=|viewer| view! { <Map can_search=crate::domain::access::Area::Placement.admits(viewer.role) /> }
         />
     }
 }

@@ -2,9 +2,9 @@
 //! new holds every 10 seconds once hydrated; the countdown ticks each second.
 
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 
 use crate::api::provider::{HoldCard, my_holds};
+use crate::components::finish_hold::FinishHoldForm;
 
 fn time_left(secs: i64) -> String {
     if secs <= 0 {
@@ -63,7 +63,7 @@ pub fn HoldsInbox() -> impl IntoView {
                             {list
                                 .into_iter()
                                 .map(|h| {
-                                    let id = h.id.to_string();
+                                    let id = h.id;
                                     let left = h.seconds_left;
                                     view! {
                                         <li class="hold">
@@ -79,26 +79,13 @@ pub fn HoldsInbox() -> impl IntoView {
                                                     {move || time_left(left - elapsed.get())}
                                                 </span>
                                             </p>
-                                            <form
-                                                method="post"
-                                                action=crate::api::provider::FinishHold::PATH
-                                                class="inline"
-                                            >
-                                                <input type="hidden" name="hold_id" value=id.clone() />
-                                                <input type="hidden" name="outcome" value="confirmed" />
-                                                <button type="submit">"Survivor arrived"</button>
-                                            </form>
-                                            <form
-                                                method="post"
-                                                action=crate::api::provider::FinishHold::PATH
-                                                class="inline"
-                                            >
-                                                <input type="hidden" name="hold_id" value=id.clone() />
-                                                <input type="hidden" name="outcome" value="released" />
-                                                <button type="submit" class="secondary">
-                                                    "Release"
-                                                </button>
-                                            </form>
+                                            <FinishHoldForm hold_id=id outcome="confirmed" label="Survivor arrived" />
+                                            <FinishHoldForm
+                                                hold_id=id
+                                                outcome="released"
+                                                label="Release"
+                                                secondary=true
+                                            />
                                         </li>
                                     }
                                 })
