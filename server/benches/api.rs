@@ -11,9 +11,7 @@ use app::domain::profile::{AgeGroup, ProfileFilter, TraffickingType};
 use app::domain::region::RegionScheme;
 use app::domain::search::SearchQuery;
 use app::domain::taxonomy::CategoryFamily;
-use app::on_db;
-use app::store::sql::bind_all_execute;
-use app::store::{Db, capacity, gaps, search};
+use app::store::{Arg, Db, Query, capacity, gaps, search};
 use server::config::Config;
 use server::startup::Application;
 use sqlx::Connection;
@@ -91,36 +89,88 @@ async fn database_url(backend: &str, n: u32) -> String {
     }
 }
 
-async fn bare_rows(db: &Db, sql: &app::store::sql::Sql) -> usize {
-    on_db!(db, |pool| bind_all_execute(sqlx::query(&sql.text), &sql.args).fetch_all(pool).await.unwrap().len())
+/// The same statement as `q`, bound and fetched by sqlx directly: the baseline the query layer is divided by.
+async fn bare_rows(db: &Db, q: &Query) -> usize {
+    match db {
+        Db::Sqlite { pool, .. } => bind_native(sqlx::query(q.text()), q.args()).fetch_all(pool).await.unwrap().len(),
+        Db::Postgres(pool) => bind_native(sqlx::query(q.text()), q.args()).fetch_all(pool).await.unwrap().len(),
+    }
 }
 
+fn bind_native<'q, DB: sqlx::Database>(
+    mut query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for arg in args {
+        query = match arg {
+            Arg::Bool(v) => query.bind(*v),
+            Arg::Int(v) => query.bind(*v),
+            Arg::MaybeInt(v) => query.bind(*v),
+            Arg::Text(v) => query.bind(v.as_str()),
+            Arg::MaybeText(v) => query.bind(v.as_deref()),
+        };
+    }
+    query
+}
+
+/// Only the `UPDATE capacity` and the history `INSERT` of an update, in one sqlx transaction.
 async fn bare_update(db: &Db, service: i64, available: i64, now: i64) {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await.unwrap();
-        sqlx::query(
-            "UPDATE capacity SET total = $1, vacant = $2, last_changed_at = $3, last_confirmed_at = $3,
-                version = version + 1 WHERE service_id = $4",
-        )
-        .bind(40_i64)
-        .bind(available)
-        .bind(now)
-        .bind(service)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO capacity_history (service_id, at, kind, old_total, new_total, old_vacant, new_vacant,
-                old_accepting, new_accepting) VALUES ($1, $2, 'change', 40, 40, 0, $3, TRUE, TRUE)",
-        )
-        .bind(service)
-        .bind(now)
-        .bind(available)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-    })
+    match db {
+        Db::Sqlite { pool, .. } => {
+            let mut tx = pool.begin().await.unwrap();
+            bare_update_statement(service, available, now).execute(&mut *tx).await.unwrap();
+            bare_history_statement(service, available, now).execute(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            bare_update_statement(service, available, now).execute(&mut *tx).await.unwrap();
+            bare_history_statement(service, available, now).execute(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    }
+}
+
+fn bare_update_statement<'q, DB: sqlx::Database>(
+    service: i64,
+    available: i64,
+    now: i64,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    sqlx::query(
+        "UPDATE capacity SET total = $1, vacant = $2, last_changed_at = $3, last_confirmed_at = $3,
+            version = version + 1 WHERE service_id = $4",
+    )
+    .bind(40_i64)
+    .bind(available)
+    .bind(now)
+    .bind(service)
+}
+
+fn bare_history_statement<'q, DB: sqlx::Database>(
+    service: i64,
+    available: i64,
+    now: i64,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    sqlx::query(
+        "INSERT INTO capacity_history (service_id, at, kind, old_total, new_total, old_vacant, new_vacant,
+            old_accepting, new_accepting) VALUES ($1, $2, 'change', 40, 40, 0, $3, TRUE, TRUE)",
+    )
+    .bind(service)
+    .bind(now)
+    .bind(available)
 }
 
 /// A coordinator account with a second factor, signed in over HTTP; returns the `Cookie` header value.
@@ -160,12 +210,12 @@ async fn sign_in_as(
 /// reports how long each update took to reach each stream (p50, p99) in milliseconds.
 async fn live_latency(client: &reqwest::Client, address: &str, db: &Db, cookie: &str, backend: &str, n: u32) {
     use futures_util::StreamExt;
-    let service: (i64, i64) = on_db!(db, |pool| sqlx::query_as(
-        "SELECT s.id, si.organization_id FROM services s JOIN sites si ON si.id = s.site_id ORDER BY s.id LIMIT 1"
+    let service: (i64, i64) = app::store::query(
+        "SELECT s.id, si.organization_id FROM services s JOIN sites si ON si.id = s.site_id ORDER BY s.id LIMIT 1",
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
-    .unwrap());
+    .unwrap();
     let provider = sign_in_as(client, address, db, app::domain::account::Role::ProviderStaff, &[service.1]).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
     let mut tasks = Vec::new();

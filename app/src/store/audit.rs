@@ -12,9 +12,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::on_db;
-
-use super::{Db, StoreError};
+use super::{Db, StoreError, WriteTx, query};
 
 /// What to record. Values are short JSON or text, never passwords, tokens or addresses.
 #[derive(Debug, Clone, Default)]
@@ -103,45 +101,35 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Appends an entry inside the caller's transaction `$tx`, serializing on the chain's head row.
-#[macro_export]
-macro_rules! audit_in_tx {
-    ($tx:ident, $entry:expr, $now:expr) => {{
-        let entry: &$crate::store::audit::AuditEntry<'_> = &$entry;
-        sqlx::query("UPDATE audit_head SET id = id WHERE id = 1").execute(&mut *$tx).await?;
-        let (prev,): (String,) =
-            sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1").fetch_one(&mut *$tx).await?;
-        let hash = $crate::store::audit::next_hash(&prev, $now, entry);
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, old_value, new_value, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind($now)
-        .bind(entry.actor_id)
-        .bind(entry.action)
-        .bind(entry.entity)
-        .bind(entry.entity_id)
-        .bind(entry.old_value.as_deref())
-        .bind(entry.new_value.as_deref())
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *$tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&hash).execute(&mut *$tx).await?;
-    }};
-}
-
-/// The hash of the entry that follows `prev` (used by [`audit_in_tx!`]).
-pub fn next_hash(prev: &str, at: i64, entry: &AuditEntry<'_>) -> String {
-    chain_hash(prev, at, entry)
+/// Appends an entry inside the caller's transaction, serializing on the chain's head row.
+pub async fn append(tx: &mut WriteTx, entry: &AuditEntry<'_>, now: i64) -> Result<(), StoreError> {
+    query("UPDATE audit_head SET id = id WHERE id = 1").execute(&mut *tx).await?;
+    let (prev,): (String,) = query("SELECT last_hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+    let hash = chain_hash(&prev, now, entry);
+    query(
+        "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, old_value, new_value, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now)
+    .bind(entry.actor_id)
+    .bind(entry.action)
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.old_value.as_deref())
+    .bind(entry.new_value.as_deref())
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(hash).execute(tx).await?;
+    Ok(())
 }
 
 /// Appends one entry in its own transaction (for events that change nothing else, such as a denial).
 pub async fn record(db: &Db, entry: AuditEntry<'_>, now: i64) -> Result<(), StoreError> {
-    crate::write_tx!(db, |tx| {
-        audit_in_tx!(tx, entry, now);
-        Ok(())
-    })
+    let mut tx = db.write().await?;
+    append(&mut tx, &entry, now).await?;
+    tx.commit().await
 }
 
 /// One entry as administrators browse it.
@@ -174,7 +162,7 @@ pub async fn list(db: &Db, action_prefix: Option<&str>, limit: i64) -> Result<Ve
         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
         WHERE ($1 = '' OR a.action LIKE $1 || '%') ORDER BY a.id DESC LIMIT $2";
     let prefix = action_prefix.unwrap_or_default();
-    Ok(on_db!(db, |pool| sqlx::query_as(SQL).bind(prefix).bind(limit).fetch_all(pool).await)?)
+    query(SQL).bind(prefix).bind(limit).fetch_all(db).await
 }
 
 /// A break in the chain: the first entry whose hash or link does not match.
@@ -217,9 +205,8 @@ impl ChainRow {
 pub async fn verify(db: &Db) -> Result<Result<u64, ChainBroken>, StoreError> {
     const SQL: &str = "SELECT id, at, actor_id, action, entity, entity_id, old_value, new_value, prev_hash, hash
         FROM audit_log ORDER BY id";
-    let rows: Vec<ChainRow> = on_db!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?;
-    let (head,): (String,) =
-        on_db!(db, |pool| sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1").fetch_one(pool).await)?;
+    let rows: Vec<ChainRow> = query(SQL).fetch_all(db).await?;
+    let (head,): (String,) = query("SELECT last_hash FROM audit_head WHERE id = 1").fetch_one(db).await?;
     let mut prev = "genesis".to_owned();
     let mut keyed_seen = false;
     for r in &rows {
@@ -244,7 +231,7 @@ pub async fn verify(db: &Db) -> Result<Result<u64, ChainBroken>, StoreError> {
 pub async fn seal(db: &Db, now: i64) -> Result<(), StoreError> {
     const LAST: &str = "SELECT id, at, actor_id, action, entity, entity_id, old_value, new_value, prev_hash, hash
         FROM audit_log ORDER BY id DESC LIMIT 1";
-    let last: Option<ChainRow> = on_db!(db, |pool| sqlx::query_as(LAST).fetch_optional(pool).await)?;
+    let last: Option<ChainRow> = query(LAST).fetch_optional(db).await?;
     let sealed = last.as_ref().is_some_and(|r| chain_hash(&r.prev_hash, r.at, &r.entry()) == r.hash);
     if last.is_some() && !sealed {
         let entry = AuditEntry { action: "audit.keyed", entity: "audit_log", ..Default::default() };

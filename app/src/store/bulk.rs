@@ -1,9 +1,7 @@
 //! Bulk loading for demo and benchmark data: many rows per statement, one transaction per call.
 
-use crate::write_tx;
-
-use super::sql::{Arg, Sql, bind_all_execute};
-use super::{Db, StoreError};
+use super::capacity::{HISTORY_INSERT, HistoryLine};
+use super::{Db, StoreError, query};
 
 /// One history row to import.
 #[derive(Debug, Clone)]
@@ -47,48 +45,47 @@ const ROWS_PER_STATEMENT: usize = 1000;
 
 /// Appends history rows.
 pub async fn insert_history(db: &Db, rows: &[HistoryRecord]) -> Result<(), StoreError> {
-    write_tx!(db, |tx| {
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = Sql::default();
-            sql.push(
-                "INSERT INTO capacity_history (service_id, at, user_id, kind, old_total, new_total, old_vacant,
-                    new_vacant, old_accepting, new_accepting) VALUES ",
-            );
-            for (i, r) in chunk.iter().enumerate() {
-                sql.push(if i == 0 { "(" } else { ", (" });
-                sql.bind(Arg::Int(r.service_id)).push(", ").bind(Arg::Int(r.at)).push(", ");
-                sql.bind(Arg::MaybeInt(r.user_id)).push(", ").bind(Arg::Text(r.kind.to_owned())).push(", ");
-                sql.bind(Arg::Int(r.total.0)).push(", ").bind(Arg::Int(r.total.1)).push(", ");
-                sql.bind(Arg::Int(r.vacant.0)).push(", ").bind(Arg::Int(r.vacant.1));
-                let accepting = if r.accepting { "TRUE" } else { "FALSE" };
-                sql.push(&format!(", {accepting}, {accepting})"));
+    let mut tx = db.write().await?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut q = query(HISTORY_INSERT);
+        for (i, r) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
             }
-            let query = bind_all_execute(sqlx::query(&sql.text), &sql.args);
-            query.execute(&mut *tx).await?;
+            HistoryLine {
+                service_id: r.service_id,
+                at: r.at,
+                user_id: r.user_id,
+                kind: r.kind,
+                total: (Some(r.total.0), r.total.1),
+                vacant: (Some(r.vacant.0), r.vacant.1),
+                accepting: (Some(r.accepting), r.accepting),
+            }
+            .push_values(&mut q);
         }
-        Ok(())
-    })
+        q.execute(&mut tx).await?;
+    }
+    tx.commit().await
 }
 
 /// Sets capacity rows to their imported final state.
 pub async fn set_capacity(db: &Db, rows: &[CapacityState]) -> Result<(), StoreError> {
-    write_tx!(db, |tx| {
-        for r in rows {
-            sqlx::query(
-                "UPDATE capacity SET total = $1, vacant = $2, last_changed_at = $3, last_changed_by = $4,
+    let mut tx = db.write().await?;
+    for r in rows {
+        query(
+            "UPDATE capacity SET total = $1, vacant = $2, last_changed_at = $3, last_changed_by = $4,
                     last_confirmed_at = $5, last_confirmed_by = $4, version = version + $6
                  WHERE service_id = $7",
-            )
-            .bind(r.total)
-            .bind(r.vacant)
-            .bind(r.changed_at)
-            .bind(r.user_id)
-            .bind(r.confirmed_at)
-            .bind(r.changes)
-            .bind(r.service_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Ok(())
-    })
+        )
+        .bind(r.total)
+        .bind(r.vacant)
+        .bind(r.changed_at)
+        .bind(r.user_id)
+        .bind(r.confirmed_at)
+        .bind(r.changes)
+        .bind(r.service_id)
+        .execute(&mut tx)
+        .await?;
+    }
+    tx.commit().await
 }

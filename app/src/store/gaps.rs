@@ -5,11 +5,9 @@ use crate::domain::gaps::{GapCell, GapRow};
 use crate::domain::profile::VictimType;
 use crate::domain::region::RegionScheme;
 use crate::domain::taxonomy::CategoryFamily;
-use crate::on_db;
 
 use super::search::{band_sql, held_cte};
-use super::sql::{Arg, Sql, bind_all};
-use super::{Db, StoreError};
+use super::{Db, Query, StoreError};
 
 #[derive(sqlx::FromRow)]
 struct GapSqlRow {
@@ -36,7 +34,7 @@ pub async fn gap_matrix(
     policy: &FreshnessPolicy,
 ) -> Result<Vec<GapRow>, StoreError> {
     let sql = gap_sql(scheme, family, now, policy);
-    let rows: Vec<GapSqlRow> = on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+    let rows: Vec<GapSqlRow> = sql.fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -51,8 +49,8 @@ pub async fn gap_matrix(
 }
 
 /// The SQL of the gap matrix, exposed so benchmarks can time the bare query against [`gap_matrix`].
-pub fn gap_sql(scheme: RegionScheme, family: CategoryFamily, now: i64, policy: &FreshnessPolicy) -> Sql {
-    let mut sql = Sql::default();
+pub fn gap_sql(scheme: RegionScheme, family: CategoryFamily, now: i64, policy: &FreshnessPolicy) -> Query {
+    let mut sql = Query::default();
     held_cte(&mut sql, now);
     sql.push(
         ", svc AS (SELECT tr.region_id, s.age_groups, s.trafficking_types, c.accepting_referrals,
@@ -65,13 +63,13 @@ pub fn gap_sql(scheme: RegionScheme, family: CategoryFamily, now: i64, policy: &
            JOIN sites si ON si.id = s.site_id
            JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = ",
     )
-    .bind(Arg::Text(scheme.code().into()));
+    .push_bind(scheme.code());
     sql.push(
         " JOIN capacity c ON c.service_id = s.id
            LEFT JOIN held h ON h.service_id = s.id
            WHERE s.status = 'active' AND cat.family = ",
     )
-    .bind(Arg::Text(family.code().into()));
+    .push_bind(family.code());
     sql.push(") SELECT r.id AS region_id, r.name AS region_name");
     for (i, victim) in VictimType::ALL.iter().enumerate() {
         let serves = format!(
@@ -86,7 +84,7 @@ pub fn gap_sql(scheme: RegionScheme, family: CategoryFamily, now: i64, policy: &
         ));
     }
     sql.push(" FROM regions r LEFT JOIN svc ON svc.region_id = r.id WHERE r.scheme = ")
-        .bind(Arg::Text(scheme.code().into()))
+        .push_bind(scheme.code())
         .push(" GROUP BY r.id, r.name ORDER BY r.name");
     sql
 }

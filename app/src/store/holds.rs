@@ -3,11 +3,10 @@
 
 use crate::domain::freshness::{FreshnessBand, FreshnessPolicy};
 use crate::domain::hold::{Hold, HoldError, HoldRequest, HoldState};
-use crate::store::audit::AuditEntry;
-use crate::{audit_in_tx, on_db, write_tx};
+use crate::store::audit::{self, AuditEntry};
 
-use super::capacity::{CapacityRow, lock_capacity, snapshot_in_tx, snapshot_sql};
-use super::{Db, StoreError, from_unix};
+use super::capacity::{self, HistoryLine};
+use super::{Db, StoreError, WriteTx, from_unix, query};
 
 #[derive(sqlx::FromRow)]
 struct HoldRow {
@@ -59,64 +58,73 @@ pub async fn place(
     now: i64,
     policy: &FreshnessPolicy,
 ) -> Result<Result<Hold, HoldError>, StoreError> {
-    let postgres = matches!(db, Db::Postgres(_));
+    let mut tx = db.write().await?;
+    let placed = place_in(&mut tx, service_id, request, by, need_id, now, policy).await?;
+    tx.commit().await?;
+    Ok(placed)
+}
+
+async fn place_in(
+    tx: &mut WriteTx,
+    service_id: i64,
+    request: HoldRequest,
+    by: Option<Holder>,
+    need_id: Option<i64>,
+    now: i64,
+    policy: &FreshnessPolicy,
+) -> Result<Result<Hold, HoldError>, StoreError> {
     let user_id = by.map(|h| h.user_id);
-    write_tx!(db, |tx| {
-        if let Some(holder) = by {
-            // One coordinator's holds at a time (SQLite's write lock already serializes everyone).
-            if postgres {
-                sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-                    .bind(holder.user_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let (held,): (i64,) = sqlx::query_as(
-                "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM holds
-                 WHERE created_by = $1 AND state = 'held' AND expires_at > $2",
-            )
-            .bind(holder.user_id)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            if held + request.units() > holder.max_held_units {
-                return Ok(Err(HoldError::LimitReached));
-            }
+    if let Some(holder) = by {
+        // One coordinator's holds at a time (SQLite's write lock already serializes everyone).
+        if tx.is_postgres() {
+            query("SELECT id FROM users WHERE id = $1 FOR UPDATE").bind(holder.user_id).execute(&mut *tx).await?;
         }
-        if !lock_capacity!(tx, service_id) {
-            return Ok(Err(HoldError::NotFound));
+        let (held,): (i64,) = query(
+            "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM holds
+             WHERE created_by = $1 AND state = 'held' AND expires_at > $2",
+        )
+        .bind(holder.user_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if held + request.units() > holder.max_held_units {
+            return Ok(Err(HoldError::LimitReached));
         }
-        let current = snapshot_in_tx!(tx, service_id, now, policy);
-        let (status,): (String,) =
-            sqlx::query_as("SELECT status FROM services WHERE id = $1").bind(service_id).fetch_one(&mut *tx).await?;
-        if status != "active" || !current.accepting_referrals {
-            Ok(Err(HoldError::NotAccepting))
-        } else if current.freshness == FreshnessBand::Stale || current.available < request.units() {
-            Ok(Err(HoldError::NoLongerAvailable))
-        } else {
-            let row: HoldRow = sqlx::query_as(&format!(
-                "INSERT INTO holds (service_id, units, state, created_at, created_by, expires_at, need_id)
-                 VALUES ($1, $2, 'held', $3, $4, $5, $6) RETURNING {HOLD_COLUMNS}"
-            ))
-            .bind(service_id)
-            .bind(request.units())
-            .bind(now)
-            .bind(user_id)
-            .bind(now + request.minutes() * 60)
-            .bind(need_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let entry = AuditEntry {
-                actor_id: user_id,
-                action: "hold.place",
-                entity: "hold",
-                entity_id: Some(row.id),
-                old_value: None,
-                new_value: Some(format!("service={service_id} units={}", request.units())),
-            };
-            audit_in_tx!(tx, entry, now);
-            Ok(Ok(row.into_hold(now)?))
-        }
-    })
+    }
+    if !capacity::lock(tx, service_id).await? {
+        return Ok(Err(HoldError::NotFound));
+    }
+    let current = capacity::snapshot_in(tx, service_id, now, policy).await?;
+    let (status,): (String,) =
+        query("SELECT status FROM services WHERE id = $1").bind(service_id).fetch_one(&mut *tx).await?;
+    if status != "active" || !current.accepting_referrals {
+        return Ok(Err(HoldError::NotAccepting));
+    }
+    if current.freshness == FreshnessBand::Stale || current.available < request.units() {
+        return Ok(Err(HoldError::NoLongerAvailable));
+    }
+    let row: HoldRow = query(format!(
+        "INSERT INTO holds (service_id, units, state, created_at, created_by, expires_at, need_id)
+         VALUES ($1, $2, 'held', $3, $4, $5, $6) RETURNING {HOLD_COLUMNS}"
+    ))
+    .bind(service_id)
+    .bind(request.units())
+    .bind(now)
+    .bind(user_id)
+    .bind(now + request.minutes() * 60)
+    .bind(need_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = AuditEntry {
+        actor_id: user_id,
+        action: "hold.place",
+        entity: "hold",
+        entity_id: Some(row.id),
+        old_value: None,
+        new_value: Some(format!("service={service_id} units={}", request.units())),
+    };
+    audit::append(tx, &entry, now).await?;
+    Ok(Ok(row.into_hold(now)?))
 }
 
 /// Ends a held hold as confirmed (the survivor arrived: the units are used) or released.
@@ -130,102 +138,104 @@ pub async fn finish(
     policy: &FreshnessPolicy,
 ) -> Result<Result<Hold, HoldError>, StoreError> {
     debug_assert!(matches!(outcome, HoldState::Confirmed | HoldState::Released));
-    write_tx!(db, |tx| {
-        let found: Option<HoldRow> = sqlx::query_as(&format!("SELECT {HOLD_COLUMNS} FROM holds WHERE id = $1"))
-            .bind(hold_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(found) = found else { return Ok(Err(HoldError::NotFound)) };
-        let _locked = lock_capacity!(tx, found.service_id);
-        // Re-read under the lock: another request may have ended it meanwhile.
-        let row: HoldRow = sqlx::query_as(&format!("SELECT {HOLD_COLUMNS} FROM holds WHERE id = $1"))
-            .bind(hold_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let hold = row.into_hold(now)?;
-        if hold.state != HoldState::Held {
-            return Ok(Err(HoldError::AlreadyEnded(hold.state)));
+    let mut tx = db.write().await?;
+    let finished = finish_in(&mut tx, hold_id, outcome, user_id, now, policy).await?;
+    tx.commit().await?;
+    Ok(finished)
+}
+
+async fn finish_in(
+    tx: &mut WriteTx,
+    hold_id: i64,
+    outcome: HoldState,
+    user_id: Option<i64>,
+    now: i64,
+    policy: &FreshnessPolicy,
+) -> Result<Result<Hold, HoldError>, StoreError> {
+    let by_id = || query(format!("SELECT {HOLD_COLUMNS} FROM holds WHERE id = $1")).bind(hold_id);
+    let Some(found): Option<HoldRow> = by_id().fetch_optional(&mut *tx).await? else {
+        return Ok(Err(HoldError::NotFound));
+    };
+    capacity::lock(tx, found.service_id).await?;
+    // Re-read under the lock: another request may have ended it meanwhile.
+    let row: HoldRow = by_id().fetch_one(&mut *tx).await?;
+    let hold = row.into_hold(now)?;
+    if hold.state != HoldState::Held {
+        return Ok(Err(HoldError::AlreadyEnded(hold.state)));
+    }
+    query("UPDATE holds SET state = $1, ended_at = $2 WHERE id = $3")
+        .bind(outcome.code())
+        .bind(now)
+        .bind(hold_id)
+        .execute(&mut *tx)
+        .await?;
+    if outcome == HoldState::Confirmed {
+        let before = capacity::snapshot_in(tx, hold.service_id, now, policy).await?;
+        // The held units leave both `vacant` and `on_hold`, so `available` is unchanged.
+        let old_vacant = before.available + before.on_hold;
+        let new_vacant = old_vacant - hold.units;
+        query(
+            "UPDATE capacity SET vacant = $1, last_changed_at = $2, last_changed_by = $3, version = version + 1
+             WHERE service_id = $4",
+        )
+        .bind(new_vacant)
+        .bind(now)
+        .bind(user_id)
+        .bind(hold.service_id)
+        .execute(&mut *tx)
+        .await?;
+        HistoryLine {
+            service_id: hold.service_id,
+            at: now,
+            user_id,
+            kind: "arrival",
+            total: (Some(before.total), before.total),
+            vacant: (Some(old_vacant), new_vacant),
+            accepting: (Some(before.accepting_referrals), before.accepting_referrals),
         }
-        sqlx::query("UPDATE holds SET state = $1, ended_at = $2 WHERE id = $3")
-            .bind(outcome.code())
-            .bind(now)
-            .bind(hold_id)
-            .execute(&mut *tx)
-            .await?;
-        if outcome == HoldState::Confirmed {
-            let before = snapshot_in_tx!(tx, hold.service_id, now, policy);
-            // The held units leave both `vacant` and `on_hold`, so `available` is unchanged.
-            let old_vacant = before.available + before.on_hold;
-            let new_vacant = old_vacant - hold.units;
-            sqlx::query(
-                "UPDATE capacity SET vacant = $1, last_changed_at = $2, last_changed_by = $3, version = version + 1
-                 WHERE service_id = $4",
-            )
-            .bind(new_vacant)
-            .bind(now)
-            .bind(user_id)
-            .bind(hold.service_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO capacity_history (service_id, at, user_id, kind, old_total, new_total, old_vacant,
-                    new_vacant, old_accepting, new_accepting)
-                 VALUES ($1, $2, $3, 'arrival', $4, $4, $5, $6, $7, $7)",
-            )
-            .bind(hold.service_id)
-            .bind(now)
-            .bind(user_id)
-            .bind(before.total)
-            .bind(old_vacant)
-            .bind(new_vacant)
-            .bind(before.accepting_referrals)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let entry = AuditEntry {
-            actor_id: user_id,
-            action: if outcome == HoldState::Confirmed { "hold.arrived" } else { "hold.release" },
-            entity: "hold",
-            entity_id: Some(hold_id),
-            ..Default::default()
-        };
-        audit_in_tx!(tx, entry, now);
-        Ok(Ok(Hold { state: outcome, ..hold }))
-    })
+        .record(tx)
+        .await?;
+    }
+    let entry = AuditEntry {
+        actor_id: user_id,
+        action: if outcome == HoldState::Confirmed { "hold.arrived" } else { "hold.release" },
+        entity: "hold",
+        entity_id: Some(hold_id),
+        ..Default::default()
+    };
+    audit::append(tx, &entry, now).await?;
+    Ok(Ok(Hold { state: outcome, ..hold }))
 }
 
 /// Marks holds past their expiry as expired; returns how many. Reads never depend on this having run.
 #[tracing::instrument(skip(db), fields(backend = db.backend()))]
 pub async fn sweep_expired(db: &Db, now: i64) -> Result<u64, StoreError> {
-    write_tx!(db, |tx| {
-        let expired: Vec<(i64,)> = sqlx::query_as("SELECT id FROM holds WHERE state = 'held' AND expires_at <= $1")
-            .bind(now)
-            .fetch_all(&mut *tx)
+    let mut tx = db.write().await?;
+    let expired: Vec<(i64,)> =
+        query("SELECT id FROM holds WHERE state = 'held' AND expires_at <= $1").bind(now).fetch_all(&mut tx).await?;
+    for (id,) in &expired {
+        query("UPDATE holds SET state = 'expired', ended_at = expires_at WHERE id = $1")
+            .bind(id)
+            .execute(&mut tx)
             .await?;
-        for (id,) in &expired {
-            sqlx::query("UPDATE holds SET state = 'expired', ended_at = expires_at WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            let entry =
-                AuditEntry { action: "hold.expire", entity: "hold", entity_id: Some(*id), ..Default::default() };
-            audit_in_tx!(tx, entry, now);
-        }
-        Ok(expired.len() as u64)
-    })
+        let entry = AuditEntry { action: "hold.expire", entity: "hold", entity_id: Some(*id), ..Default::default() };
+        audit::append(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(expired.len() as u64)
 }
 
 /// One hold by id.
 pub async fn get(db: &Db, hold_id: i64, now: i64) -> Result<Hold, StoreError> {
-    let sql = format!("SELECT {HOLD_COLUMNS} FROM holds WHERE id = $1");
-    let row: Option<HoldRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(hold_id).fetch_optional(pool).await)?;
-    row.ok_or(StoreError::NotFound)?.into_hold(now)
+    let row: HoldRow =
+        query(format!("SELECT {HOLD_COLUMNS} FROM holds WHERE id = $1")).bind(hold_id).fetch_one(db).await?;
+    row.into_hold(now)
 }
 
 /// Holds on a service, newest first.
 pub async fn for_service(db: &Db, service_id: i64, now: i64) -> Result<Vec<Hold>, StoreError> {
     let sql = format!("SELECT {HOLD_COLUMNS} FROM holds WHERE service_id = $1 ORDER BY created_at DESC, id DESC");
-    let rows: Vec<HoldRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(service_id).fetch_all(pool).await)?;
+    let rows: Vec<HoldRow> = query(sql).bind(service_id).fetch_all(db).await?;
     rows.into_iter().map(|r| r.into_hold(now)).collect()
 }
 
@@ -267,29 +277,26 @@ pub async fn active_listings(
     placed_by: Option<i64>,
     now: i64,
 ) -> Result<Vec<HoldListing>, StoreError> {
-    use crate::store::sql::{Arg, Sql, bind_all};
-    let mut sql = Sql::default();
-    sql.push(
+    let mut q = query(
         "SELECT h.id, h.service_id, h.units, h.state, h.created_at, h.expires_at, h.need_id, s.name AS service_name,
             o.name AS organization_name, t.name AS town, u.display_name AS placed_by
          FROM holds h JOIN services s ON s.id = h.service_id JOIN sites si ON si.id = s.site_id
          JOIN organizations o ON o.id = si.organization_id JOIN towns t ON t.id = si.town_id
          LEFT JOIN users u ON u.id = h.created_by
          WHERE h.state = 'held' AND h.expires_at > ",
-    )
-    .bind(Arg::Int(now));
+    );
+    q.push_bind(now);
     match placed_by {
         Some(user) => {
-            sql.push(" AND h.created_by = ").bind(Arg::Int(user));
+            q.push(" AND h.created_by = ").push_bind(user);
         }
         None if organization_ids.is_empty() => return Ok(Vec::new()),
         None => {
-            sql.push(" AND si.organization_id IN ").bind_list(organization_ids.iter().map(|o| Arg::Int(*o)));
+            q.push(" AND si.organization_id IN ").push_bind_list(organization_ids.iter().copied());
         }
     }
-    sql.push(" ORDER BY h.expires_at, h.id");
-    let rows: Vec<ListingRow> =
-        on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+    q.push(" ORDER BY h.expires_at, h.id");
+    let rows: Vec<ListingRow> = q.fetch_all(db).await?;
     rows.into_iter()
         .map(|r| {
             let hold = HoldRow {

@@ -1,9 +1,9 @@
 //! The storage layer: one set of queries for SQLite and PostgreSQL.
 //!
-//! Every query is written once, with `$1`-style placeholders that both drivers accept, and run against
-//! whichever pool [`Db`] holds through the [`on_db!`] and [`write_tx!`] macros. Timestamps are UTC Unix
-//! seconds. Write transactions take the write lock up front (`BEGIN IMMEDIATE` on SQLite, a row lock on
-//! PostgreSQL), so concurrent writers queue instead of failing.
+//! Every statement is written once as a [`Query`], with `$1`-style placeholders that both drivers accept, and
+//! run by plain async methods on the pool ([`Db`]) or inside a write transaction ([`WriteTx`], from
+//! [`Db::write`]). Timestamps are UTC Unix seconds. Write transactions take the write lock up front
+//! (`BEGIN IMMEDIATE` on SQLite, a row lock on PostgreSQL), so concurrent writers queue instead of failing.
 
 pub mod accounts;
 pub mod alerts;
@@ -16,13 +16,13 @@ pub mod holds;
 pub mod needs;
 pub mod organizations;
 pub mod providers;
+mod query;
 pub mod reference;
 pub mod regions;
 pub mod search;
 pub mod series;
 pub mod sessions;
 pub mod sites;
-pub mod sql;
 pub mod throttle;
 
 use std::sync::Arc;
@@ -30,6 +30,7 @@ use std::sync::Arc;
 use sqlx::{PgPool, SqlitePool};
 
 pub use connect::{ConnectError, WAIT_LIMIT, connect, migrate};
+pub use query::{Arg, On, Query, Row, WriteTx, query};
 
 /// A connection pool to one of the two supported databases.
 #[derive(Clone, Debug)]
@@ -85,43 +86,6 @@ impl From<crate::domain::profile::InvalidMask> for StoreError {
     fn from(e: crate::domain::profile::InvalidMask) -> Self {
         StoreError::Corrupt(e.to_string())
     }
-}
-
-/// Runs `$body` with `$pool` bound to the concrete pool of either backend. The body is compiled once per
-/// backend, so the same query text serves both.
-#[macro_export]
-macro_rules! on_db {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            $crate::store::Db::Sqlite { pool: $pool, .. } => $body,
-            $crate::store::Db::Postgres($pool) => $body,
-        }
-    };
-}
-
-/// Runs `$body` inside a write transaction bound to `$tx`, committing when the body finishes and rolling
-/// back when it returns early with `?`.
-#[macro_export]
-macro_rules! write_tx {
-    ($db:expr, |$tx:ident| $body:expr) => {
-        match $db {
-            $crate::store::Db::Sqlite { pool, write_gate } => {
-                let _gate = tokio::time::timeout($crate::store::WAIT_LIMIT, write_gate.lock())
-                    .await
-                    .map_err(|_| $crate::store::StoreError::Busy)?;
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let out = $body;
-                $tx.commit().await?;
-                out
-            }
-            $crate::store::Db::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
-                let out = $body;
-                $tx.commit().await?;
-                out
-            }
-        }
-    };
 }
 
 /// Converts a stored Unix timestamp.

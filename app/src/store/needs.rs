@@ -2,9 +2,8 @@
 
 use crate::domain::need::{NeedClosing, NeedError, NeedInput};
 use crate::store::audit::AuditEntry;
-use crate::{audit_in_tx, write_tx};
 
-use super::{Db, StoreError};
+use super::{Db, StoreError, WriteTx, query};
 
 /// Records a need; unknown region or category is a [`NeedError::NotFound`] and nothing is written.
 #[tracing::instrument(skip(db, input), fields(backend = db.backend()))]
@@ -17,62 +16,70 @@ pub async fn create(
     if let Err(e) = input.validate() {
         return Ok(Err(e));
     }
-    write_tx!(db, |tx| {
-        let region: Option<(i64,)> = sqlx::query_as("SELECT id FROM regions WHERE id = $1")
-            .bind(input.region_id)
+    let mut tx = db.write().await?;
+    let out = create_in(&mut tx, input, user_id, now).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn create_in(
+    tx: &mut WriteTx,
+    input: &NeedInput,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<Result<i64, NeedError>, StoreError> {
+    let region: Option<(i64,)> =
+        query("SELECT id FROM regions WHERE id = $1").bind(input.region_id).fetch_optional(&mut *tx).await?;
+    let mut known_categories = 0;
+    for category in &input.categories {
+        let found: Option<(String,)> = query("SELECT code FROM categories WHERE code = $1")
+            .bind(category.as_str())
             .fetch_optional(&mut *tx)
             .await?;
-        let mut known_categories = 0;
-        for category in &input.categories {
-            let found: Option<(String,)> = sqlx::query_as("SELECT code FROM categories WHERE code = $1")
-                .bind(category.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            known_categories += usize::from(found.is_some());
-        }
-        if region.is_none() || known_categories != input.categories.len() {
-            return Ok(Err(NeedError::NotFound));
-        }
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO needs (created_at, created_by, region_id, age_group, trafficking_type, gender, household_size,
+        known_categories += usize::from(found.is_some());
+    }
+    if region.is_none() || known_categories != input.categories.len() {
+        return Ok(Err(NeedError::NotFound));
+    }
+    let (id,): (i64,) = query(
+        "INSERT INTO needs (created_at, created_by, region_id, age_group, trafficking_type, gender, household_size,
                 wheelchair, urgency)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(now)
-        .bind(user_id)
-        .bind(input.region_id)
-        .bind(input.age_group.code())
-        .bind(input.trafficking_type.code())
-        .bind(input.gender.map(|g| g.code()))
-        .bind(i64::from(input.household_size))
-        .bind(input.wheelchair)
-        .bind(input.urgency.code())
-        .fetch_one(&mut *tx)
-        .await?;
-        for language in &input.languages {
-            sqlx::query("INSERT INTO need_languages (need_id, language) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(language.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        for category in &input.categories {
-            sqlx::query("INSERT INTO need_categories (need_id, category) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(category.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        let entry = AuditEntry {
-            actor_id: user_id,
-            action: "need.record",
-            entity: "need",
-            entity_id: Some(id),
-            ..Default::default()
-        };
-        audit_in_tx!(tx, entry, now);
-        Ok(Ok(id))
-    })
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(input.region_id)
+    .bind(input.age_group.code())
+    .bind(input.trafficking_type.code())
+    .bind(input.gender.map(|g| g.code()))
+    .bind(i64::from(input.household_size))
+    .bind(input.wheelchair)
+    .bind(input.urgency.code())
+    .fetch_one(&mut *tx)
+    .await?;
+    for language in &input.languages {
+        query("INSERT INTO need_languages (need_id, language) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(language.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    for category in &input.categories {
+        query("INSERT INTO need_categories (need_id, category) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(category.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let entry = AuditEntry {
+        actor_id: user_id,
+        action: "need.record",
+        entity: "need",
+        entity_id: Some(id),
+        ..Default::default()
+    };
+    crate::store::audit::append(tx, &entry, now).await?;
+    Ok(Ok(id))
 }
 
 /// Closes an open need with its outcome and reasons; `placed_region_id` records where it was met.
@@ -88,40 +95,52 @@ pub async fn close(
     if let Err(e) = closing.validate() {
         return Ok(Err(e));
     }
-    write_tx!(db, |tx| {
-        let found: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT closed_at FROM needs WHERE id = $1").bind(need_id).fetch_optional(&mut *tx).await?;
-        match found {
-            None => Ok(Err(NeedError::NotFound)),
-            Some((Some(_),)) => Ok(Err(NeedError::AlreadyClosed)),
-            Some((None,)) => {
-                sqlx::query("UPDATE needs SET closed_at = $1, outcome = $2, placed_region_id = $3 WHERE id = $4")
-                    .bind(now)
-                    .bind(closing.outcome.code())
-                    .bind(placed_region_id)
+    let mut tx = db.write().await?;
+    let out = close_in(&mut tx, need_id, closing, user_id, placed_region_id, now).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn close_in(
+    tx: &mut WriteTx,
+    need_id: i64,
+    closing: &NeedClosing,
+    user_id: Option<i64>,
+    placed_region_id: Option<i64>,
+    now: i64,
+) -> Result<Result<(), NeedError>, StoreError> {
+    let found: Option<(Option<i64>,)> =
+        query("SELECT closed_at FROM needs WHERE id = $1").bind(need_id).fetch_optional(&mut *tx).await?;
+    match found {
+        None => Ok(Err(NeedError::NotFound)),
+        Some((Some(_),)) => Ok(Err(NeedError::AlreadyClosed)),
+        Some((None,)) => {
+            query("UPDATE needs SET closed_at = $1, outcome = $2, placed_region_id = $3 WHERE id = $4")
+                .bind(now)
+                .bind(closing.outcome.code())
+                .bind(placed_region_id)
+                .bind(need_id)
+                .execute(&mut *tx)
+                .await?;
+            for reason in &closing.reasons {
+                query("INSERT INTO need_reasons (need_id, reason) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(need_id)
+                    .bind(reason.code())
                     .execute(&mut *tx)
                     .await?;
-                for reason in &closing.reasons {
-                    sqlx::query("INSERT INTO need_reasons (need_id, reason) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(need_id)
-                        .bind(reason.code())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let entry = AuditEntry {
-                    actor_id: user_id,
-                    action: "need.close",
-                    entity: "need",
-                    entity_id: Some(need_id),
-                    old_value: None,
-                    new_value: Some(closing.outcome.code().to_owned()),
-                };
-                audit_in_tx!(tx, entry, now);
-                Ok(Ok(()))
             }
+            let entry = AuditEntry {
+                actor_id: user_id,
+                action: "need.close",
+                entity: "need",
+                entity_id: Some(need_id),
+                old_value: None,
+                new_value: Some(closing.outcome.code().to_owned()),
+            };
+            crate::store::audit::append(tx, &entry, now).await?;
+            Ok(Ok(()))
         }
-    })
+    }
 }
 
 /// A need as its coordinator lists it.
@@ -149,15 +168,12 @@ pub async fn for_coordinator(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Ne
         "SELECT n.id, n.created_at, r.name AS region, n.age_group, n.trafficking_type, n.urgency, n.outcome
         FROM needs n JOIN regions r ON r.id = n.region_id WHERE n.created_by = $1
         ORDER BY CASE WHEN n.closed_at IS NULL THEN 0 ELSE 1 END, n.created_at DESC LIMIT $2";
-    Ok(crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(user_id).bind(limit).fetch_all(pool).await)?)
+    query(SQL).bind(user_id).bind(limit).fetch_all(db).await
 }
 
 /// Who recorded a need, if it exists.
 pub async fn owner(db: &Db, need_id: i64) -> Result<Option<Option<i64>>, StoreError> {
     let row: Option<(Option<i64>,)> =
-        crate::on_db!(db, |pool| sqlx::query_as("SELECT created_by FROM needs WHERE id = $1")
-            .bind(need_id)
-            .fetch_optional(pool)
-            .await)?;
+        query("SELECT created_by FROM needs WHERE id = $1").bind(need_id).fetch_optional(db).await?;
     Ok(row.map(|(o,)| o))
 }

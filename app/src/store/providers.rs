@@ -1,12 +1,11 @@
 //! Organizations, their sites and services, and the people who act for them.
 
+use super::capacity::HistoryLine;
+use super::{Db, StoreError, query};
 use crate::domain::account::Role;
 use crate::domain::capacity::CapacityCounts;
 use crate::domain::profile::Eligibility;
 use crate::domain::taxonomy::CategoryCode;
-use crate::write_tx;
-
-use super::{Db, StoreError};
 
 /// A person to create.
 #[derive(Debug, Clone)]
@@ -76,51 +75,50 @@ pub struct NewService<'a> {
 
 /// Creates a user; returns the id.
 pub async fn create_user(db: &Db, user: &NewUser<'_>, now: i64) -> Result<i64, StoreError> {
-    write_tx!(db, |tx| {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO users (email, display_name, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(user.email)
-        .bind(user.display_name)
-        .bind(user.role.code())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        for org in user.organization_ids {
-            sqlx::query("INSERT INTO user_organizations (user_id, organization_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(org)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(id)
-    })
+    let mut tx = db.write().await?;
+    let (id,): (i64,) =
+        query("INSERT INTO users (email, display_name, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(user.email)
+            .bind(user.display_name)
+            .bind(user.role.code())
+            .bind(now)
+            .fetch_one(&mut tx)
+            .await?;
+    for org in user.organization_ids {
+        query("INSERT INTO user_organizations (user_id, organization_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(org)
+            .execute(&mut tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Creates an organization; returns the id.
 pub async fn create_organization(db: &Db, org: &NewOrganization<'_>, now: i64) -> Result<i64, StoreError> {
-    write_tx!(db, |tx| {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO organizations (name, description, website, phone, victim_service_provider, verified, created_at)
+    let mut tx = db.write().await?;
+    let (id,): (i64,) = query(
+        "INSERT INTO organizations (name, description, website, phone, victim_service_provider, verified, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(org.name)
-        .bind(org.description)
-        .bind(org.website)
-        .bind(org.phone)
-        .bind(org.victim_service_provider)
-        .bind(org.verified)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        Ok(id)
-    })
+    )
+    .bind(org.name)
+    .bind(org.description)
+    .bind(org.website)
+    .bind(org.phone)
+    .bind(org.victim_service_provider)
+    .bind(org.verified)
+    .bind(now)
+    .fetch_one(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Creates a site; returns the id.
 pub async fn create_site(db: &Db, site: &NewSite<'_>) -> Result<i64, StoreError> {
-    write_tx!(db, |tx| {
-        let (id,): (i64,) = sqlx::query_as(
+    let mut tx = db.write().await?;
+    let (id,): (i64,) = query(
             "INSERT INTO sites (organization_id, name, town_id, street_address, address_confidential, intake_phone, wheelchair_accessible)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -131,10 +129,10 @@ pub async fn create_site(db: &Db, site: &NewSite<'_>) -> Result<i64, StoreError>
         .bind(site.address_confidential)
         .bind(site.intake_phone)
         .bind(site.wheelchair_accessible)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
-        Ok(id)
-    })
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Creates a service with its capacity row and first history entry, confirmed at `now` by `user_id`.
@@ -146,80 +144,74 @@ pub async fn create_service(
 ) -> Result<i64, StoreError> {
     service.eligibility.validate().map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let e = service.eligibility;
-    write_tx!(db, |tx| {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO services (site_id, category, name, age_groups, trafficking_types, genders, min_age, max_age,
+    let mut tx = db.write().await?;
+    let (id,): (i64,) = query(
+        "INSERT INTO services (site_id, category, name, age_groups, trafficking_types, genders, min_age, max_age,
                 accepts_children, pets_allowed, wheelchair_accessible, id_required, sobriety_required)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(service.site_id)
-        .bind(service.category.as_str())
-        .bind(service.name)
-        .bind(e.age_groups.bits())
-        .bind(e.trafficking_types.bits())
-        .bind(e.genders.bits())
-        .bind(e.min_age.map(i64::from))
-        .bind(e.max_age.map(i64::from))
-        .bind(e.accepts_children)
-        .bind(e.pets_allowed)
-        .bind(e.wheelchair_accessible)
-        .bind(e.id_required)
-        .bind(e.sobriety_required)
-        .fetch_one(&mut *tx)
-        .await?;
-        for language in &e.languages {
-            sqlx::query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
-                .bind(id)
-                .bind(language.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "INSERT INTO capacity (service_id, total, vacant, accepting_referrals, last_changed_at, last_changed_by,
+    )
+    .bind(service.site_id)
+    .bind(service.category.as_str())
+    .bind(service.name)
+    .bind(e.age_groups.bits())
+    .bind(e.trafficking_types.bits())
+    .bind(e.genders.bits())
+    .bind(e.min_age.map(i64::from))
+    .bind(e.max_age.map(i64::from))
+    .bind(e.accepts_children)
+    .bind(e.pets_allowed)
+    .bind(e.wheelchair_accessible)
+    .bind(e.id_required)
+    .bind(e.sobriety_required)
+    .fetch_one(&mut tx)
+    .await?;
+    for language in &e.languages {
+        query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
+            .bind(id)
+            .bind(language.as_str())
+            .execute(&mut tx)
+            .await?;
+    }
+    query(
+        "INSERT INTO capacity (service_id, total, vacant, accepting_referrals, last_changed_at, last_changed_by,
                 last_confirmed_at, last_confirmed_by)
              VALUES ($1, $2, $3, $4, $5, $6, $5, $6)",
-        )
-        .bind(id)
-        .bind(service.counts.total())
-        .bind(service.counts.vacant())
-        .bind(service.accepting_referrals)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO capacity_history (service_id, at, user_id, kind, new_total, new_vacant, new_accepting)
-             VALUES ($1, $2, $3, 'created', $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(user_id)
-        .bind(service.counts.total())
-        .bind(service.counts.vacant())
-        .bind(service.accepting_referrals)
-        .execute(&mut *tx)
-        .await?;
-        Ok(id)
-    })
+    )
+    .bind(id)
+    .bind(service.counts.total())
+    .bind(service.counts.vacant())
+    .bind(service.accepting_referrals)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut tx)
+    .await?;
+    HistoryLine {
+        service_id: id,
+        at: now,
+        user_id,
+        kind: "created",
+        total: (None, service.counts.total()),
+        vacant: (None, service.counts.vacant()),
+        accepting: (None, service.accepting_referrals),
+    }
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Sets a service's status (`active`, `temporarily_closed`, `inactive`).
 pub async fn set_service_status(db: &Db, service_id: i64, status: &str) -> Result<(), StoreError> {
-    let done = write_tx!(db, |tx| {
-        sqlx::query("UPDATE services SET status = $1 WHERE id = $2")
-            .bind(status)
-            .bind(service_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-    });
+    let mut tx = db.write().await?;
+    let done =
+        query("UPDATE services SET status = $1 WHERE id = $2").bind(status).bind(service_id).execute(&mut tx).await?;
+    tx.commit().await?;
     if done == 1 { Ok(()) } else { Err(StoreError::NotFound) }
 }
 
 /// How many organizations exist.
 pub async fn count_organizations(db: &Db) -> Result<i64, StoreError> {
-    let (n,): (i64,) =
-        crate::on_db!(db, |pool| sqlx::query_as("SELECT COUNT(*) FROM organizations").fetch_one(pool).await)?;
+    let (n,): (i64,) = query("SELECT COUNT(*) FROM organizations").fetch_one(db).await?;
     Ok(n)
 }
 
@@ -230,16 +222,16 @@ pub async fn set_demo_credentials(
     password_hash: &str,
     totp_secret: Option<&str>,
 ) -> Result<(), StoreError> {
-    write_tx!(db, |tx| {
-        sqlx::query("UPDATE users SET password_hash = $1, totp_secret = $2, totp_enabled = $3 WHERE id = $4")
-            .bind(password_hash)
-            .bind(totp_secret)
-            .bind(totp_secret.is_some())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        Ok(())
-    })
+    let mut tx = db.write().await?;
+    query("UPDATE users SET password_hash = $1, totp_secret = $2, totp_enabled = $3 WHERE id = $4")
+        .bind(password_hash)
+        .bind(totp_secret)
+        .bind(totp_secret.is_some())
+        .bind(user_id)
+        .execute(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A service as its provider lists it (capacity comes separately, in one batch).
@@ -281,26 +273,22 @@ pub async fn owned_services(db: &Db, organization_ids: &[i64]) -> Result<Vec<Own
     if organization_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = crate::store::sql::Sql::default();
-    sql.push(OWNED_SERVICE_SQL).push(" WHERE si.organization_id IN ");
-    sql.bind_list(organization_ids.iter().map(|id| crate::store::sql::Arg::Int(*id)));
-    sql.push(" ORDER BY o.name, si.name, s.name, s.id");
-    Ok(crate::on_db!(db, |pool| crate::store::sql::bind_all(sqlx::query_as(&sql.text), &sql.args)
-        .fetch_all(pool)
-        .await)?)
+    let mut q = query(OWNED_SERVICE_SQL);
+    q.push(" WHERE si.organization_id IN ").push_bind_list(organization_ids.iter().copied());
+    q.push(" ORDER BY o.name, si.name, s.name, s.id");
+    q.fetch_all(db).await
 }
 
 /// One service with its owner, if it exists.
 pub async fn owned_service(db: &Db, service_id: i64) -> Result<Option<OwnedService>, StoreError> {
-    let sql = format!("{OWNED_SERVICE_SQL} WHERE s.id = $1");
-    Ok(crate::on_db!(db, |pool| sqlx::query_as(&sql).bind(service_id).fetch_optional(pool).await)?)
+    query(format!("{OWNED_SERVICE_SQL} WHERE s.id = $1")).bind(service_id).fetch_optional(db).await
 }
 
 /// The organization owning a hold's service.
 pub async fn hold_owner(db: &Db, hold_id: i64) -> Result<Option<(i64, Option<i64>)>, StoreError> {
     const SQL: &str = "SELECT si.organization_id, h.created_by FROM holds h JOIN services s ON s.id = h.service_id
         JOIN sites si ON si.id = s.site_id WHERE h.id = $1";
-    Ok(crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(hold_id).fetch_optional(pool).await)?)
+    query(SQL).bind(hold_id).fetch_optional(db).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -322,11 +310,11 @@ pub async fn eligibility(db: &Db, service_id: i64) -> Result<Option<Eligibility>
     const SQL: &str = "SELECT age_groups, trafficking_types, genders, min_age, max_age, accepts_children, pets_allowed,
         wheelchair_accessible, id_required, sobriety_required FROM services WHERE id = $1";
     const LANGS: &str = "SELECT language FROM service_languages WHERE service_id = $1 ORDER BY language";
-    let (row, langs): (Option<EligibilityRow>, Vec<(String,)>) = crate::on_db!(db, |pool| {
-        let row = sqlx::query_as(SQL).bind(service_id).fetch_optional(pool).await?;
-        let langs = sqlx::query_as(LANGS).bind(service_id).fetch_all(pool).await?;
+    let (row, langs): (Option<EligibilityRow>, Vec<(String,)>) = {
+        let row = query(SQL).bind(service_id).fetch_optional(db).await?;
+        let langs = query(LANGS).bind(service_id).fetch_all(db).await?;
         (row, langs)
-    });
+    };
     let Some(r) = row else { return Ok(None) };
     Ok(Some(Eligibility {
         age_groups: crate::domain::profile::AgeGroups::from_bits(r.age_groups)?,
@@ -352,49 +340,49 @@ pub async fn update_eligibility(
     actor: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    write_tx!(db, |tx| {
-        sqlx::query(
-            "UPDATE services SET age_groups = $1, trafficking_types = $2, genders = $3, min_age = $4, max_age = $5,
+    let mut tx = db.write().await?;
+    query(
+        "UPDATE services SET age_groups = $1, trafficking_types = $2, genders = $3, min_age = $4, max_age = $5,
                 accepts_children = $6, pets_allowed = $7, wheelchair_accessible = $8, id_required = $9,
                 sobriety_required = $10, status = $11 WHERE id = $12",
-        )
-        .bind(e.age_groups.bits())
-        .bind(e.trafficking_types.bits())
-        .bind(e.genders.bits())
-        .bind(e.min_age.map(i64::from))
-        .bind(e.max_age.map(i64::from))
-        .bind(e.accepts_children)
-        .bind(e.pets_allowed)
-        .bind(e.wheelchair_accessible)
-        .bind(e.id_required)
-        .bind(e.sobriety_required)
-        .bind(status)
-        .bind(service_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM service_languages WHERE service_id = $1").bind(service_id).execute(&mut *tx).await?;
-        for language in &e.languages {
-            sqlx::query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
-                .bind(service_id)
-                .bind(language.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        let entry = crate::store::audit::AuditEntry {
-            actor_id: Some(actor),
-            action: "service.describe",
-            entity: "service",
-            entity_id: Some(service_id),
-            old_value: None,
-            new_value: Some(format!(
-                "status={status} ages={} types={} genders={} languages={}",
-                e.age_groups.bits(),
-                e.trafficking_types.bits(),
-                e.genders.bits(),
-                e.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")
-            )),
-        };
-        crate::audit_in_tx!(tx, entry, now);
-        Ok(())
-    })
+    )
+    .bind(e.age_groups.bits())
+    .bind(e.trafficking_types.bits())
+    .bind(e.genders.bits())
+    .bind(e.min_age.map(i64::from))
+    .bind(e.max_age.map(i64::from))
+    .bind(e.accepts_children)
+    .bind(e.pets_allowed)
+    .bind(e.wheelchair_accessible)
+    .bind(e.id_required)
+    .bind(e.sobriety_required)
+    .bind(status)
+    .bind(service_id)
+    .execute(&mut tx)
+    .await?;
+    query("DELETE FROM service_languages WHERE service_id = $1").bind(service_id).execute(&mut tx).await?;
+    for language in &e.languages {
+        query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
+            .bind(service_id)
+            .bind(language.as_str())
+            .execute(&mut tx)
+            .await?;
+    }
+    let entry = crate::store::audit::AuditEntry {
+        actor_id: Some(actor),
+        action: "service.describe",
+        entity: "service",
+        entity_id: Some(service_id),
+        old_value: None,
+        new_value: Some(format!(
+            "status={status} ages={} types={} genders={} languages={}",
+            e.age_groups.bits(),
+            e.trafficking_types.bits(),
+            e.genders.bits(),
+            e.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")
+        )),
+    };
+    crate::store::audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

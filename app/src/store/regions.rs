@@ -1,9 +1,8 @@
 //! Region look-ups.
 
 use crate::domain::region::{RegionScheme, RegionSummary};
-use crate::on_db;
 
-use super::{Db, StoreError};
+use super::{Db, StoreError, query};
 
 #[derive(sqlx::FromRow)]
 struct RegionRow {
@@ -19,7 +18,7 @@ pub async fn summaries(db: &Db, scheme: RegionScheme) -> Result<Vec<RegionSummar
     const SQL: &str = "SELECT r.id, r.code, r.name, COUNT(tr.town_id) AS town_count
         FROM regions r LEFT JOIN town_regions tr ON tr.region_id = r.id
         WHERE r.scheme = $1 GROUP BY r.id, r.code, r.name ORDER BY r.name";
-    let rows: Vec<RegionRow> = on_db!(db, |pool| sqlx::query_as(SQL).bind(scheme.code()).fetch_all(pool).await)?;
+    let rows: Vec<RegionRow> = query(SQL).bind(scheme.code()).fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(|r| RegionSummary { id: r.id, code: r.code, name: r.name, town_count: r.town_count })
@@ -28,14 +27,11 @@ pub async fn summaries(db: &Db, scheme: RegionScheme) -> Result<Vec<RegionSummar
 
 /// The id of a town by exact name.
 pub async fn town_id(db: &Db, name: &str) -> Result<Option<i64>, StoreError> {
-    let row: Option<(i64,)> = on_db!(db, |pool| sqlx::query_as("SELECT id FROM towns WHERE name = $1")
-        .bind(name)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<(i64,)> = query("SELECT id FROM towns WHERE name = $1").bind(name).fetch_optional(db).await?;
     Ok(row.map(|(id,)| id))
 }
 
 /// All town names with their ids, by name.
 pub async fn towns(db: &Db) -> Result<Vec<(i64, String)>, StoreError> {
-    Ok(on_db!(db, |pool| sqlx::query_as("SELECT id, name FROM towns ORDER BY name").fetch_all(pool).await)?)
+    query("SELECT id, name FROM towns ORDER BY name").fetch_all(db).await
 }

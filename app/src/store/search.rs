@@ -5,10 +5,8 @@ use crate::domain::freshness::{FreshnessBand, FreshnessPolicy};
 use crate::domain::profile::{AgeGroups, Genders, TraffickingTypes};
 use crate::domain::search::{SearchHit, SearchPage, SearchQuery};
 use crate::domain::taxonomy::CategoryFamily;
-use crate::on_db;
 
-use super::sql::{Arg, Sql, bind_all};
-use super::{Db, StoreError, from_unix};
+use super::{Db, Query, StoreError, from_unix};
 
 #[derive(sqlx::FromRow)]
 struct HitRow {
@@ -35,22 +33,22 @@ struct HitRow {
 
 /// `CASE` expression giving 0 (fresh), 1 (aging) or 2 (stale) for a row with `cat.family` and
 /// `c.last_confirmed_at`, from cut-off timestamps bound now.
-pub(crate) fn band_sql(sql: &mut Sql, policy: &FreshnessPolicy, now: i64) {
+pub(crate) fn band_sql(sql: &mut Query, policy: &FreshnessPolicy, now: i64) {
     sql.push("CAST(CASE");
     for family in CategoryFamily::ALL {
         let t = policy.for_family(family);
-        sql.push(" WHEN cat.family = ").bind(Arg::Text(family.code().into()));
-        sql.push(" THEN (CASE WHEN c.last_confirmed_at <= ").bind(Arg::Int(now - t.stale_secs));
-        sql.push(" THEN 2 WHEN c.last_confirmed_at <= ").bind(Arg::Int(now - t.fresh_secs));
+        sql.push(" WHEN cat.family = ").push_bind(family.code());
+        sql.push(" THEN (CASE WHEN c.last_confirmed_at <= ").push_bind(now - t.stale_secs);
+        sql.push(" THEN 2 WHEN c.last_confirmed_at <= ").push_bind(now - t.fresh_secs);
         sql.push(" THEN 1 ELSE 0 END)");
     }
     sql.push(" ELSE 2 END AS BIGINT)");
 }
 
 /// Active holds per service at `now`.
-pub(crate) fn held_cte(sql: &mut Sql, now: i64) {
+pub(crate) fn held_cte(sql: &mut Query, now: i64) {
     sql.push("WITH held AS (SELECT service_id, CAST(SUM(units) AS BIGINT) AS on_hold FROM holds WHERE state = 'held' AND expires_at > ")
-        .bind(Arg::Int(now))
+        .push_bind(now)
         .push(" GROUP BY service_id) ");
 }
 
@@ -59,14 +57,14 @@ pub(crate) fn held_cte(sql: &mut Sql, now: i64) {
 pub async fn search(db: &Db, q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Result<SearchPage, StoreError> {
     let (page, page_size) = q.paging();
     let sql = search_sql(q, now, policy);
-    let rows: Vec<HitRow> = on_db!(db, |pool| bind_all(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+    let rows: Vec<HitRow> = sql.fetch_all(db).await?;
     into_page(rows, page, page_size)
 }
 
 /// The SQL of a search, exposed so benchmarks can time the bare query against [`search`].
-pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
+pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Query {
     let (_, page_size) = q.paging();
-    let mut sql = Sql::default();
+    let mut sql = Query::default();
     held_cte(&mut sql, now);
     sql.push(
         "SELECT x.*, COUNT(*) OVER () AS total_found FROM (
@@ -85,7 +83,7 @@ pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
            JOIN towns t ON t.id = si.town_id
            JOIN town_regions tr ON tr.town_id = t.id AND tr.scheme = ",
     )
-    .bind(Arg::Text(q.scheme.code().into()));
+    .push_bind(q.scheme.code());
     sql.push(
         " JOIN regions r ON r.id = tr.region_id
            JOIN capacity c ON c.service_id = s.id
@@ -93,24 +91,24 @@ pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
            WHERE s.status = 'active'",
     );
     if !q.region_ids.is_empty() {
-        sql.push(" AND r.id IN ").bind_list(q.region_ids.iter().map(|id| Arg::Int(*id)));
+        sql.push(" AND r.id IN ").push_bind_list(q.region_ids.iter().copied());
     }
     if !q.categories.is_empty() {
-        sql.push(" AND s.category IN ").bind_list(q.categories.iter().map(|c| Arg::Text(c.as_str().into())));
+        sql.push(" AND s.category IN ").push_bind_list(q.categories.iter().map(|c| c.as_str()));
     }
     if let Some(family) = q.family {
-        sql.push(" AND cat.family = ").bind(Arg::Text(family.code().into()));
+        sql.push(" AND cat.family = ").push_bind(family.code());
     }
     let p = &q.profile;
     if let Some(age) = p.age_group {
-        sql.push(" AND (s.age_groups & ").bind(Arg::Int(age.bit())).push(") <> 0");
+        sql.push(" AND (s.age_groups & ").push_bind(age.bit()).push(") <> 0");
     }
     if let Some(kind) = p.trafficking_type {
         let bits = kind.required_bits();
-        sql.push(" AND (s.trafficking_types & ").bind(Arg::Int(bits)).push(") = ").bind(Arg::Int(bits));
+        sql.push(" AND (s.trafficking_types & ").push_bind(bits).push(") = ").push_bind(bits);
     }
     if let Some(gender) = p.gender {
-        sql.push(" AND (s.genders & ").bind(Arg::Int(gender.bit())).push(") <> 0");
+        sql.push(" AND (s.genders & ").push_bind(gender.bit()).push(") <> 0");
     }
     if p.household_size.unwrap_or(1) > 1 {
         sql.push(" AND s.accepts_children = TRUE");
@@ -123,7 +121,7 @@ pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
     }
     for language in &p.languages {
         sql.push(" AND EXISTS (SELECT 1 FROM service_languages sl WHERE sl.service_id = s.id AND sl.language = ")
-            .bind(Arg::Text(language.as_str().into()))
+            .push_bind(language.as_str())
             .push(")");
     }
     sql.push(") x WHERE 1 = 1");
@@ -139,9 +137,9 @@ pub fn search_sql(q: &SearchQuery, now: i64, policy: &FreshnessPolicy) -> Sql {
             CASE WHEN x.band < 2 THEN x.available ELSE 0 END DESC, x.band, x.last_confirmed_at DESC, x.service_id
           LIMIT ",
     )
-    .bind(Arg::Int(i64::from(page_size)))
+    .push_bind(i64::from(page_size))
     .push(" OFFSET ")
-    .bind(Arg::Int(q.offset()));
+    .push_bind(q.offset());
     sql
 }
 

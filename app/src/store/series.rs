@@ -12,9 +12,8 @@ use crate::domain::profile::{AgeGroup, TraffickingType};
 use crate::domain::region::RegionScheme;
 use crate::domain::series::{Bucket, NeedFact};
 use crate::domain::taxonomy::CategoryFamily;
-use crate::on_db;
 
-use super::{Db, StoreError};
+use super::{Db, StoreError, query};
 
 /// A need id with one of its categories or reasons.
 type Tagged = (i64, String);
@@ -44,12 +43,12 @@ pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, St
         WHERE n.created_at >= $1 AND n.created_at < $2";
     const REASONS: &str = "SELECT nr.need_id, nr.reason FROM need_reasons nr JOIN needs n ON n.id = nr.need_id
         WHERE n.created_at >= $1 AND n.created_at < $2";
-    let (rows, categories, reasons): (Vec<NeedRow>, Vec<Tagged>, Vec<Tagged>) = on_db!(db, |pool| {
-        let rows = sqlx::query_as(NEEDS).bind(from).bind(to).fetch_all(pool).await?;
-        let categories = sqlx::query_as(CATEGORIES).bind(from).bind(to).fetch_all(pool).await?;
-        let reasons = sqlx::query_as(REASONS).bind(from).bind(to).fetch_all(pool).await?;
+    let (rows, categories, reasons): (Vec<NeedRow>, Vec<Tagged>, Vec<Tagged>) = {
+        let rows = query(NEEDS).bind(from).bind(to).fetch_all(db).await?;
+        let categories = query(CATEGORIES).bind(from).bind(to).fetch_all(db).await?;
+        let reasons = query(REASONS).bind(from).bind(to).fetch_all(db).await?;
         (rows, categories, reasons)
-    });
+    };
     let mut by_need_categories: HashMap<i64, Vec<String>> = HashMap::new();
     for (need, category) in categories {
         by_need_categories.entry(need).or_default().push(category);
@@ -123,11 +122,11 @@ pub async fn capacity_series(
     const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
         WHERE at < $1 ORDER BY service_id, at, id";
     let end_utc = midnight_utc(to.succ_opt().unwrap_or(to));
-    let (services, history): (Vec<ServiceMeta>, Vec<HistoryPoint>) = on_db!(db, |pool| {
-        let services = sqlx::query_as(SERVICES).bind(scheme.code()).fetch_all(pool).await?;
-        let history = sqlx::query_as(HISTORY).bind(end_utc).fetch_all(pool).await?;
+    let (services, history): (Vec<ServiceMeta>, Vec<HistoryPoint>) = {
+        let services = query(SERVICES).bind(scheme.code()).fetch_all(db).await?;
+        let history = query(HISTORY).bind(end_utc).fetch_all(db).await?;
         (services, history)
-    });
+    };
     // Bucket ends: the local midnight after the last day of each bucket.
     let mut ends = Vec::new();
     let mut start = bucket.start_of(midnight_utc(from));

@@ -1,9 +1,7 @@
 //! Sites: where services are delivered. A site's street address may be confidential: it is read only here,
 //! for people entitled to it, and each read of a confidential one is audited.
 
-use crate::write_tx;
-
-use super::{Db, StoreError};
+use super::{Db, StoreError, query};
 
 /// A site as its own organization and administrators see it, address included.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
@@ -31,8 +29,7 @@ pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Resul
     const SQL: &str =
         "SELECT si.id, si.organization_id, si.name, t.name AS town, si.street_address, si.address_confidential,
         si.intake_phone, si.wheelchair_accessible FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.id = $1";
-    let site: Option<SiteDetails> =
-        crate::on_db!(db, |pool| sqlx::query_as(SQL).bind(site_id).fetch_optional(pool).await)?;
+    let site: Option<SiteDetails> = query(SQL).bind(site_id).fetch_optional(db).await?;
     if let Some(s) = &site
         && s.address_confidential
     {
@@ -51,10 +48,7 @@ pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Resul
 /// The organization owning a site.
 pub async fn site_owner(db: &Db, site_id: i64) -> Result<Option<i64>, StoreError> {
     let row: Option<(i64,)> =
-        crate::on_db!(db, |pool| sqlx::query_as("SELECT organization_id FROM sites WHERE id = $1")
-            .bind(site_id)
-            .fetch_optional(pool)
-            .await)?;
+        query("SELECT organization_id FROM sites WHERE id = $1").bind(site_id).fetch_optional(db).await?;
     Ok(row.map(|(o,)| o))
 }
 
@@ -71,30 +65,30 @@ pub async fn update_site(
     actor: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    write_tx!(db, |tx| {
-        sqlx::query(
-            "UPDATE sites SET name = $1, street_address = $2, address_confidential = $3, intake_phone = $4,
+    let mut tx = db.write().await?;
+    query(
+        "UPDATE sites SET name = $1, street_address = $2, address_confidential = $3, intake_phone = $4,
                 wheelchair_accessible = $5 WHERE id = $6",
-        )
-        .bind(name)
-        .bind(street_address)
-        .bind(address_confidential)
-        .bind(intake_phone)
-        .bind(wheelchair_accessible)
-        .bind(site_id)
-        .execute(&mut *tx)
-        .await?;
-        let entry = crate::store::audit::AuditEntry {
-            actor_id: Some(actor),
-            action: "site.edit",
-            entity: "site",
-            entity_id: Some(site_id),
-            old_value: None,
-            new_value: Some(format!(
-                "confidential={address_confidential} wheelchair={wheelchair_accessible} (address not logged)"
-            )),
-        };
-        crate::audit_in_tx!(tx, entry, now);
-        Ok(())
-    })
+    )
+    .bind(name)
+    .bind(street_address)
+    .bind(address_confidential)
+    .bind(intake_phone)
+    .bind(wheelchair_accessible)
+    .bind(site_id)
+    .execute(&mut tx)
+    .await?;
+    let entry = crate::store::audit::AuditEntry {
+        actor_id: Some(actor),
+        action: "site.edit",
+        entity: "site",
+        entity_id: Some(site_id),
+        old_value: None,
+        new_value: Some(format!(
+            "confidential={address_confidential} wheelchair={wheelchair_accessible} (address not logged)"
+        )),
+    };
+    crate::store::audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

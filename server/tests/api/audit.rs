@@ -141,15 +141,15 @@ async fn unprotect(db: &app::store::Db) {
         app::store::Db::Sqlite { .. } => &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
         app::store::Db::Postgres(_) => &["ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"],
     };
-    for statement in disable {
-        app::on_db!(db, |pool| sqlx::query(statement).execute(pool).await.map(drop)).unwrap();
+    for &statement in disable {
+        app::store::query(statement).execute(db).await.map(drop).unwrap();
     }
 }
 
 /// [`unprotect`], then runs `sql` against the log.
-async fn tamper(db: &app::store::Db, sql: &str) {
+async fn tamper(db: &app::store::Db, sql: &'static str) {
     unprotect(db).await;
-    app::on_db!(db, |pool| sqlx::query(sql).execute(pool).await.map(drop)).unwrap();
+    app::store::query(sql).execute(db).await.map(drop).unwrap();
 }
 
 async fn deleting_the_newest_entry_is_detected(app: TestApp) {
@@ -160,9 +160,8 @@ async fn deleting_the_newest_entry_is_detected(app: TestApp) {
 
 async fn the_audit_log_refuses_ordinary_updates_deletes_and_truncation(app: TestApp) {
     app.signed_in(Role::Funder, &[]).await;
-    let update =
-        app::on_db!(&app.db, |pool| sqlx::query("UPDATE audit_log SET action = 'x'").execute(pool).await.map(|_| ()));
-    let delete = app::on_db!(&app.db, |pool| sqlx::query("DELETE FROM audit_log").execute(pool).await.map(|_| ()));
+    let update = app::store::query("UPDATE audit_log SET action = 'x'").execute(&app.db).await.map(|_| ());
+    let delete = app::store::query("DELETE FROM audit_log").execute(&app.db).await.map(|_| ());
     assert!(update.is_err() && delete.is_err());
     if let app::store::Db::Postgres(pool) = &app.db {
         assert!(sqlx::query("TRUNCATE audit_log").execute(pool).await.is_err(), "TRUNCATE is refused");
@@ -173,13 +172,13 @@ async fn a_log_from_before_keys_is_sealed_with_a_keyed_entry(app: TestApp) {
     // What an older release wrote: one plain SHA-256 link (the test database starts with an empty log).
     let entry = audit::AuditEntry { action: "user.invite", entity: "user", ..Default::default() };
     let hash = audit::unkeyed_hash("genesis", 1_700_000_000, &entry);
-    app::on_db!(&app.db, |pool| sqlx::query("INSERT INTO audit_log (at, action, entity, prev_hash, hash) VALUES (1700000000, 'user.invite', 'user', 'genesis', $1)").bind(&hash).execute(pool).await.map(drop)).unwrap();
-    app::on_db!(&app.db, |pool| sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+    app::store::query("INSERT INTO audit_log (at, action, entity, prev_hash, hash) VALUES (1700000000, 'user.invite', 'user', 'genesis', $1)").bind(&hash).execute(&app.db).await.map(drop).unwrap();
+    app::store::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&hash)
-        .execute(pool)
+        .execute(&app.db)
         .await
-        .map(drop))
-    .unwrap();
+        .map(drop)
+        .unwrap();
     assert!(audit::verify(&app.db).await.unwrap().is_err(), "an all-plain log is what a forger without the key makes");
     audit::seal(&app.db, 1_700_000_100).await.unwrap();
     assert_eq!(audit::verify(&app.db).await.unwrap(), Ok(2), "the plain prefix is accepted before the keyed seal");
@@ -207,25 +206,23 @@ async fn a_writer_without_the_key_cannot_rewrite_the_log_and_repair_the_chain(ap
             new_value: r.new_value.clone(),
         };
         let hash = audit::unkeyed_hash(&prev, r.at, &entry);
-        app::on_db!(&app.db, |pool| sqlx::query(
-            "UPDATE audit_log SET action = $1, prev_hash = $2, hash = $3 WHERE id = $4"
-        )
-        .bind(&action)
-        .bind(&prev)
-        .bind(&hash)
-        .bind(r.id)
-        .execute(pool)
-        .await
-        .map(drop))
-        .unwrap();
+        app::store::query("UPDATE audit_log SET action = $1, prev_hash = $2, hash = $3 WHERE id = $4")
+            .bind(&action)
+            .bind(&prev)
+            .bind(&hash)
+            .bind(r.id)
+            .execute(&app.db)
+            .await
+            .map(drop)
+            .unwrap();
         prev = hash;
     }
-    app::on_db!(&app.db, |pool| sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+    app::store::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&prev)
-        .execute(pool)
+        .execute(&app.db)
         .await
-        .map(drop))
-    .unwrap();
+        .map(drop)
+        .unwrap();
     assert!(audit::verify(&app.db).await.unwrap().is_err(), "a chain rebuilt without the key is refused");
 }
 

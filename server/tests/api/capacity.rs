@@ -93,15 +93,9 @@ async fn confirming_an_outdated_version_is_a_conflict(app: TestApp) {
 async fn history_cannot_be_rewritten(app: TestApp) {
     let f = Fixture::new(&app.db, NOW);
     f.service(ServiceSpec::housing("Norwich", 4, 1)).await;
-    let result = app::on_db!(&app.db, |pool| sqlx::query("UPDATE capacity_history SET new_vacant = 99")
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()));
+    let result = app::store::query("UPDATE capacity_history SET new_vacant = 99").execute(&app.db).await;
     assert!(result.is_err());
-    let result = app::on_db!(&app.db, |pool| sqlx::query("DELETE FROM capacity_history")
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()));
+    let result = app::store::query("DELETE FROM capacity_history").execute(&app.db).await;
     assert!(result.is_err());
 }
 

@@ -91,8 +91,7 @@ async fn needs_are_profiles_and_anything_else_is_refused(app: TestApp) {
     let mut with_name = base.clone();
     with_name.push(("need[name]", "Jane Doe"));
     assert_eq!(app.call("/api/record_need", Some(&coordinator), &with_name).await.status(), 422);
-    let (count,): (i64,) =
-        app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM needs").fetch_one(pool).await).unwrap();
+    let (count,): (i64,) = app::store::query("SELECT COUNT(*) FROM needs").fetch_one(&app.db).await.unwrap();
     assert_eq!(count, 0, "nothing was saved");
     let id: i64 = app.call("/api/record_need", Some(&coordinator), &base).await.json().await.unwrap();
     let id = id.to_string();

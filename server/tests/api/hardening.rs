@@ -364,12 +364,10 @@ async fn a_link_left_for_a_session_is_gone_within_minutes_even_if_never_read(app
         .await
         .unwrap();
     app::store::sessions::sweep(&app.db, now + 60, 1800).await.unwrap();
-    let (kept,): (i64,) =
-        app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM flashes").fetch_one(pool).await).unwrap();
+    let (kept,): (i64,) = app::store::query("SELECT COUNT(*) FROM flashes").fetch_one(&app.db).await.unwrap();
     assert_eq!(kept, 1, "shown for two minutes");
     app::store::sessions::sweep(&app.db, now + app::store::sessions::FLASH_SECS + 1, 1800).await.unwrap();
-    let (kept,): (i64,) =
-        app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM flashes").fetch_one(pool).await).unwrap();
+    let (kept,): (i64,) = app::store::query("SELECT COUNT(*) FROM flashes").fetch_one(&app.db).await.unwrap();
     assert_eq!(kept, 0, "then deleted by the sweeper, read or not");
 }
 
@@ -404,14 +402,14 @@ async fn repeated_failures_back_off_until_an_administrator_unlocks(app: TestApp)
     // Seven failures in the last few minutes: the account now waits 240 s after the last one.
     let then = now() - 120;
     for i in 0..7 {
-        app::on_db!(&app.db, |pool| sqlx::query(
-            "INSERT INTO sign_in_attempts (at, account, client, succeeded) VALUES ($1, $2, 'elsewhere', FALSE)"
+        app::store::query(
+            "INSERT INTO sign_in_attempts (at, account, client, succeeded) VALUES ($1, $2, 'elsewhere', FALSE)",
         )
         .bind(then - 60 * i)
         .bind(&email)
-        .execute(pool)
+        .execute(&app.db)
         .await
-        .map(drop))
+        .map(drop)
         .unwrap();
     }
     let waiting = app.sign_in_with(&email, PASSWORD, None, None).await;

@@ -35,11 +35,10 @@ async fn a_need_is_recorded_and_closed_with_reasons_once(app: TestApp) {
         needs::close(&app.db, need, &closing, None, None, NOW + 90).await.unwrap(),
         Err(NeedError::AlreadyClosed)
     );
-    let (reasons,): (i64,) =
-        app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM need_reasons WHERE need_id = $1")
-            .bind(need)
-            .fetch_one(pool)
-            .await)
+    let (reasons,): (i64,) = app::store::query("SELECT COUNT(*) FROM need_reasons WHERE need_id = $1")
+        .bind(need)
+        .fetch_one(&app.db)
+        .await
         .unwrap();
     assert_eq!(reasons, 2);
 }
@@ -51,8 +50,7 @@ async fn unknown_categories_or_regions_write_nothing(app: TestApp) {
     let mut bad = input(&app.db).await;
     bad.region_id = 999_999;
     assert_eq!(needs::create(&app.db, &bad, None, NOW).await.unwrap(), Err(NeedError::NotFound));
-    let (count,): (i64,) =
-        app::on_db!(&app.db, |pool| sqlx::query_as("SELECT COUNT(*) FROM needs").fetch_one(pool).await).unwrap();
+    let (count,): (i64,) = app::store::query("SELECT COUNT(*) FROM needs").fetch_one(&app.db).await.unwrap();
     assert_eq!(count, 0);
 }
 

@@ -105,11 +105,10 @@ async fn recovery_codes_are_made_by_the_server_kept_hashed_and_work_once(app: Te
     assert!(!codes.iter().any(|c| c == "aaaaa-aaaaa"));
     assert!(app.whoami(&other).await.is_none());
 
-    let stored: Vec<(String,)> =
-        app::on_db!(&app.db, |pool| sqlx::query_as("SELECT code_hash FROM recovery_codes WHERE user_id = $1")
-            .bind(session.user_id)
-            .fetch_all(pool)
-            .await)
+    let stored: Vec<(String,)> = app::store::query("SELECT code_hash FROM recovery_codes WHERE user_id = $1")
+        .bind(session.user_id)
+        .fetch_all(&app.db)
+        .await
         .unwrap();
     assert_eq!(stored.len(), 10);
     assert!(stored.iter().all(|(h,)| !codes.contains(h)), "no code is stored as itself");

@@ -57,20 +57,20 @@ async fn idle_and_absolute_expiry_end_sessions_on_the_server(app: TestApp) {
     let now = chrono::Utc::now().timestamp();
     let idle_hash = app::auth::secret::token_hash(&idle.cookie);
     let old_hash = app::auth::secret::token_hash(&old.cookie);
-    app::on_db!(&app.db, |pool| sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+    app::store::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
         .bind(now - 31 * 60)
         .bind(&idle_hash)
-        .execute(pool)
+        .execute(&app.db)
         .await
-        .map(|_| ()))
-    .unwrap();
-    app::on_db!(&app.db, |pool| sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+        .map(|_| ())
+        .unwrap();
+    app::store::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
         .bind(now - 1)
         .bind(&old_hash)
-        .execute(pool)
+        .execute(&app.db)
         .await
-        .map(|_| ()))
-    .unwrap();
+        .map(|_| ())
+        .unwrap();
     assert!(app.whoami(&idle).await.is_none(), "idle for 31 minutes");
     assert!(app.whoami(&old).await.is_none(), "past the absolute lifetime");
     assert!(app::store::sessions::find(&app.db, &idle_hash).await.unwrap().is_none(), "deleted, not just ignored");
@@ -109,11 +109,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions(app: TestAp
 
 async fn an_expired_link_is_refused(app: TestApp) {
     let (victim, token) = funder_with_reset_token(&app).await;
-    app::on_db!(&app.db, |pool| sqlx::query("UPDATE one_time_links SET expires_at = 0")
-        .execute(pool)
-        .await
-        .map(|_| ()))
-    .unwrap();
+    app::store::query("UPDATE one_time_links SET expires_at = 0").execute(&app.db).await.map(|_| ()).unwrap();
     assert_eq!(
         app.call("/api/redeem_link", None, &[("token", token.as_str()), ("password", "a brand new passphrase")])
             .await
