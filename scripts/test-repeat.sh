@@ -8,7 +8,9 @@ N="${1:-20}"
 RUN_LIMIT="${RUN_LIMIT:-600}"
 
 # Build once; the JSON lines name the test executable.
+# Only the `api` test target's line counts: the package's binary is built too, and its line may come last.
 binary="$(cargo test -p server --test api --no-run --message-format=json 2>/dev/null \
+  | grep '"kind":\["test"\]' | grep '"name":"api"' \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)"
 if [ -z "$binary" ]; then
   echo "test-repeat: could not build the integration tests (run cargo test -p server --no-run)" >&2

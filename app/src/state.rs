@@ -48,7 +48,9 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 /// The state from the Leptos context of the current request, or an error a server function can return.
-pub fn app_state() -> Result<AppState, leptos::prelude::ServerFnError> {
-    leptos::prelude::use_context::<AppState>()
-        .ok_or_else(|| leptos::prelude::ServerFnError::new("server state missing from request context"))
+pub fn app_state() -> Result<AppState, crate::api::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("server state missing from request context");
+        crate::api::fail(crate::api::AppError::Internal)
+    })
 }

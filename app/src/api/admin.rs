@@ -1,6 +1,8 @@
 //! Administration: users and invitations, organizations, taxonomy and the audit log.
 
 use leptos::prelude::*;
+
+use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use super::views::{AuditView, CategoryView, OrganizationView, UserView};
@@ -18,7 +20,7 @@ pub struct InviteLink {
 
 /// People an administrator manages (all) or a provider admin manages (their organizations').
 #[server(prefix = "/api", endpoint = "admin_users")]
-pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
+pub async fn list_users() -> Result<Vec<UserView>, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::People.roles()).await?;
     let state = crate::state::app_state()?;
     let org = (viewer.role == Role::ProviderAdmin).then(|| viewer.organization_ids.first().copied().unwrap_or(-1));
@@ -29,42 +31,25 @@ pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
 /// Invites someone. Administrators may give any role; provider admins invite colleagues into their own
 /// organization only, as provider staff or provider admins.
 #[server(prefix = "/api", endpoint = "admin_invite")]
-pub async fn invite_user(
-    email: String,
-    role: String,
-    organization_id: Option<i64>,
-) -> Result<InviteLink, ServerFnError> {
+pub async fn invite_user(email: String, role: String, organization_id: Option<i64>) -> Result<InviteLink, AppError> {
     use crate::domain::account::Email;
-    use axum::http::StatusCode;
     let viewer = crate::auth::require(crate::domain::access::Area::People.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/admin/users";
     let Ok(email) = Email::parse(&email) else {
-        return Err(super::form_error(
-            back,
-            "email",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Enter an email address such as name@example.org.",
-        )
-        .await);
+        return Err(super::form_error(back, AppError::Email).await);
     };
     let Some(role) = Role::parse(&role) else {
-        return Err(super::form_error(back, "role", StatusCode::UNPROCESSABLE_ENTITY, "Choose a role.").await);
+        return Err(super::form_error(back, AppError::Role).await);
     };
     let organizations: Vec<i64> = organization_id.into_iter().collect();
     if role.is_provider() && organizations.is_empty() {
-        return Err(super::form_error(
-            back,
-            "organization",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Provider accounts need an organization.",
-        )
-        .await);
+        return Err(super::form_error(back, AppError::Organization).await);
     }
     if viewer.role == Role::ProviderAdmin && (!role.is_provider() || !organizations.iter().all(|o| viewer.acts_for(*o)))
     {
         crate::auth::guard::deny(&viewer, "invite outside own organization").await?;
-        return Err(ServerFnError::new("You can only invite colleagues into your own organization."));
+        return Err(super::fail(AppError::InviteOutside));
     }
     let now = chrono::Utc::now().timestamp();
     let orgs = if role.is_provider() { organizations } else { Vec::new() };
@@ -99,19 +84,18 @@ pub async fn invite_user(
             }
             Ok(link)
         }
-        Err(e) => Err(super::form_error(back, "taken", StatusCode::CONFLICT, &e.to_string()).await),
+        Err(_) => Err(super::form_error(back, AppError::Taken).await),
     }
 }
 
 /// Creates a password-reset link for someone (administrators only), shown to the administrator once.
 #[server(prefix = "/api", endpoint = "admin_reset_link")]
-pub async fn reset_link(user_id: i64) -> Result<InviteLink, ServerFnError> {
-    use axum::http::StatusCode;
+pub async fn reset_link(user_id: i64) -> Result<InviteLink, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let Some(user) = crate::store::accounts::credentials_by_id(&state.db, user_id).await.map_err(super::internal)?
     else {
-        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+        return Err(super::form_error("/admin/users", AppError::NotFound).await);
     };
     let now = chrono::Utc::now().timestamp();
     let token = crate::auth::reset_link(&state.db, user.id, Some(viewer.id), now).await.map_err(super::internal)?;
@@ -133,7 +117,7 @@ pub async fn reset_link(user_id: i64) -> Result<InviteLink, ServerFnError> {
 
 /// Messages left for this session by a plain-form POST (shown once).
 #[server(prefix = "/api", endpoint = "flashes")]
-pub async fn take_flashes() -> Result<Vec<String>, ServerFnError> {
+pub async fn take_flashes() -> Result<Vec<String>, AppError> {
     let state = crate::state::app_state()?;
     let Some((_, session)) = crate::auth::guard::viewer_and_session().await? else { return Ok(Vec::new()) };
     crate::store::sessions::take_flashes(&state.db, &session, chrono::Utc::now().timestamp())
@@ -143,12 +127,11 @@ pub async fn take_flashes() -> Result<Vec<String>, ServerFnError> {
 
 /// Lets an account that backed off after failed sign-ins try again at once (administrators only).
 #[server(prefix = "/api", endpoint = "admin_unlock_sign_in")]
-pub async fn unlock_sign_in(user_id: i64) -> Result<(), ServerFnError> {
-    use axum::http::StatusCode;
+pub async fn unlock_sign_in(user_id: i64) -> Result<(), AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let Some(account) = crate::store::accounts::viewer(&state.db, user_id).await.map_err(super::internal)? else {
-        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+        return Err(super::form_error("/admin/users", AppError::NotFound).await);
     };
     let now = chrono::Utc::now().timestamp();
     crate::store::throttle::unlock(&state.db, viewer.id, user_id, &account.email, now)
@@ -162,16 +145,15 @@ pub async fn unlock_sign_in(user_id: i64) -> Result<(), ServerFnError> {
 
 /// Changes someone's role (administrators only).
 #[server(prefix = "/api", endpoint = "admin_set_role")]
-pub async fn set_user_role(user_id: i64, role: String) -> Result<(), ServerFnError> {
-    use axum::http::StatusCode;
+pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let Some(role) = Role::parse(&role) else {
-        return Err(super::form_error("/admin/users", "role", StatusCode::UNPROCESSABLE_ENTITY, "Choose a role.").await);
+        return Err(super::form_error("/admin/users", AppError::Role).await);
     };
     let now = chrono::Utc::now().timestamp();
     if !crate::store::accounts::set_role(&state.db, viewer.id, user_id, role, now).await.map_err(super::internal)? {
-        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+        return Err(super::form_error("/admin/users", AppError::NotFound).await);
     }
     state.events.publish(&state.db, crate::live::LiveEvent::user_ended(user_id)).await;
     if super::is_plain_form_post().await {
@@ -182,25 +164,18 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), ServerFnErr
 
 /// Disables or re-enables an account (administrators only); disabling ends its sessions at once.
 #[server(prefix = "/api", endpoint = "admin_set_disabled")]
-pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), ServerFnError> {
-    use axum::http::StatusCode;
+pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     if user_id == viewer.id {
-        return Err(super::form_error(
-            "/admin/users",
-            "self",
-            StatusCode::CONFLICT,
-            "You cannot disable your own account.",
-        )
-        .await);
+        return Err(super::form_error("/admin/users", AppError::SelfDisable).await);
     }
     let now = chrono::Utc::now().timestamp();
     if !crate::store::accounts::set_disabled(&state.db, viewer.id, user_id, disabled, now)
         .await
         .map_err(super::internal)?
     {
-        return Err(super::form_error("/admin/users", "not_found", StatusCode::NOT_FOUND, "No such user.").await);
+        return Err(super::form_error("/admin/users", AppError::NotFound).await);
     }
     if disabled {
         state.events.publish(&state.db, crate::live::LiveEvent::user_ended(user_id)).await;
@@ -213,7 +188,7 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), Serve
 
 /// The newest audit entries, optionally filtered by action prefix (administrators only).
 #[server(prefix = "/api", endpoint = "admin_audit")]
-pub async fn audit_log(action: Option<String>) -> Result<Vec<AuditView>, ServerFnError> {
+pub async fn audit_log(action: Option<String>) -> Result<Vec<AuditView>, AppError> {
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let prefix = action.filter(|a| !a.trim().is_empty() && a.len() <= 60);
@@ -223,7 +198,7 @@ pub async fn audit_log(action: Option<String>) -> Result<Vec<AuditView>, ServerF
 
 /// Organizations (administrators only).
 #[server(prefix = "/api", endpoint = "admin_organizations")]
-pub async fn list_organizations() -> Result<Vec<OrganizationView>, ServerFnError> {
+pub async fn list_organizations() -> Result<Vec<OrganizationView>, AppError> {
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     crate::store::organizations::list_organizations(&state.db).await.map_err(super::internal)
@@ -231,19 +206,12 @@ pub async fn list_organizations() -> Result<Vec<OrganizationView>, ServerFnError
 
 /// Adds an organization (administrators only).
 #[server(prefix = "/api", endpoint = "admin_add_organization")]
-pub async fn add_organization(name: String, verified: Option<String>) -> Result<(), ServerFnError> {
-    use axum::http::StatusCode;
+pub async fn add_organization(name: String, verified: Option<String>) -> Result<(), AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(super::form_error(
-            "/admin/organizations",
-            "name",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Enter a name of 1 to 120 characters.",
-        )
-        .await);
+        return Err(super::form_error("/admin/organizations", AppError::OrganizationName).await);
     }
     let now = chrono::Utc::now().timestamp();
     let org = crate::store::providers::NewOrganization {
@@ -264,19 +232,13 @@ pub async fn add_organization(name: String, verified: Option<String>) -> Result<
             }
             Ok(())
         }
-        false => Err(super::form_error(
-            "/admin/organizations",
-            "taken",
-            StatusCode::CONFLICT,
-            "An organization with that name exists.",
-        )
-        .await),
+        false => Err(super::form_error("/admin/organizations", AppError::Taken).await),
     }
 }
 
 /// The service taxonomy (administrators only).
 #[server(prefix = "/api", endpoint = "admin_categories")]
-pub async fn list_categories() -> Result<Vec<CategoryView>, ServerFnError> {
+pub async fn list_categories() -> Result<Vec<CategoryView>, AppError> {
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     crate::store::organizations::list_categories(&state.db).await.map_err(super::internal)
@@ -284,31 +246,24 @@ pub async fn list_categories() -> Result<Vec<CategoryView>, ServerFnError> {
 
 /// Adds a service category (administrators only).
 #[server(prefix = "/api", endpoint = "admin_add_category")]
-pub async fn add_category(code: String, family: String, name: String, unit: String) -> Result<(), ServerFnError> {
+pub async fn add_category(code: String, family: String, name: String, unit: String) -> Result<(), AppError> {
     use crate::domain::taxonomy::{CategoryCode, CategoryFamily};
-    use axum::http::StatusCode;
     let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/admin/taxonomy";
     let (Ok(code), Some(family)) = (CategoryCode::parse(code.trim()), CategoryFamily::parse(&family)) else {
-        return Err(super::form_error(
-            back,
-            "code",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Use a code of lowercase letters and underscores, and choose a family.",
-        )
-        .await);
+        return Err(super::form_error(back, AppError::CategoryCode).await);
     };
     let (name, unit) = (name.trim(), unit.trim());
     if name.is_empty() || unit.is_empty() || name.len() > 100 || unit.len() > 30 {
-        return Err(super::form_error(back, "name", StatusCode::UNPROCESSABLE_ENTITY, "Enter a name and a unit.").await);
+        return Err(super::form_error(back, AppError::CategoryName).await);
     }
     let now = chrono::Utc::now().timestamp();
     if !crate::store::organizations::add_category(&state.db, &code, family, name, unit, viewer.id, now)
         .await
         .map_err(super::internal)?
     {
-        return Err(super::form_error(back, "taken", StatusCode::CONFLICT, "That code exists already.").await);
+        return Err(super::form_error(back, AppError::Taken).await);
     }
     if super::is_plain_form_post().await {
         leptos_axum::redirect("/admin/taxonomy?notice=added");

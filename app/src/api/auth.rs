@@ -1,13 +1,15 @@
 //! Signing in and out, one-time links, and the second factor.
 
 use leptos::prelude::*;
+
+use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::account::Viewer;
 
 /// Who is signed in, for the navigation and page guards.
 #[server(prefix = "/api", endpoint = "whoami")]
-pub async fn current_viewer() -> Result<Option<Viewer>, ServerFnError> {
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     crate::auth::optional_viewer().await
 }
 
@@ -53,12 +55,7 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 /// Checks the throttle for `account` from `client` and records the attempt, or answers `429` with
 /// `Retry-After` (a plain form post goes back to `back` with the `throttled` code).
 #[cfg(feature = "ssr")]
-async fn admit_attempt(
-    account: &str,
-    client: &str,
-    back: &str,
-    now: i64,
-) -> Result<Result<i64, ServerFnError>, ServerFnError> {
+async fn admit_attempt(account: &str, client: &str, back: &str, now: i64) -> Result<Result<i64, AppError>, AppError> {
     use crate::store::throttle::{self, Attempt};
     let state = crate::state::app_state()?;
     let limits = crate::domain::throttle::ThrottleLimits::default();
@@ -70,8 +67,7 @@ async fn admit_attempt(
             {
                 response.insert_header(axum::http::header::RETRY_AFTER, value);
             }
-            let message = "Too many attempts. Wait a while and try again.";
-            Ok(Err(super::form_error(back, "throttled", axum::http::StatusCode::TOO_MANY_REQUESTS, message).await))
+            Ok(Err(super::form_error(back, AppError::Throttled).await))
         }
     }
 }
@@ -83,11 +79,10 @@ pub async fn sign_in(
     password: String,
     code: Option<String>,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::auth::{password, secret, totp};
     use crate::domain::account::Email;
     use crate::store::{accounts, sessions, throttle};
-    use axum::http::StatusCode;
 
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -116,13 +111,7 @@ pub async fn sign_in(
     let credentials = found.filter(|c| password_ok && !c.disabled && c.password_hash.is_some());
     let Some(credentials) = credentials else {
         throttle::settle(&state.db, attempt, None, false, "sign_in.failure", now).await.map_err(super::internal)?;
-        return Err(super::form_error(
-            &back,
-            "credentials",
-            StatusCode::UNAUTHORIZED,
-            "The email or password is not right.",
-        )
-        .await);
+        return Err(super::form_error(&back, AppError::Credentials).await);
     };
     // A code is accepted once: its time step must be later than any this account used before.
     let mut second_factor = false;
@@ -147,13 +136,7 @@ pub async fn sign_in(
             throttle::settle(&state.db, attempt, Some(credentials.id), false, "sign_in.failure", now)
                 .await
                 .map_err(super::internal)?;
-            return Err(super::form_error(
-                &back,
-                "code",
-                StatusCode::UNAUTHORIZED,
-                "That code is not right or was already used. Use the next code from your authenticator app, or a recovery code.",
-            )
-            .await);
+            return Err(super::form_error(&back, AppError::Code).await);
         }
         second_factor = true;
     }
@@ -170,12 +153,14 @@ pub async fn sign_in(
     let mut viewer = accounts::viewer(&state.db, credentials.id)
         .await
         .map_err(super::internal)?
-        .ok_or_else(|| ServerFnError::new("account unavailable"))?;
+        .ok_or_else(|| super::fail(AppError::Internal))?;
     viewer.second_factor = second_factor;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         let cookie = state.sessions.set_cookie(&token);
-        response
-            .insert_header(axum::http::header::SET_COOKIE, cookie.parse().map_err(|_| ServerFnError::new("cookie"))?);
+        response.insert_header(
+            axum::http::header::SET_COOKIE,
+            cookie.parse().map_err(|_| super::fail(AppError::Internal))?,
+        );
     }
     let destination = safe_next(next.as_deref()).unwrap_or_else(|| home_for(&viewer).to_owned());
     leptos_axum::redirect(&destination);
@@ -194,7 +179,7 @@ pub fn urlencode(s: &str) -> String {
 
 /// Signs out: the session ends on the server at once.
 #[server(prefix = "/api", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), ServerFnError> {
+pub async fn sign_out() -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     if let Some((_, hash)) = crate::auth::guard::viewer_and_session().await? {
         crate::store::sessions::delete(&state.db, &hash).await.map_err(super::internal)?;
@@ -202,8 +187,10 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
     }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         let cookie = state.sessions.clear_cookie();
-        response
-            .insert_header(axum::http::header::SET_COOKIE, cookie.parse().map_err(|_| ServerFnError::new("cookie"))?);
+        response.insert_header(
+            axum::http::header::SET_COOKIE,
+            cookie.parse().map_err(|_| super::fail(AppError::Internal))?,
+        );
     }
     leptos_axum::redirect("/sign-in?notice=signed_out");
     Ok(())
@@ -211,29 +198,17 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
 
 /// Accepts an invitation or a password reset: sets the password (and name), then asks to sign in.
 #[server(prefix = "/api", endpoint = "redeem_link")]
-pub async fn redeem_link(token: String, display_name: Option<String>, password: String) -> Result<(), ServerFnError> {
+pub async fn redeem_link(token: String, display_name: Option<String>, password: String) -> Result<(), AppError> {
     use crate::domain::account::check_new_password;
     use crate::store::throttle;
-    use axum::http::StatusCode;
     let state = crate::state::app_state()?;
     let back = format!("/welcome/{token}");
     if let Err(e) = check_new_password(&password) {
-        let code = match e {
-            crate::domain::account::PasswordError::TooShort => "too_short",
-            crate::domain::account::PasswordError::TooLong => "too_long",
-            crate::domain::account::PasswordError::TooCommon => "too_common",
-        };
-        return Err(super::form_error(&back, code, StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()).await);
+        return Err(super::form_error(&back, AppError::from(e)).await);
     }
     let name = display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     if name.as_ref().is_some_and(|n| n.chars().count() > 80) {
-        return Err(super::form_error(
-            &back,
-            "name",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Use at most 80 characters for your name.",
-        )
-        .await);
+        return Err(super::form_error(&back, AppError::DisplayName).await);
     }
     // Throttled per client, and the token checked before any hashing: guessing links costs the server little.
     let now = chrono::Utc::now().timestamp();
@@ -243,9 +218,7 @@ pub async fn redeem_link(token: String, display_name: Option<String>, password: 
         Err(throttled) => return Err(throttled),
     };
     let token_hash = crate::auth::secret::token_hash(&token);
-    let gone = || async {
-        super::form_error(&back, "link", StatusCode::GONE, "This link is invalid, expired or already used.").await
-    };
+    let gone = || async { super::form_error(&back, AppError::Link).await };
     if !crate::store::accounts::link_is_usable(&state.db, &token_hash, now).await.map_err(super::internal)? {
         throttle::settle(&state.db, attempt, None, false, "link.failure", now).await.map_err(super::internal)?;
         return Err(gone().await);
@@ -292,16 +265,10 @@ pub enum TwoFactor {
 /// The second-factor state of the signed-in session. A session without one gets a secret to set up, which
 /// only this session ever sees; recovery codes are made on the server when the set-up is confirmed.
 #[server(prefix = "/api", endpoint = "totp_setup")]
-pub async fn totp_setup() -> Result<TwoFactor, ServerFnError> {
+pub async fn totp_setup() -> Result<TwoFactor, AppError> {
     let state = crate::state::app_state()?;
     let Some((viewer, session)) = crate::auth::guard::viewer_and_session().await? else {
-        return Err(super::form_error(
-            "/sign-in",
-            "signed_out",
-            axum::http::StatusCode::UNAUTHORIZED,
-            "Sign in to continue.",
-        )
-        .await);
+        return Err(super::form_error("/sign-in", AppError::SignIn).await);
     };
     if viewer.second_factor {
         return Ok(TwoFactor::On);
@@ -322,28 +289,19 @@ pub const RECOVERY_CODES_FLASH: &str = "recovery-codes:";
 /// account's other sessions end; ten recovery codes are made here, stored only as hashes, and shown once:
 /// returned to a script, or left for this session's next page (for at most two minutes) after a form post.
 #[server(prefix = "/api", endpoint = "totp_enable")]
-pub async fn totp_enable(code: String) -> Result<Vec<String>, ServerFnError> {
+pub async fn totp_enable(code: String) -> Result<Vec<String>, AppError> {
     use crate::store::accounts::Enrolment;
-    use axum::http::StatusCode;
     let state = crate::state::app_state()?;
     let Some((viewer, session)) = crate::auth::guard::viewer_and_session().await? else {
-        return Err(super::form_error("/sign-in", "signed_out", StatusCode::UNAUTHORIZED, "Sign in to continue.").await);
+        return Err(super::form_error("/sign-in", AppError::SignIn).await);
     };
     let now = chrono::Utc::now().timestamp();
     let pending =
         crate::store::sessions::find_pending_totp_secret(&state.db, &session).await.map_err(super::internal)?;
     let Some(secret) = pending.filter(|_| !viewer.totp_enabled) else {
-        return Err(super::form_error("/account", "no_setup", StatusCode::CONFLICT, "Start the set-up again.").await);
+        return Err(super::form_error("/account", AppError::NoSetup).await);
     };
-    let wrong_code = || async {
-        super::form_error(
-            "/account",
-            "code",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "That code is not right. Enter the current 6-digit code from your app.",
-        )
-        .await
-    };
+    let wrong_code = || async { super::form_error("/account", AppError::SetupCode).await };
     let Some(step) = crate::auth::totp::accepted_step(&secret, &code, now) else { return Err(wrong_code().await) };
     let codes = crate::auth::totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| crate::auth::secret::token_hash(c)).collect();

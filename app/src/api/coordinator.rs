@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+
+use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use super::provider::HoldCard;
@@ -19,14 +21,12 @@ pub enum HoldResult {
         /// When it runs out.
         expires_at: chrono::DateTime<chrono::Utc>,
     },
-    /// Refused, with the reason as a code and in words.
+    /// Refused: a typed outcome shown beside the hold form.
     Refused {
         /// The service asked for.
         service_id: i64,
-        /// Why, as a code a URL may carry ([`crate::domain::hold::HoldError::code`]).
-        code: String,
-        /// Why, in words.
-        message: String,
+        /// Why.
+        reason: AppError,
     },
 }
 
@@ -37,20 +37,20 @@ pub async fn place_hold(
     units: String,
     minutes: Option<String>,
     need_id: Option<i64>,
-) -> Result<HoldResult, ServerFnError> {
+) -> Result<HoldResult, AppError> {
     use crate::domain::hold::HoldRequest;
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let minutes = minutes.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(|m| m.parse::<i64>().unwrap_or(-1));
     let result = match HoldRequest::new(units.trim().parse().unwrap_or(0), minutes) {
-        Err(e) => HoldResult::Refused { service_id, code: e.code().to_owned(), message: e.to_string() },
+        Err(e) => HoldResult::Refused { service_id, reason: AppError::from(e) },
         Ok(request) => {
             if let Some(need) = need_id {
                 let owner = crate::store::needs::owner(&state.db, need).await.map_err(super::internal)?;
                 if !owner.is_some_and(|recorded_by| viewer.owns_need(recorded_by)) {
                     crate::auth::guard::deny(&viewer, "another coordinator's need").await?;
-                    return Err(ServerFnError::new("That need is not yours."));
+                    return Err(super::fail(AppError::NotYours));
                 }
             }
             let holder =
@@ -71,14 +71,14 @@ pub async fn place_hold(
                     super::announce("hold", service_id).await;
                     HoldResult::Held { hold_id: hold.id, service_id, expires_at: hold.expires_at }
                 }
-                Err(e) => HoldResult::Refused { service_id, code: e.code().to_owned(), message: e.to_string() },
+                Err(e) => HoldResult::Refused { service_id, reason: AppError::from(e) },
             }
         }
     };
     if super::is_plain_form_post().await {
         match &result {
             HoldResult::Held { .. } => leptos_axum::redirect("/holds?notice=held"),
-            HoldResult::Refused { code, .. } => leptos_axum::redirect(&format!("/holds?error={code}")),
+            HoldResult::Refused { reason, .. } => leptos_axum::redirect(&format!("/holds?error={}", reason.code())),
         }
     }
     Ok(result)
@@ -86,7 +86,7 @@ pub async fn place_hold(
 
 /// Holds I placed that are still active.
 #[server(prefix = "/api", endpoint = "coordinator_holds")]
-pub async fn coordinator_holds() -> Result<Vec<HoldCard>, ServerFnError> {
+pub async fn coordinator_holds() -> Result<Vec<HoldCard>, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -102,11 +102,10 @@ pub async fn coordinator_holds() -> Result<Vec<HoldCard>, ServerFnError> {
 /// `need[household]`, `need[urgency]`, `need[wheelchair]`, `need[category_CODE]`, `need[lang_CODE]`.
 /// Any other field is refused: nothing identifying can ride along.
 #[server(prefix = "/api", endpoint = "record_need")]
-pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnError> {
+pub async fn record_need(need: HashMap<String, String>) -> Result<i64, AppError> {
     use crate::domain::need::{NeedInput, Urgency};
     use crate::domain::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
     use crate::domain::taxonomy::CategoryCode;
-    use axum::http::StatusCode;
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/needs/new";
@@ -120,13 +119,7 @@ pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnE
     if unknown > 0 {
         // Counted, never logged: a field name could carry anything.
         tracing::warn!(unknown_fields = unknown, "refused a need with unknown fields");
-        return Err(super::form_error(
-            back,
-            "unknown_field",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The form carried a field Continuum does not record.",
-        )
-        .await);
+        return Err(super::form_error(back, AppError::UnknownField).await);
     }
     let get = |k: &str| need.get(k).map(|v| v.trim()).unwrap_or_default();
     let categories: Vec<CategoryCode> =
@@ -139,13 +132,7 @@ pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnE
         TraffickingType::parse(get("type")),
         Urgency::parse(get("urgency")),
     ) else {
-        return Err(super::form_error(
-            back,
-            "need_fields",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Choose a region, age group, trafficking type and urgency.",
-        )
-        .await);
+        return Err(super::form_error(back, AppError::NeedFields).await);
     };
     let input = NeedInput {
         region_id,
@@ -166,39 +153,32 @@ pub async fn record_need(need: HashMap<String, String>) -> Result<i64, ServerFnE
             }
             Ok(id)
         }
-        Err(e) => Err(super::form_error(back, "need_invalid", StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()).await),
+        Err(e) => Err(super::form_error(back, AppError::from(e)).await),
     }
 }
 
 /// Closes one of my needs with an outcome and reasons: `close[outcome]`, `close[reason_CODE]`.
 #[server(prefix = "/api", endpoint = "close_need")]
-pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<(), ServerFnError> {
+pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<(), AppError> {
     use crate::domain::need::{NeedClosing, Outcome, UnmetReason};
-    use axum::http::StatusCode;
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/needs";
     match crate::store::needs::owner(&state.db, need_id).await.map_err(super::internal)? {
-        None => return Err(super::form_error(back, "not_found", StatusCode::NOT_FOUND, "No such need.").await),
+        None => return Err(super::form_error(back, AppError::NotFound).await),
         Some(recorded_by) if !viewer.owns_need(recorded_by) => {
             crate::auth::guard::deny(&viewer, "another coordinator's need").await?;
-            return Err(ServerFnError::new("That need is not yours."));
+            return Err(super::fail(AppError::NotYours));
         }
         Some(_) => {}
     }
     let unknown = close.keys().filter(|k| *k != "outcome" && !k.starts_with("reason_")).count();
     if unknown > 0 {
         tracing::warn!(unknown_fields = unknown, "refused a closing with unknown fields");
-        return Err(super::form_error(
-            back,
-            "unknown_field",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The form carried a field Continuum does not record.",
-        )
-        .await);
+        return Err(super::form_error(back, AppError::UnknownField).await);
     }
     let Some(outcome) = close.get("outcome").and_then(|o| Outcome::parse(o)) else {
-        return Err(super::form_error(back, "outcome", StatusCode::UNPROCESSABLE_ENTITY, "Choose an outcome.").await);
+        return Err(super::form_error(back, AppError::Outcome).await);
     };
     let reasons: Vec<UnmetReason> =
         close.keys().filter_map(|k| k.strip_prefix("reason_")).filter_map(UnmetReason::parse).collect();
@@ -213,15 +193,7 @@ pub async fn close_need(need_id: i64, close: HashMap<String, String>) -> Result<
             }
             Ok(())
         }
-        Err(e) => {
-            let code = match e {
-                crate::domain::need::NeedError::ReasonRequired => "reason_required",
-                crate::domain::need::NeedError::ReasonsNotAllowed => "reasons_not_allowed",
-                crate::domain::need::NeedError::AlreadyClosed => "already_closed",
-                _ => "need_invalid",
-            };
-            Err(super::form_error(back, code, StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()).await)
-        }
+        Err(e) => Err(super::form_error(back, AppError::from(e)).await),
     }
 }
 
@@ -244,7 +216,7 @@ pub struct NeedSummary {
 
 /// My needs, open ones first.
 #[server(prefix = "/api", endpoint = "my_needs")]
-pub async fn my_needs() -> Result<Vec<NeedSummary>, ServerFnError> {
+pub async fn my_needs() -> Result<Vec<NeedSummary>, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let rows = crate::store::needs::for_coordinator(&state.db, viewer.id, 100).await.map_err(super::internal)?;
@@ -263,7 +235,7 @@ pub async fn my_needs() -> Result<Vec<NeedSummary>, ServerFnError> {
 
 /// Saves the current search as an alert.
 #[server(prefix = "/api", endpoint = "save_alert")]
-pub async fn save_alert(query: String) -> Result<(), ServerFnError> {
+pub async fn save_alert(query: String) -> Result<(), AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     // Store the normalized form: only known filters survive.
@@ -275,13 +247,7 @@ pub async fn save_alert(query: String) -> Result<(), ServerFnError> {
         .map_err(super::internal)?
         .is_none()
     {
-        return Err(super::form_error(
-            "/notifications",
-            "alert_limit",
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "You have as many alerts as one coordinator may. Delete one first.",
-        )
-        .await);
+        return Err(super::form_error("/notifications", AppError::AlertLimit).await);
     }
     if super::is_plain_form_post().await {
         leptos_axum::redirect("/notifications?notice=alert_saved");
@@ -302,7 +268,7 @@ pub struct NotificationView {
 
 /// My newest notifications.
 #[server(prefix = "/api", endpoint = "my_notifications")]
-pub async fn my_notifications() -> Result<Vec<NotificationView>, ServerFnError> {
+pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let rows = crate::store::alerts::notifications(&state.db, viewer.id, 50).await.map_err(super::internal)?;

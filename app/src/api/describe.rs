@@ -1,6 +1,8 @@
 //! Describing services and sites: eligibility, status, languages, site details and the confidential flag.
 
 use leptos::prelude::*;
+
+use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::profile::Eligibility;
@@ -39,14 +41,14 @@ pub struct HistoryLine {
 
 /// A service's description and history (its organization's staff, and administrators).
 #[server(prefix = "/api", endpoint = "service_description")]
-pub async fn service_description(service_id: i64) -> Result<ServiceProfile, ServerFnError> {
+pub async fn service_description(service_id: i64) -> Result<ServiceProfile, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::ServiceDescription.roles()).await?;
     let service = super::provider::owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let eligibility = crate::store::providers::eligibility(&state.db, service_id)
         .await
         .map_err(super::internal)?
-        .ok_or_else(|| ServerFnError::new("No such service."))?;
+        .ok_or_else(|| super::fail(AppError::NotFound))?;
     let history = crate::store::capacity::history(&state.db, service_id, 30)
         .await
         .map_err(super::internal)?
@@ -101,26 +103,25 @@ pub async fn describe_service(
     id_required: Option<String>,
     sobriety: Option<String>,
     languages: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::domain::profile::{AgeGroups, Genders, LanguageCode, TraffickingTypes};
-    use axum::http::StatusCode;
     let viewer = crate::auth::require(crate::domain::access::Area::ServiceDescription.roles()).await?;
     super::provider::owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let back = format!("/my-capacity/service/{service_id}");
     let bits = |flags: &[(bool, i64)]| flags.iter().filter(|(on, _)| *on).fold(0, |m, (_, b)| m | b);
-    let invalid = |code: &'static str, message: &'static str| {
+    let invalid = |error: AppError| {
         let back = back.clone();
-        async move { Err(super::form_error(&back, code, StatusCode::UNPROCESSABLE_ENTITY, message).await) }
+        async move { Err(super::form_error(&back, error).await) }
     };
     if !matches!(status.as_str(), "active" | "temporarily_closed" | "inactive") {
-        return invalid("status", "Choose a status.").await;
+        return invalid(AppError::Status).await;
     }
     let Ok(age_groups) = AgeGroups::from_bits(bits(&[(age_minor.is_some(), 1), (age_adult.is_some(), 2)])) else {
-        return invalid("ages", "Choose at least one age group.").await;
+        return invalid(AppError::AgeGroups).await;
     };
     let Ok(trafficking_types) = TraffickingTypes::from_bits(bits(&[(sex.is_some(), 1), (labor.is_some(), 2)])) else {
-        return invalid("types", "Choose at least one trafficking type.").await;
+        return invalid(AppError::TraffickingTypes).await;
     };
     let Ok(genders) = Genders::from_bits(bits(&[
         (female.is_some(), 1),
@@ -128,7 +129,7 @@ pub async fn describe_service(
         (transgender.is_some(), 4),
         (nonbinary.is_some(), 8),
     ])) else {
-        return invalid("genders", "Choose at least one gender served.").await;
+        return invalid(AppError::Genders).await;
     };
     let age = |text: Option<String>| -> Result<Option<u8>, ()> {
         match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -137,7 +138,7 @@ pub async fn describe_service(
         }
     };
     let (Ok(min_age), Ok(max_age)) = (age(min_age), age(max_age)) else {
-        return invalid("age", "Ages are whole numbers from 0 to 120.").await;
+        return invalid(AppError::Ages).await;
     };
     let mut codes = Vec::new();
     for code in languages.unwrap_or_default().split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
@@ -145,7 +146,7 @@ pub async fn describe_service(
             Ok(l) if !codes.contains(&l) => codes.push(l),
             Ok(_) => {}
             Err(_) => {
-                return invalid("languages", "Languages are codes such as en, es, pt, separated by commas.").await;
+                return invalid(AppError::Languages).await;
             }
         }
     }
@@ -163,7 +164,7 @@ pub async fn describe_service(
         languages: codes,
     };
     if eligibility.validate().is_err() {
-        return invalid("age_rules", "The ages contradict the age groups, or the minimum is above the maximum.").await;
+        return invalid(AppError::AgeRules).await;
     }
     let now = chrono::Utc::now().timestamp();
     crate::store::providers::update_eligibility(&state.db, service_id, &eligibility, &status, viewer.id, now)
@@ -178,7 +179,7 @@ pub async fn describe_service(
 /// A site with its address: provider admins of its organization and administrators only; viewing a
 /// confidential address is audited.
 #[server(prefix = "/api", endpoint = "site_details")]
-pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, ServerFnError> {
+pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::SiteDetails.roles()).await?;
     let state = crate::state::app_state()?;
     authorize_site(&viewer, site_id).await?;
@@ -186,25 +187,20 @@ pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, Server
     let site = crate::store::sites::site_details(&state.db, site_id, viewer.id, now)
         .await
         .map_err(super::internal)?
-        .ok_or_else(|| ServerFnError::new("No such site."))?;
+        .ok_or_else(|| super::fail(AppError::NotFound))?;
     Ok(super::views::SiteView::from(site))
 }
 
 #[cfg(feature = "ssr")]
-async fn authorize_site(viewer: &crate::domain::account::Viewer, site_id: i64) -> Result<(), ServerFnError> {
+async fn authorize_site(viewer: &crate::domain::account::Viewer, site_id: i64) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     match crate::store::sites::site_owner(&state.db, site_id).await.map_err(super::internal)? {
         Some(org) if viewer.acts_for(org) => Ok(()),
         Some(_) => {
             crate::auth::guard::deny(viewer, "another organization's site").await?;
-            Err(ServerFnError::new("That site belongs to another organization."))
+            Err(super::fail(AppError::NotYours))
         }
-        None => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(axum::http::StatusCode::NOT_FOUND);
-            }
-            Err(ServerFnError::new("No such site."))
-        }
+        None => Err(super::fail(AppError::NotFound)),
     }
 }
 
@@ -218,8 +214,7 @@ pub async fn edit_site(
     confidential: Option<String>,
     intake_phone: Option<String>,
     wheelchair: Option<String>,
-) -> Result<(), ServerFnError> {
-    use axum::http::StatusCode;
+) -> Result<(), AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::SiteDetails.roles()).await?;
     authorize_site(&viewer, site_id).await?;
     let state = crate::state::app_state()?;
@@ -228,22 +223,10 @@ pub async fn edit_site(
     let address = street_address.as_deref().map(str::trim).filter(|a| !a.is_empty());
     let phone = intake_phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
     if name.is_empty() || name.chars().count() > 120 || address.is_some_and(|a| a.chars().count() > 200) {
-        return Err(super::form_error(
-            &back,
-            "name",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Enter a name (at most 120 characters) and an address of at most 200.",
-        )
-        .await);
+        return Err(super::form_error(&back, AppError::SiteName).await);
     }
     if phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
-        return Err(super::form_error(
-            &back,
-            "phone",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Enter a phone number such as 860-555-0100.",
-        )
-        .await);
+        return Err(super::form_error(&back, AppError::Phone).await);
     }
     let now = chrono::Utc::now().timestamp();
     crate::store::sites::update_site(

@@ -1,6 +1,8 @@
 //! The region map: shapes drawn on the server, shaded by fresh availability for a family and victim type.
 
 use leptos::prelude::*;
+
+use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::profile::VictimType;
@@ -43,7 +45,7 @@ pub struct MapView {
 
 /// The planning-region map for a family and victim type (coordinators, administrators, funders).
 #[server(prefix = "/api", endpoint = "region_map")]
-pub async fn region_map(family: CategoryFamily, victim: VictimType) -> Result<MapView, ServerFnError> {
+pub async fn region_map(family: CategoryFamily, victim: VictimType) -> Result<MapView, AppError> {
     use crate::domain::region::RegionScheme;
     let viewer = crate::auth::require(crate::domain::access::Area::Gaps.roles()).await?;
     let state = crate::state::app_state()?;

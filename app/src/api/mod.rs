@@ -1,11 +1,12 @@
 //! Server functions, grouped by area, one per file. Each is a public HTTP endpoint: it checks its input,
-//! calls one store function and maps the result. Failures reach the browser as a generic message; the cause
-//! is logged on the server.
+//! calls one store function and maps the result. Every failure is an [`AppError`]: expected ones name what
+//! to fix, unexpected ones are logged on the server and reach the browser as [`AppError::Internal`].
 
 pub mod admin;
 pub mod auth;
 pub mod coordinator;
 pub mod describe;
+pub mod error;
 pub mod map;
 pub mod oversight;
 pub mod provider;
@@ -13,18 +14,28 @@ pub mod regions;
 pub mod search;
 pub mod views;
 
-#[cfg(feature = "ssr")]
-use leptos::prelude::ServerFnError;
+pub use error::AppError;
 
-/// Logs an unexpected storage failure with its cause and returns a message that reveals nothing.
+/// Logs an unexpected storage failure with its cause and answers [`AppError::Internal`], which reveals nothing.
 #[cfg(feature = "ssr")]
-pub(crate) fn internal(error: crate::store::StoreError) -> ServerFnError {
+pub(crate) fn internal(error: crate::store::StoreError) -> AppError {
     tracing::error!(error = ?error, "server function failed");
-    ServerFnError::new("Something went wrong on our side. Please try again.")
+    fail(AppError::Internal)
+}
+
+/// Answers `error` with its HTTP status.
+#[cfg(feature = "ssr")]
+pub(crate) fn fail(error: AppError) -> AppError {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
+    {
+        response.set_status(status);
+    }
+    error
 }
 
 /// Whether the request is a plain HTML form post (no JavaScript): such callers get a redirect back to the
-/// form with an error code in the query, JavaScript callers get the status and message.
+/// form with the error's code in the query, JavaScript callers get the status and the error.
 #[cfg(feature = "ssr")]
 pub(crate) async fn is_plain_form_post() -> bool {
     use axum::http::{HeaderMap, header::ACCEPT};
@@ -35,16 +46,16 @@ pub(crate) async fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// An expected failure of a form: redirect plain posts to `back?error=code`, answer others with `status`.
+/// An expected failure of a form: plain posts go back to `back?error=code`, others get the status.
 #[cfg(feature = "ssr")]
-pub(crate) async fn form_error(back: &str, code: &str, status: axum::http::StatusCode, message: &str) -> ServerFnError {
+pub(crate) async fn form_error(back: &str, error: AppError) -> AppError {
     if is_plain_form_post().await {
         let sep = if back.contains('?') { '&' } else { '?' };
-        leptos_axum::redirect(&format!("{back}{sep}error={code}"));
-    } else if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
+        leptos_axum::redirect(&format!("{back}{sep}error={}", error.code()));
+        error
+    } else {
+        fail(error)
     }
-    ServerFnError::new(message)
 }
 
 /// Tells every open page that a service changed, and raises the alerts it now matches in the background:

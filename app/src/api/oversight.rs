@@ -1,26 +1,21 @@
 //! Funder and oversight views (aggregates only, suppressed) and the public statewide picture.
 
 use leptos::prelude::*;
+
+use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::oversight::{LabelledTable, OversightView};
 
 /// The oversight dashboard for the filters in `query` (a URL query string). Funders and administrators.
 #[server(prefix = "/api", endpoint = "oversight")]
-pub async fn oversight(query: String) -> Result<OversightView, ServerFnError> {
+pub async fn oversight(query: String) -> Result<OversightView, AppError> {
     crate::auth::require(crate::domain::access::Area::Oversight.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let today = crate::domain::local_time::date(now);
-    let filter = match crate::domain::oversight::OversightFilter::from_query(today, &query) {
-        Ok(f) => f,
-        Err(e) => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(axum::http::StatusCode::BAD_REQUEST);
-            }
-            return Err(ServerFnError::new(e.to_string()));
-        }
-    };
+    let filter = crate::domain::oversight::OversightFilter::from_query(today, &query)
+        .map_err(|e| super::fail(AppError::from(e)))?;
     crate::oversight::build(&state.db, &filter, now, &state.freshness).await.map_err(super::internal)
 }
 
@@ -38,7 +33,7 @@ pub struct StatewidePicture {
 
 /// The public overview (no sign-in).
 #[server(prefix = "/api", endpoint = "public_overview")]
-pub async fn public_overview() -> Result<StatewidePicture, ServerFnError> {
+pub async fn public_overview() -> Result<StatewidePicture, AppError> {
     use crate::domain::profile::VictimType;
     use crate::domain::region::RegionScheme;
     use crate::domain::suppression::{DEFAULT_K, suppress};

@@ -1,9 +1,11 @@
 //! The provider's capacity: see it, update it in a tap, confirm it, answer holds.
 
 use leptos::prelude::*;
+
+use super::AppError;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::capacity::{CapacityError, CapacitySnapshot, UpdateOutcome};
+use crate::domain::capacity::{CapacityError, CapacityField, CapacitySnapshot, UpdateOutcome};
 
 /// One service on the "My capacity" page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,21 +78,14 @@ pub enum CapacityResult {
     },
     /// A number breaks a rule; nothing saved.
     Invalid {
-        /// `total` or `available`.
-        field: String,
-        /// The rule, as a code a URL may carry ([`CapacityError::code`]).
-        code: String,
-        /// What to fix.
-        message: String,
+        /// The field whose number is refused.
+        field: CapacityField,
+        /// The rule it breaks (its words say what to fix).
+        rule: CapacityError,
     },
 }
 
 impl CapacityResult {
-    /// A refusal of `field` for breaking `rule`.
-    pub fn invalid(field: &str, rule: &CapacityError) -> Self {
-        CapacityResult::Invalid { field: field.into(), code: rule.code().into(), message: rule.to_string() }
-    }
-
     /// The answer for what the store did; after a conflict, `yours` says which values to offer again.
     pub fn of(outcome: UpdateOutcome, yours: impl FnOnce(&CapacitySnapshot) -> (i64, i64)) -> Self {
         match outcome {
@@ -99,7 +94,7 @@ impl CapacityResult {
                 let (yours_total, yours_available) = yours(&current);
                 CapacityResult::Conflict { current, yours_total, yours_available }
             }
-            UpdateOutcome::Invalid(e) => CapacityResult::invalid(e.field(), &e),
+            UpdateOutcome::Invalid(rule) => CapacityResult::Invalid { field: rule.field(), rule },
         }
     }
 }
@@ -110,27 +105,22 @@ impl CapacityResult {
 pub(crate) async fn owned_service_for(
     viewer: &crate::domain::account::Viewer,
     service_id: i64,
-) -> Result<crate::store::providers::OwnedService, ServerFnError> {
+) -> Result<crate::store::providers::OwnedService, AppError> {
     let state = crate::state::app_state()?;
     let service = crate::store::providers::owned_service(&state.db, service_id).await.map_err(super::internal)?;
     match service {
         Some(s) if viewer.acts_for(s.organization_id) => Ok(s),
         Some(_) => {
             crate::auth::guard::deny(viewer, "another organization's service").await?;
-            Err(ServerFnError::new("That service belongs to another organization."))
+            Err(super::fail(AppError::NotYours))
         }
-        None => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(axum::http::StatusCode::NOT_FOUND);
-            }
-            Err(ServerFnError::new("No such service."))
-        }
+        None => Err(super::fail(AppError::NotFound)),
     }
 }
 
 /// The provider home: my organizations' services and the holds on them.
 #[server(prefix = "/api", endpoint = "my_capacity")]
-pub async fn my_capacity() -> Result<CapacityOverview, ServerFnError> {
+pub async fn my_capacity() -> Result<CapacityOverview, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -190,22 +180,24 @@ pub async fn update_capacity(
     step: Option<String>,
     seen_total: Option<String>,
     seen_available: Option<String>,
-) -> Result<CapacityResult, ServerFnError> {
-    use crate::domain::capacity::{CapacityChange, Version, merge_after_conflict, parse_count};
+) -> Result<CapacityResult, AppError> {
+    use crate::domain::capacity::{CapacityChange, Version, merge_after_conflict, parse_field};
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     owned_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let parsed_total = parse_count(&total).map_err(|e| ("total", field_error("total", e)));
-    let parsed_available = parse_count(&available).map_err(|e| ("available", field_error("available", e)));
+    let parsed_total = parse_field(CapacityField::Total, &total).map_err(|e| (CapacityField::Total, e));
+    let parsed_available = parse_field(CapacityField::Available, &available).map_err(|e| (CapacityField::Available, e));
     let delta = match step.as_deref() {
         Some("+1") => 1,
         Some("-1") => -1,
         _ => 0,
     };
     let result = match (parsed_total, parsed_available) {
-        (Err((field, e)), _) | (_, Err((field, e))) => CapacityResult::invalid(field, &e),
-        (Ok(_), Ok(a)) if a + delta < 0 => CapacityResult::invalid("available", &CapacityError::NegativeAvailable),
+        (Err((field, rule)), _) | (_, Err((field, rule))) => CapacityResult::Invalid { field, rule },
+        (Ok(_), Ok(a)) if a + delta < 0 => {
+            CapacityResult::Invalid { field: CapacityField::Available, rule: CapacityError::NegativeAvailable }
+        }
         (Ok(t), Ok(a)) => {
             let change = CapacityChange {
                 total: t,
@@ -230,16 +222,6 @@ pub async fn update_capacity(
     Ok(result)
 }
 
-/// `parse_count` does not know which field it read: a negative total is reported as a negative total.
-#[cfg(feature = "ssr")]
-fn field_error(field: &str, e: crate::domain::capacity::CapacityError) -> crate::domain::capacity::CapacityError {
-    use crate::domain::capacity::CapacityError;
-    match (field, e) {
-        ("total", CapacityError::NegativeAvailable) => CapacityError::NegativeTotal,
-        (_, e) => e,
-    }
-}
-
 /// Without JavaScript the browser follows a redirect back to the page, carrying only codes and the numbers
 /// the provider typed (never anything about a person).
 #[cfg(feature = "ssr")]
@@ -253,8 +235,10 @@ async fn redirect_plain_post(service_id: i64, result: &CapacityResult, total: &s
         CapacityResult::Conflict { yours_total, yours_available, .. } => format!(
             "/my-capacity?conflict={service_id}&mine_total={yours_total}&mine_available={yours_available}#service-{service_id}"
         ),
-        CapacityResult::Invalid { field, code, .. } => format!(
-            "/my-capacity?invalid={service_id}&field={field}&reason={code}&mine_total={}&mine_available={}#service-{service_id}",
+        CapacityResult::Invalid { field, rule } => format!(
+            "/my-capacity?invalid={service_id}&field={}&reason={}&mine_total={}&mine_available={}#service-{service_id}",
+            field.name(),
+            rule.code(),
             enc(total),
             enc(available)
         ),
@@ -264,7 +248,7 @@ async fn redirect_plain_post(service_id: i64, result: &CapacityResult, total: &s
 
 /// Confirms the counts are still accurate: one tap.
 #[server(prefix = "/api", endpoint = "confirm_capacity")]
-pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityResult, ServerFnError> {
+pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityResult, AppError> {
     use crate::domain::capacity::Version;
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     owned_service_for(&viewer, service_id).await?;
@@ -298,8 +282,8 @@ pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityR
 #[server(prefix = "/api", endpoint = "bulk_update")]
 pub async fn bulk_update(
     fields: std::collections::HashMap<String, String>,
-) -> Result<Vec<(i64, CapacityResult)>, ServerFnError> {
-    use crate::domain::capacity::{CapacityChange, Version, merge_after_conflict, parse_count};
+) -> Result<Vec<(i64, CapacityResult)>, AppError> {
+    use crate::domain::capacity::{CapacityChange, Version, merge_after_conflict, parse_field};
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -307,17 +291,28 @@ pub async fn bulk_update(
         fields.keys().filter_map(|k| k.strip_prefix("version_")).filter_map(|id| id.parse().ok()).collect();
     ids.sort_unstable();
     if ids.len() > 200 {
-        return Err(ServerFnError::new("Update at most 200 services at once."));
+        return Err(super::fail(AppError::TooManyServices));
     }
     let mut results = Vec::new();
     for id in ids {
         owned_service_for(&viewer, id).await?;
         let get = |name: &str| fields.get(&format!("{name}_{id}")).map(String::as_str).unwrap_or_default();
-        let (Ok(version), Ok(total), Ok(available)) =
-            (get("version").parse::<i64>(), parse_count(get("total")), parse_count(get("available")))
-        else {
-            results.push((id, CapacityResult::invalid("available", &CapacityError::NotANumber)));
+        let Ok(version) = get("version").parse::<i64>() else {
+            // Only a hand-made form lacks the hidden version; the row is refused, the others still saved.
+            let rule = CapacityError::NotANumber;
+            results.push((id, CapacityResult::Invalid { field: CapacityField::Available, rule }));
             continue;
+        };
+        let parsed = (
+            parse_field(CapacityField::Total, get("total")).map_err(|rule| (CapacityField::Total, rule)),
+            parse_field(CapacityField::Available, get("available")).map_err(|rule| (CapacityField::Available, rule)),
+        );
+        let (total, available) = match parsed {
+            (Ok(total), Ok(available)) => (total, available),
+            (Err((field, rule)), _) | (_, Err((field, rule))) => {
+                results.push((id, CapacityResult::Invalid { field, rule }));
+                continue;
+            }
         };
         let change = CapacityChange {
             total,
@@ -349,10 +344,9 @@ pub async fn bulk_update(
 
 /// Ends a hold: the provider confirms arrival or releases it; the coordinator who placed it may release it.
 #[server(prefix = "/api", endpoint = "finish_hold")]
-pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnError> {
+pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::hold::HoldState;
-    use axum::http::StatusCode;
     let viewer = crate::auth::require(crate::domain::access::Area::EndHold.roles()).await?;
     let state = crate::state::app_state()?;
     let back = if viewer.role == Role::Coordinator { "/holds" } else { "/my-capacity" };
@@ -360,25 +354,19 @@ pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnEr
         "confirmed" => HoldState::Confirmed,
         "released" => HoldState::Released,
         _ => {
-            return Err(super::form_error(
-                back,
-                "outcome",
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Choose arrived or release.",
-            )
-            .await);
+            return Err(super::form_error(back, AppError::HoldOutcome).await);
         }
     };
     let Some((org, placed_by)) =
         crate::store::providers::hold_owner(&state.db, hold_id).await.map_err(super::internal)?
     else {
-        return Err(super::form_error(back, "not_found", StatusCode::NOT_FOUND, "No such hold.").await);
+        return Err(super::form_error(back, AppError::NotFound).await);
     };
     let allowed = viewer.acts_for(org)
         || (viewer.role == Role::Coordinator && placed_by == Some(viewer.id) && outcome == HoldState::Released);
     if !allowed {
         crate::auth::guard::deny(&viewer, "another organization's hold").await?;
-        return Err(ServerFnError::new("That hold is not yours to change."));
+        return Err(super::fail(AppError::NotYours));
     }
     let now = chrono::Utc::now().timestamp();
     match crate::store::holds::finish(&state.db, hold_id, outcome, Some(viewer.id), now, &state.freshness)
@@ -395,13 +383,13 @@ pub async fn finish_hold(hold_id: i64, outcome: String) -> Result<(), ServerFnEr
             }
             Ok(())
         }
-        Err(e) => Err(super::form_error(back, "hold_ended", StatusCode::CONFLICT, &e.to_string()).await),
+        Err(e) => Err(super::form_error(back, AppError::from(e)).await),
     }
 }
 
 /// Active holds on my organizations' services (polled by the open page).
 #[server(prefix = "/api", endpoint = "my_holds")]
-pub async fn my_holds() -> Result<Vec<HoldCard>, ServerFnError> {
+pub async fn my_holds() -> Result<Vec<HoldCard>, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();

@@ -1,6 +1,8 @@
 //! Placement search and the gap matrix.
 
 use leptos::prelude::*;
+
+use super::AppError;
 use leptos::server_fn::codec::Json;
 
 use crate::domain::gaps::GapRow;
@@ -10,13 +12,13 @@ use crate::domain::taxonomy::CategoryFamily;
 
 /// Services matching a coordinator's filters, sorted by fresh availability.
 #[server(prefix = "/api", endpoint = "search", input = Json)]
-pub async fn search_services(query: SearchQuery) -> Result<SearchPage, ServerFnError> {
+pub async fn search_services(query: SearchQuery) -> Result<SearchPage, AppError> {
     crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     if !query.lists_are_bounded() {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(axum::http::StatusCode::BAD_REQUEST);
         }
-        return Err(ServerFnError::new("Choose fewer regions, categories or languages."));
+        return Err(super::fail(AppError::SearchTooBroad));
     }
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
@@ -29,7 +31,7 @@ pub async fn search_services(query: SearchQuery) -> Result<SearchPage, ServerFnE
 
 /// The planning regions given plus those that border them.
 #[cfg(feature = "ssr")]
-async fn with_neighbours(db: &crate::store::Db, ids: &[i64]) -> Result<Vec<i64>, ServerFnError> {
+async fn with_neighbours(db: &crate::store::Db, ids: &[i64]) -> Result<Vec<i64>, AppError> {
     let regions = crate::store::regions::summaries(db, RegionScheme::Planning).await.map_err(super::internal)?;
     let map = crate::map::state_map();
     let mut out: Vec<i64> = ids.to_vec();
@@ -47,7 +49,7 @@ async fn with_neighbours(db: &crate::store::Db, ids: &[i64]) -> Result<Vec<i64>,
 
 /// Regions x victim types of fresh free units for one family.
 #[server(prefix = "/api", endpoint = "gaps", input = Json)]
-pub async fn gap_matrix(scheme: RegionScheme, family: CategoryFamily) -> Result<Vec<GapRow>, ServerFnError> {
+pub async fn gap_matrix(scheme: RegionScheme, family: CategoryFamily) -> Result<Vec<GapRow>, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Gaps.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();

@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use leptos::prelude::*;
 use std::net::SocketAddr;
 
+use crate::api::AppError;
 use crate::domain::account::{Role, Viewer};
 use crate::state::app_state;
 use crate::store::audit::{self, AuditEntry};
@@ -16,12 +17,12 @@ fn set_status(status: StatusCode) {
 }
 
 /// The signed-in viewer, if any (expired sessions count as none).
-pub async fn optional_viewer() -> Result<Option<Viewer>, ServerFnError> {
+pub async fn optional_viewer() -> Result<Option<Viewer>, AppError> {
     Ok(viewer_and_session().await?.map(|(viewer, _)| viewer))
 }
 
 /// The signed-in viewer and the stored hash of their session token.
-pub async fn viewer_and_session() -> Result<Option<(Viewer, String)>, ServerFnError> {
+pub async fn viewer_and_session() -> Result<Option<(Viewer, String)>, AppError> {
     let state = app_state()?;
     let headers: HeaderMap = leptos_axum::extract().await?;
     let now = chrono::Utc::now().timestamp();
@@ -30,24 +31,22 @@ pub async fn viewer_and_session() -> Result<Option<(Viewer, String)>, ServerFnEr
 
 /// The viewer, if signed in with one of `allowed` roles and (where the role requires it) a second factor.
 /// Otherwise 401 or 403, and denials of signed-in users are audited.
-pub async fn require(allowed: &[Role]) -> Result<Viewer, ServerFnError> {
+pub async fn require(allowed: &[Role]) -> Result<Viewer, AppError> {
     let Some(viewer) = optional_viewer().await? else {
-        set_status(StatusCode::UNAUTHORIZED);
-        return Err(ServerFnError::new("Sign in to continue."));
+        return Err(crate::api::fail(AppError::SignIn));
     };
     if !allowed.contains(&viewer.role) {
         deny(&viewer, "role").await?;
-        return Err(ServerFnError::new("You do not have access to this."));
+        return Err(crate::api::fail(AppError::Forbidden));
     }
     if viewer.second_factor_pending() {
-        set_status(StatusCode::FORBIDDEN);
-        return Err(ServerFnError::new("Set up two-factor authentication on your account page first."));
+        return Err(crate::api::fail(AppError::SecondFactor));
     }
     Ok(viewer)
 }
 
 /// Records and answers an authorization denial (403) for a signed-in viewer.
-pub async fn deny(viewer: &Viewer, what: &str) -> Result<(), ServerFnError> {
+pub async fn deny(viewer: &Viewer, what: &str) -> Result<(), AppError> {
     set_status(StatusCode::FORBIDDEN);
     let state = app_state()?;
     let path: axum::http::Uri = leptos_axum::extract().await?;
@@ -81,7 +80,7 @@ pub fn client_address(headers: &HeaderMap, peer: Option<SocketAddr>, trusted_pro
 }
 
 /// The calling client as throttling counts it: its address, or its /64 network for IPv6.
-pub async fn current_client() -> Result<String, ServerFnError> {
+pub async fn current_client() -> Result<String, AppError> {
     let state = app_state()?;
     let headers: HeaderMap = leptos_axum::extract().await?;
     let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|c| c.0);

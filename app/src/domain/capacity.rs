@@ -106,14 +106,14 @@ impl CapacityError {
         }
     }
 
-    /// The form field a refusal belongs to: `total` or `available`.
-    pub fn field(&self) -> &'static str {
+    /// The form field a refusal belongs to.
+    pub fn field(&self) -> CapacityField {
         match self {
-            CapacityError::NegativeTotal | CapacityError::TotalBelowHeld { .. } => "total",
+            CapacityError::NegativeTotal | CapacityError::TotalBelowHeld { .. } => CapacityField::Total,
             CapacityError::NegativeAvailable
             | CapacityError::TooLarge
             | CapacityError::AvailableAboveTotal { .. }
-            | CapacityError::NotANumber => "available",
+            | CapacityError::NotANumber => CapacityField::Available,
         }
     }
 
@@ -128,6 +128,39 @@ impl CapacityError {
             "not_a_number" => "Enter a whole number, such as 0, 3 or 12.",
             _ => return None,
         })
+    }
+}
+
+/// The two numbers a provider types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityField {
+    /// All units.
+    Total,
+    /// Units free now (not counting those on hold).
+    Available,
+}
+
+impl CapacityField {
+    /// The form field's name, also carried in a URL after a plain post.
+    pub fn name(self) -> &'static str {
+        match self {
+            CapacityField::Total => "total",
+            CapacityField::Available => "available",
+        }
+    }
+
+    /// The field a name from a form or URL names.
+    pub fn parse(name: &str) -> Option<Self> {
+        [CapacityField::Total, CapacityField::Available].into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Parses a count typed into `field`: a negative number is reported against that field.
+pub fn parse_field(field: CapacityField, text: &str) -> Result<i64, CapacityError> {
+    match (field, parse_count(text)) {
+        (CapacityField::Total, Err(CapacityError::NegativeAvailable)) => Err(CapacityError::NegativeTotal),
+        (_, parsed) => parsed,
     }
 }
 
@@ -251,9 +284,17 @@ mod tests {
 
     #[test]
     fn each_refusal_names_the_field_it_belongs_to() {
-        assert_eq!(CapacityError::TotalBelowHeld { total: 1, on_hold: 2 }.field(), "total");
-        assert_eq!(CapacityError::NegativeTotal.field(), "total");
-        assert_eq!(CapacityError::AvailableAboveTotal { available: 5, on_hold: 0, total: 4 }.field(), "available");
+        assert_eq!(CapacityError::TotalBelowHeld { total: 1, on_hold: 2 }.field(), CapacityField::Total);
+        assert_eq!(CapacityError::NegativeTotal.field(), CapacityField::Total);
+        assert_eq!(
+            CapacityError::AvailableAboveTotal { available: 5, on_hold: 0, total: 4 }.field(),
+            CapacityField::Available
+        );
+        assert_eq!(parse_field(CapacityField::Total, "-1"), Err(CapacityError::NegativeTotal));
+        assert_eq!(parse_field(CapacityField::Available, "-1"), Err(CapacityError::NegativeAvailable));
+        for f in [CapacityField::Total, CapacityField::Available] {
+            assert_eq!(CapacityField::parse(f.name()), Some(f));
+        }
     }
     use proptest::prelude::*;
 

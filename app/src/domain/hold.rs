@@ -115,21 +115,6 @@ pub enum HoldError {
     LimitReached,
 }
 
-impl HoldError {
-    /// A code for URLs: a page shows the words for it (`components::messages`), never text from a URL.
-    pub fn code(&self) -> &'static str {
-        match self {
-            HoldError::BadUnits => "hold_units",
-            HoldError::BadDuration => "hold_duration",
-            HoldError::NoLongerAvailable => "hold_unavailable",
-            HoldError::NotAccepting => "hold_not_accepting",
-            HoldError::AlreadyEnded(_) => "hold_ended",
-            HoldError::NotFound => "not_found",
-            HoldError::LimitReached => "hold_limit",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

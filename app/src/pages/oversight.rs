@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::AppError;
 use crate::api::oversight::oversight;
 use crate::api::regions::list_regions;
 use crate::components::chart::{BarChart, LineChart, Series};
@@ -37,14 +38,6 @@ fn filter_from(params: &leptos_router::params::ParamsMap) -> Result<OversightFil
     OversightFilter::from_pairs(today(), pairs.iter().map(|(k, v)| (*k, v.as_str())))
 }
 
-/// The words of a server function's error (its own message for refusals, a generic one otherwise).
-fn error_words(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(message) => message.clone(),
-        _ => "The dashboard could not be loaded. Please try again.".to_owned(),
-    }
-}
-
 fn values(cells: &[Cell]) -> Vec<Option<f64>> {
     cells
         .iter()
@@ -64,7 +57,7 @@ fn Dashboard() -> impl IntoView {
         |query| async move {
             match query {
                 Ok(q) => oversight(q).await,
-                Err(e) => Err(ServerFnError::new(e.to_string())),
+                Err(e) => Err(AppError::from(e)),
             }
         },
     );
@@ -86,7 +79,7 @@ fn Dashboard() -> impl IntoView {
                     Err(e) => {
                         view! {
                             <p class="message error" role="alert" data-testid="filter-error">
-                                {error_words(&e)}
+                                {e.message()}
                             </p>
                         }
                             .into_any()

@@ -71,7 +71,7 @@ async fn two_coordinators_racing_for_the_last_bed_get_one_hold_and_one_clear_ref
     let refusal = results
         .iter()
         .find_map(|r| match r {
-            HoldResult::Refused { message, .. } => Some(message.clone()),
+            HoldResult::Refused { reason, .. } => Some(reason.message()),
             _ => None,
         })
         .unwrap();

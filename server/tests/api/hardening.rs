@@ -329,7 +329,7 @@ async fn one_coordinator_cannot_hold_every_free_bed(app: TestApp) {
     assert!(matches!(hold("20").await, app::api::coordinator::HoldResult::Held { .. }));
     let refused = hold("1").await;
     assert!(
-        matches!(&refused, app::api::coordinator::HoldResult::Refused { code, .. } if code == "hold_limit"),
+        matches!(refused, app::api::coordinator::HoldResult::Refused { reason: app::api::AppError::HoldLimit, .. }),
         "{refused:?}"
     );
     let snapshot = app::store::capacity::snapshot(&app.db, big.service, now(), &app.freshness).await.unwrap();

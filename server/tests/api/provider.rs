@@ -1,6 +1,7 @@
 //! The provider workflow through its server functions: updates, confirmations, conflicts, validation,
 //! holds, descriptions, and other organizations' things refused (IDOR).
 
+use app::api::AppError;
 use app::api::provider::CapacityResult;
 use app::domain::account::Role;
 use app::domain::hold::HoldRequest;
@@ -117,8 +118,9 @@ async fn invalid_numbers_get_specific_messages_and_change_nothing(app: TestApp) 
             .await,
         )
         .await;
-        let CapacityResult::Invalid { field: f, message, .. } = r else { panic!("{total}/{available}: {r:?}") };
-        assert_eq!(f, field, "{total}/{available}");
+        let CapacityResult::Invalid { field: f, rule } = r else { panic!("{total}/{available}: {r:?}") };
+        assert_eq!(f.name(), field, "{total}/{available}");
+        let message = rule.to_string();
         assert!(message.contains(words), "{total}/{available}: {message}");
     }
     let s = capacity::snapshot(&app.db, mine.service, now(), &app.freshness).await.unwrap();
@@ -240,16 +242,33 @@ async fn a_provider_describes_eligibility_and_bad_input_changes_nothing(app: Tes
     let e = app::store::providers::eligibility(&app.db, mine.service).await.unwrap().unwrap();
     assert_eq!((e.age_groups.bits(), e.trafficking_types.bits(), e.genders.bits(), e.max_age), (1, 2, 9, Some(17)));
     assert_eq!(e.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>(), vec!["en", "es", "ht"]);
-    for bad in [
-        vec![("status", "gone")],
-        vec![("status", "active")],
-        vec![("status", "active"), ("age_adult", "on"), ("sex", "on"), ("male", "on"), ("max_age", "12")],
-        vec![("status", "active"), ("age_adult", "on"), ("sex", "on"), ("male", "on"), ("languages", "Spanish")],
+    let adult_sex_male = [("status", "active"), ("age_adult", "on"), ("sex", "on"), ("male", "on")];
+    for (bad, expected) in [
+        (vec![("status", "gone")], AppError::Status),
+        (vec![("status", "active")], AppError::AgeGroups),
+        ([&adult_sex_male[..], &[("max_age", "12")]].concat(), AppError::AgeRules),
+        ([&adult_sex_male[..], &[("languages", "Spanish")]].concat(), AppError::Languages),
     ] {
         let mut form = vec![("service_id", id.as_str())];
         form.extend(bad.clone());
         let response = app.call("/api/describe_service", Some(&staff), &form).await;
         assert_eq!(response.status(), 422, "{bad:?}");
+        assert_eq!(response.json::<AppError>().await.unwrap(), expected, "{bad:?}: one typed error, by its code");
+
+        // Without JavaScript the form goes back to its page with the code alone, and the page says it in words.
+        let plain = app
+            .client
+            .post(format!("{}/api/describe_service", app.address))
+            .header("cookie", format!("__Host-session={}", staff.cookie))
+            .header("accept", "text/html")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let location = plain.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(location, format!("/my-capacity/service/{id}?error={}", expected.code()), "{bad:?}");
+        let page = app.page(&location, Some(&staff)).await.text().await.unwrap();
+        assert!(page.contains(expected.message()), "{bad:?}: the page shows {:?}", expected.message());
     }
     assert_eq!(app::store::providers::eligibility(&app.db, mine.service).await.unwrap().unwrap(), e, "nothing changed");
 }

@@ -74,11 +74,11 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
                                     .into_any(),
                             )
                         }
-                        Ok(HoldResult::Refused { message, service_id, .. }) if service_id == id => {
+                        Ok(HoldResult::Refused { reason, service_id }) if service_id == id => {
                             Some(
                                 view! {
                                     <p class="message error" role="alert" data-testid="hold-message">
-                                        {message}
+                                        {reason.message()}
                                     </p>
                                 }
                                     .into_any(),

@@ -6,21 +6,49 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::provider::{CapacityResult, ConfirmCapacity, ServiceCard, UpdateCapacity};
 use crate::components::freshness_badge::FreshnessBadge;
-use crate::domain::capacity::{CapacityError, CapacitySnapshot};
+use crate::domain::capacity::{CapacityError, CapacityField, CapacitySnapshot};
 
-/// What the query string says happened to this card on the last plain-form post.
-fn outcome_from_query(id: i64) -> Option<(String, Option<(String, String)>)> {
+/// What the card says about the last save.
+#[derive(Debug, Clone, PartialEq)]
+enum CardMessage {
+    /// Saved.
+    Saved,
+    /// Someone saved first: what they set.
+    Conflict(String),
+    /// A number breaks a rule, beside its field.
+    Invalid {
+        /// The field.
+        field: CapacityField,
+        /// What to fix.
+        text: String,
+    },
+}
+
+impl CardMessage {
+    fn text(&self) -> String {
+        match self {
+            CardMessage::Saved => "Saved.".to_owned(),
+            CardMessage::Conflict(text) => text.clone(),
+            CardMessage::Invalid { text, .. } => text.clone(),
+        }
+    }
+}
+
+/// What the query string says happened to this card on the last plain-form post, and the numbers the
+/// provider typed. Only codes are read from the URL: a field name and a rule code become words here.
+fn outcome_from_query(id: i64, current: &CapacitySnapshot) -> Option<(CardMessage, Option<(String, String)>)> {
     let q = use_query_map().get_untracked();
     let mine = || Some((q.get("mine_total").unwrap_or_default(), q.get("mine_available").unwrap_or_default()));
-    if q.get("saved").and_then(|s| s.parse::<i64>().ok()) == Some(id) {
-        Some(("saved".into(), None))
-    } else if q.get("conflict").and_then(|s| s.parse::<i64>().ok()) == Some(id) {
-        Some(("conflict".into(), mine()))
-    } else if q.get("invalid").and_then(|s| s.parse::<i64>().ok()) == Some(id) {
-        Some((
-            format!("invalid:{}:{}", q.get("field").unwrap_or_default(), q.get("reason").unwrap_or_default()),
-            mine(),
-        ))
+    let names_this_card = |key: &str| q.get(key).and_then(|s| s.parse::<i64>().ok()) == Some(id);
+    if names_this_card("saved") {
+        Some((CardMessage::Saved, None))
+    } else if names_this_card("conflict") {
+        Some((CardMessage::Conflict(conflict_text(current)), mine()))
+    } else if names_this_card("invalid") {
+        let field = q.get("field").as_deref().and_then(CapacityField::parse).unwrap_or(CapacityField::Available);
+        let text = q.get("reason").as_deref().and_then(CapacityError::text_for_code);
+        let text = text.unwrap_or("Check the numbers and try again.").to_owned();
+        Some((CardMessage::Invalid { field, text }, mine()))
     } else {
         None
     }
@@ -32,15 +60,14 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
     let id = card.service_id;
     let snapshot = RwSignal::new(card.capacity.clone());
     let age = RwSignal::new(card.age_secs);
-    let from_query = outcome_from_query(id);
+    let from_query = outcome_from_query(id, &card.capacity);
     let (initial_total, initial_available) = from_query
         .as_ref()
         .and_then(|(_, mine)| mine.clone())
         .unwrap_or_else(|| (card.capacity.total.to_string(), card.capacity.available.to_string()));
     let total = RwSignal::new(initial_total);
     let available = RwSignal::new(initial_available);
-    let message: RwSignal<Option<(String, String)>> =
-        RwSignal::new(from_query.map(|(kind, _)| describe(&kind, &card.capacity)));
+    let message: RwSignal<Option<CardMessage>> = RwSignal::new(from_query.map(|(said, _)| said));
     let update = ServerAction::<UpdateCapacity>::new();
     let confirm = ServerAction::<ConfirmCapacity>::new();
 
@@ -50,15 +77,17 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
             total.set(s.total.to_string());
             available.set(s.available.to_string());
             age.set(0);
-            message.set(Some(("saved".into(), "Saved.".into())));
+            message.set(Some(CardMessage::Saved));
         }
         CapacityResult::Conflict { current, yours_total, yours_available } => {
             snapshot.set(current.clone());
             total.set(yours_total.to_string());
             available.set(yours_available.to_string());
-            message.set(Some(("conflict".into(), conflict_text(current))));
+            message.set(Some(CardMessage::Conflict(conflict_text(current))));
         }
-        CapacityResult::Invalid { field, message: m, .. } => message.set(Some((format!("invalid {field}"), m.clone()))),
+        CapacityResult::Invalid { field, rule } => {
+            message.set(Some(CardMessage::Invalid { field: *field, text: rule.to_string() }))
+        }
     };
     Effect::new(move |_| {
         if let Some(Ok(r)) = update.value().get() {
@@ -74,11 +103,9 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
         let current = available.get_untracked().trim().parse::<i64>().unwrap_or(0);
         available.set((current + delta).max(0).to_string());
     };
-    let field_error = move |field: &'static str| {
-        message
-            .get()
-            .filter(|(kind, _)| kind == &format!("invalid {field}") || kind.starts_with(&format!("invalid:{field}:")))
-            .map(|(_, m)| m)
+    let field_error = move |field: CapacityField| match message.get() {
+        Some(CardMessage::Invalid { field: f, text }) if f == field => Some(text),
+        _ => None,
     };
     let unit = card.unit.clone();
 
@@ -103,12 +130,13 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
             {move || {
                 message
                     .get()
-                    .map(|(kind, text)| {
-                        let class = if kind == "saved" { "message notice" } else { "message error" };
-                        let role = if kind == "saved" { "status" } else { "alert" };
+                    .map(|said| {
+                        let saved = said == CardMessage::Saved;
+                        let class = if saved { "message notice" } else { "message error" };
+                        let role = if saved { "status" } else { "alert" };
                         view! {
                             <p class=class role=role data-testid="card-message">
-                                {text}
+                                {said.text()}
                             </p>
                         }
                     })
@@ -143,7 +171,7 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
                             value=available.get_untracked()
                             prop:value=move || available.get()
                             on:input=move |ev| available.set(event_target_value(&ev))
-                            aria-invalid=move || field_error("available").is_some().to_string()
+                            aria-invalid=move || field_error(CapacityField::Available).is_some().to_string()
                         />
                     </label>
                     <button
@@ -160,7 +188,7 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
                         "+"
                     </button>
                 </div>
-                {move || field_error("available").map(|m| view! { <p class="field-error">{m}</p> })}
+                {move || field_error(CapacityField::Available).map(|m| view! { <p class="field-error">{m}</p> })}
                 <label class="inline-field">
                     <span>"Total"</span>
                     <input
@@ -172,10 +200,10 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
                         value=total.get_untracked()
                         prop:value=move || total.get()
                         on:input=move |ev| total.set(event_target_value(&ev))
-                        aria-invalid=move || field_error("total").is_some().to_string()
+                        aria-invalid=move || field_error(CapacityField::Total).is_some().to_string()
                     />
                 </label>
-                {move || field_error("total").map(|m| view! { <p class="field-error">{m}</p> })}
+                {move || field_error(CapacityField::Total).map(|m| view! { <p class="field-error">{m}</p> })}
                 <label class="checkbox">
                     <input
                         name="accepting"
@@ -210,18 +238,4 @@ fn conflict_text(current: &CapacitySnapshot) -> String {
         current.total,
         crate::domain::local_time::time_of_day(current.last_changed_at)
     )
-}
-
-fn describe(kind: &str, current: &CapacitySnapshot) -> (String, String) {
-    if kind == "saved" {
-        ("saved".into(), "Saved.".into())
-    } else if kind == "conflict" {
-        ("conflict".into(), conflict_text(current))
-    } else {
-        let mut parts = kind.splitn(3, ':');
-        let (_, field, code) = (parts.next(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-        // Only a known code becomes words: text from a URL is never shown.
-        let text = CapacityError::text_for_code(code).unwrap_or("Check the numbers and try again.");
-        (format!("invalid:{field}:"), text.to_owned())
-    }
 }
