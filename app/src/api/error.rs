@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::profile::code_enum;
+
 /// Why a server function refused or failed. Serialized as its code (`"hold_unavailable"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
@@ -136,142 +138,74 @@ pub enum AppError {
     PeriodTooLong,
 }
 
+// Every error with its code (its serialized form, and what a URL may carry) and the words a person reads;
+// `ALL`, `code()`, `label()` and `parse()` come from the table.
+code_enum!(AppError {
+    SignIn => "sign_in" / "Sign in to continue.",
+    Forbidden => "forbidden" / "You do not have access to this.",
+    SecondFactor => "second_factor" / "Set up two-factor authentication on your account page first.",
+    NotYours => "not_yours" / "That belongs to another organization or coordinator: you cannot change it.",
+    InviteOutside => "invite_outside" / "You can only invite colleagues into your own organization.",
+    NotFound => "not_found" / "That does not exist, or no longer does.",
+    Internal => "internal" / "Something went wrong on our side. Please try again.",
+    Unreachable => "unreachable" / "Continuum could not be reached. Check the connection and try again.",
+    BadRequest => "bad_request" / "The request could not be read. Reload the page and try again.",
+    Credentials => "credentials" / "The email or password is not right.",
+    Code => "code" / "That code is not right or was already used. Use the next code from your authenticator app, or a recovery code.",
+    SetupCode => "setup_code" / "That code is not right. Enter the current 6-digit code from your app.",
+    Throttled => "throttled" / "Too many attempts. Wait a while and try again, or ask an administrator to unlock the account.",
+    TooShort => "too_short" / "Use at least 8 characters.",
+    TooLong => "too_long" / "Use at most 128 characters.",
+    TooCommon => "too_common" / "That password is too common: it appears in lists attackers try first. Choose another.",
+    Link => "link" / "This link is invalid, expired or already used. Ask for a new one.",
+    DisplayName => "display_name" / "Use at most 80 characters for your name.",
+    NoSetup => "no_setup" / "Start the set-up again.",
+    Email => "email" / "Enter an email address such as name@example.org.",
+    Role => "role" / "Choose a role.",
+    Organization => "organization" / "Provider accounts need an organization.",
+    Taken => "taken" / "That name, email or code is already in use.",
+    SelfDisable => "self_disable" / "You cannot disable your own account.",
+    OrganizationName => "organization_name" / "Enter a name of 1 to 120 characters.",
+    CategoryCode => "category_code" / "Use a code of lowercase letters and underscores, and choose a family.",
+    CategoryName => "category_name" / "Enter a name and a unit.",
+    Status => "status" / "Choose a status.",
+    AgeGroups => "age_groups" / "Choose at least one age group.",
+    TraffickingTypes => "trafficking_types" / "Choose at least one trafficking type.",
+    Genders => "genders" / "Choose at least one gender served.",
+    Ages => "ages" / "Ages are whole numbers from 0 to 120.",
+    Languages => "languages" / "Languages are codes such as en, es, pt, separated by commas.",
+    AgeRules => "age_rules" / "The ages contradict the age groups, or the minimum is above the maximum.",
+    SiteName => "site_name" / "Enter a name (at most 120 characters) and an address of at most 200.",
+    Phone => "phone" / "Enter a phone number such as 860-555-0100.",
+    TooManyServices => "too_many_services" / "Update at most 200 services at once.",
+    SearchTooBroad => "search_too_broad" / "Choose fewer regions, categories or languages.",
+    UnknownField => "unknown_field" / "The form carried a field Continuum does not record.",
+    NeedFields => "need_fields" / "Choose a region, age group, trafficking type and urgency.",
+    NeedInvalid => "need_invalid" / "Check the need: choose at least one service, a household of 1 to 12 and at most five languages.",
+    Outcome => "outcome" / "Choose an outcome.",
+    HoldOutcome => "hold_outcome" / "Choose arrived or release.",
+    ReasonRequired => "reason_required" / "Choose at least one reason the need was not met.",
+    ReasonsNotAllowed => "reasons_not_allowed" / "Reasons apply only when the need was not met or was met outside the region.",
+    AlreadyClosed => "already_closed" / "This need is already closed.",
+    HoldUnits => "hold_units" / "Hold between 1 and 20 units.",
+    HoldDuration => "hold_duration" / "A hold lasts between 5 minutes and 24 hours.",
+    HoldUnavailable => "hold_unavailable" / "No longer available: someone else took the last units, or the count is out of date.",
+    HoldNotAccepting => "hold_not_accepting" / "This service is not accepting referrals right now.",
+    HoldEnded => "hold_ended" / "This hold has already ended.",
+    HoldLimit => "hold_limit" / "You hold as many units as one coordinator may. Release a hold you no longer need first.",
+    AlertLimit => "alert_limit" / "You have as many alerts as one coordinator may. Delete one first.",
+    BadDate => "bad_date" / "That is not a date Continuum can use: enter a day from 2000-01-01 to today, as YYYY-MM-DD.",
+    NotMonday => "not_monday" / "Periods are whole weeks: start on a Monday.",
+    NotSunday => "not_sunday" / "Periods are whole weeks: end on a Sunday.",
+    WeekNotOver => "week_not_over" / "Only weeks that have ended are published: end on a Sunday before today.",
+    PeriodReversed => "period_reversed" / "The period ends before it starts: check the two dates.",
+    PeriodTooLong => "period_too_long" / "Choose at most two years at a time.",
+});
+
 impl AppError {
-    /// Every error, for tests and for reading codes back.
-    pub const ALL: [AppError; 59] = {
-        use AppError::*;
-        [
-            SignIn,
-            Forbidden,
-            SecondFactor,
-            NotYours,
-            InviteOutside,
-            NotFound,
-            Internal,
-            Unreachable,
-            BadRequest,
-            Credentials,
-            Code,
-            SetupCode,
-            Throttled,
-            TooShort,
-            TooLong,
-            TooCommon,
-            Link,
-            DisplayName,
-            NoSetup,
-            Email,
-            Role,
-            Organization,
-            Taken,
-            SelfDisable,
-            OrganizationName,
-            CategoryCode,
-            CategoryName,
-            Status,
-            AgeGroups,
-            TraffickingTypes,
-            Genders,
-            Ages,
-            Languages,
-            AgeRules,
-            SiteName,
-            Phone,
-            TooManyServices,
-            SearchTooBroad,
-            UnknownField,
-            NeedFields,
-            NeedInvalid,
-            Outcome,
-            HoldOutcome,
-            ReasonRequired,
-            ReasonsNotAllowed,
-            AlreadyClosed,
-            HoldUnits,
-            HoldDuration,
-            HoldUnavailable,
-            HoldNotAccepting,
-            HoldEnded,
-            HoldLimit,
-            AlertLimit,
-            BadDate,
-            NotMonday,
-            NotSunday,
-            WeekNotOver,
-            PeriodReversed,
-            PeriodTooLong,
-        ]
-    };
-
-    /// The code a URL may carry (`?error=code`), the same as its serialized form.
-    pub fn code(self) -> &'static str {
-        use AppError::*;
-        match self {
-            SignIn => "sign_in",
-            Forbidden => "forbidden",
-            SecondFactor => "second_factor",
-            NotYours => "not_yours",
-            InviteOutside => "invite_outside",
-            NotFound => "not_found",
-            Internal => "internal",
-            Unreachable => "unreachable",
-            BadRequest => "bad_request",
-            Credentials => "credentials",
-            Code => "code",
-            SetupCode => "setup_code",
-            Throttled => "throttled",
-            TooShort => "too_short",
-            TooLong => "too_long",
-            TooCommon => "too_common",
-            Link => "link",
-            DisplayName => "display_name",
-            NoSetup => "no_setup",
-            Email => "email",
-            Role => "role",
-            Organization => "organization",
-            Taken => "taken",
-            SelfDisable => "self_disable",
-            OrganizationName => "organization_name",
-            CategoryCode => "category_code",
-            CategoryName => "category_name",
-            Status => "status",
-            AgeGroups => "age_groups",
-            TraffickingTypes => "trafficking_types",
-            Genders => "genders",
-            Ages => "ages",
-            Languages => "languages",
-            AgeRules => "age_rules",
-            SiteName => "site_name",
-            Phone => "phone",
-            TooManyServices => "too_many_services",
-            SearchTooBroad => "search_too_broad",
-            UnknownField => "unknown_field",
-            NeedFields => "need_fields",
-            NeedInvalid => "need_invalid",
-            Outcome => "outcome",
-            HoldOutcome => "hold_outcome",
-            ReasonRequired => "reason_required",
-            ReasonsNotAllowed => "reasons_not_allowed",
-            AlreadyClosed => "already_closed",
-            HoldUnits => "hold_units",
-            HoldDuration => "hold_duration",
-            HoldUnavailable => "hold_unavailable",
-            HoldNotAccepting => "hold_not_accepting",
-            HoldEnded => "hold_ended",
-            HoldLimit => "hold_limit",
-            AlertLimit => "alert_limit",
-            BadDate => "bad_date",
-            NotMonday => "not_monday",
-            NotSunday => "not_sunday",
-            WeekNotOver => "week_not_over",
-            PeriodReversed => "period_reversed",
-            PeriodTooLong => "period_too_long",
-        }
-    }
-
-    /// The error a code names, if any: only known codes become words.
-    pub fn parse(code: &str) -> Option<AppError> {
-        Self::ALL.into_iter().find(|e| e.code() == code)
+    /// The words a person reads.
+    pub fn message(self) -> &'static str {
+        self.label()
     }
 
     /// The HTTP status a server function answers with.
@@ -316,78 +250,6 @@ impl AppError {
             HoldDuration => "minutes",
             _ => return None,
         })
-    }
-
-    /// The words a person reads.
-    pub fn message(self) -> &'static str {
-        use AppError::*;
-        match self {
-            SignIn => "Sign in to continue.",
-            Forbidden => "You do not have access to this.",
-            SecondFactor => "Set up two-factor authentication on your account page first.",
-            NotYours => "That belongs to another organization or coordinator: you cannot change it.",
-            InviteOutside => "You can only invite colleagues into your own organization.",
-            NotFound => "That does not exist, or no longer does.",
-            Internal => "Something went wrong on our side. Please try again.",
-            Unreachable => "Continuum could not be reached. Check the connection and try again.",
-            BadRequest => "The request could not be read. Reload the page and try again.",
-            Credentials => "The email or password is not right.",
-            Code => {
-                "That code is not right or was already used. Use the next code from your authenticator app, or a recovery code."
-            }
-            SetupCode => "That code is not right. Enter the current 6-digit code from your app.",
-            Throttled => {
-                "Too many attempts. Wait a while and try again, or ask an administrator to unlock the account."
-            }
-            TooShort => "Use at least 8 characters.",
-            TooLong => "Use at most 128 characters.",
-            TooCommon => "That password is too common: it appears in lists attackers try first. Choose another.",
-            Link => "This link is invalid, expired or already used. Ask for a new one.",
-            DisplayName => "Use at most 80 characters for your name.",
-            NoSetup => "Start the set-up again.",
-            Email => "Enter an email address such as name@example.org.",
-            Role => "Choose a role.",
-            Organization => "Provider accounts need an organization.",
-            Taken => "That name, email or code is already in use.",
-            SelfDisable => "You cannot disable your own account.",
-            OrganizationName => "Enter a name of 1 to 120 characters.",
-            CategoryCode => "Use a code of lowercase letters and underscores, and choose a family.",
-            CategoryName => "Enter a name and a unit.",
-            Status => "Choose a status.",
-            AgeGroups => "Choose at least one age group.",
-            TraffickingTypes => "Choose at least one trafficking type.",
-            Genders => "Choose at least one gender served.",
-            Ages => "Ages are whole numbers from 0 to 120.",
-            Languages => "Languages are codes such as en, es, pt, separated by commas.",
-            AgeRules => "The ages contradict the age groups, or the minimum is above the maximum.",
-            SiteName => "Enter a name (at most 120 characters) and an address of at most 200.",
-            Phone => "Enter a phone number such as 860-555-0100.",
-            TooManyServices => "Update at most 200 services at once.",
-            SearchTooBroad => "Choose fewer regions, categories or languages.",
-            UnknownField => "The form carried a field Continuum does not record.",
-            NeedFields => "Choose a region, age group, trafficking type and urgency.",
-            NeedInvalid => {
-                "Check the need: choose at least one service, a household of 1 to 12 and at most five languages."
-            }
-            Outcome => "Choose an outcome.",
-            HoldOutcome => "Choose arrived or release.",
-            ReasonRequired => "Choose at least one reason the need was not met.",
-            ReasonsNotAllowed => "Reasons apply only when the need was not met or was met outside the region.",
-            AlreadyClosed => "This need is already closed.",
-            HoldUnits => "Hold between 1 and 20 units.",
-            HoldDuration => "A hold lasts between 5 minutes and 24 hours.",
-            HoldUnavailable => "No longer available: someone else took the last units, or the count is out of date.",
-            HoldNotAccepting => "This service is not accepting referrals right now.",
-            HoldEnded => "This hold has already ended.",
-            HoldLimit => "You hold as many units as one coordinator may. Release a hold you no longer need first.",
-            AlertLimit => "You have as many alerts as one coordinator may. Delete one first.",
-            BadDate => "That is not a date Continuum can use: enter a day from 2000-01-01 to today, as YYYY-MM-DD.",
-            NotMonday => "Periods are whole weeks: start on a Monday.",
-            NotSunday => "Periods are whole weeks: end on a Sunday.",
-            WeekNotOver => "Only weeks that have ended are published: end on a Sunday before today.",
-            PeriodReversed => "The period ends before it starts: check the two dates.",
-            PeriodTooLong => "Choose at most two years at a time.",
-        }
     }
 }
 
@@ -485,7 +347,7 @@ mod tests {
     #[test]
     fn every_code_reads_back_as_itself_and_is_serialized_as_its_code() {
         let mut seen = std::collections::HashSet::new();
-        for e in AppError::ALL {
+        for &e in AppError::ALL {
             assert!(seen.insert(e.code()), "{} twice", e.code());
             assert_eq!(AppError::parse(e.code()), Some(e));
             assert_eq!(serde_json::to_string(&e).unwrap(), format!("\"{}\"", e.code()));
