@@ -21,7 +21,9 @@ use crate::pages::coordinator::{
     notifications::NotificationsPage,
     search::SearchPage,
 };
-use crate::pages::provider::{bulk::BulkPage, capacity::CapacityPage, service::ServicePage, site::SitePage};
+use crate::pages::provider::{
+    bulk::BulkPage, capacity::CapacityPage, directory::DirectoryPage, service::ServicePage, site::SitePage,
+};
 use crate::pages::{
     account::AccountPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, welcome::WelcomePage,
 };
@@ -94,6 +96,11 @@ fn Chrome() -> impl IntoView {
                 <Route path=StaticSegment("disclosure") view=crate::pages::disclosure::DisclosurePage />
                 <Route path=StaticSegment("my-capacity") view=CapacityPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("my-capacity"), StaticSegment("bulk")) view=BulkPage ssr=SsrMode::Async />
+                <Route
+                    path=(StaticSegment("my-capacity"), StaticSegment("new"))
+                    view=DirectoryPage
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=(StaticSegment("my-capacity"), StaticSegment("service"), ParamSegment("id"))
                     view=ServicePage

@@ -1,6 +1,6 @@
 // A coordinator at 2 a.m.: filter by profile and region, share the URL, read the gaps, hold a bed, record a
 // need and its outcome, and watch numbers change live.
-const { test, expect, open, expectAccessible, signIn, DEMO_TOTP } = require('./support');
+const { test, expect, open, expectAccessible, signIn, addServices, DEMO_TOTP } = require('./support');
 
 const COORDINATOR = 'coordinator@demo.continuum.test';
 
@@ -47,10 +47,21 @@ test('the map shades every region and says the same in a table', async ({ page, 
   await expectAccessible(page, js);
 });
 
-test('a coordinator holds a bed, sees it in their holds and releases it', async ({ page, js }) => {
+test('a coordinator holds a bed, sees it in their holds and releases it', async ({ page, js, browser }) => {
+  // This test's own safe house, with more free beds than any demo service, so it is the first result.
+  const beds = `Spec safe house (JavaScript ${js ? 'on' : 'off'})`;
+  const provider = await browser.newContext({ javaScriptEnabled: false });
+  const theirs = await provider.newPage();
+  await signIn(theirs, false, 'provider@demo.continuum.test');
+  const refuge = `Spec refuge (JavaScript ${js ? 'on' : 'off'})`;
+  await addServices(theirs, false, refuge, 'Trafficking-specialized safe house (bed)', [[beds, 80, 60]]);
+  await provider.close();
   await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
   await open(page, js, '/search?family=housing&available=1');
   const first = page.getByTestId('results').locator('article').first();
+  await expect(first).toContainText(beds);
+  await expect(first).not.toContainText('12 Spec Lane');
+  await expect(first).toContainText('Norwich');
   await first.getByRole('button', { name: 'Hold' }).click();
   if (js) {
     await expect(first.getByTestId('hold-message')).toContainText('Held until');
@@ -58,11 +69,11 @@ test('a coordinator holds a bed, sees it in their holds and releases it', async 
   } else {
     await expect(page).toHaveURL(/\/holds\?notice=held/);
   }
-  const holds = page.getByTestId('holds').getByRole('listitem');
-  const before = await holds.count();
-  expect(before).toBeGreaterThan(0);
-  await holds.first().getByRole('button', { name: 'Release' }).click();
+  const mine = page.getByTestId('holds').getByRole('listitem').filter({ hasText: beds });
+  await expect(mine).toHaveCount(1);
+  await mine.getByRole('button', { name: 'Release' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('Hold released');
+  await expect(page.getByTestId('holds').getByRole('listitem').filter({ hasText: beds })).toHaveCount(0);
 });
 
 test('a coordinator records a need and closes it as not placed for lack of capacity', async ({ page, js }) => {

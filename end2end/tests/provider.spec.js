@@ -1,23 +1,48 @@
-// A provider on a phone keeps capacity current: update in a tap or three, confirm "still accurate", resolve a
-// conflict with a colleague, and describe a service.
-const { test, expect, open, expectAccessible, signIn } = require('./support');
+// A provider on a phone keeps capacity current: a provider admin adds a site and its services, then staff update
+// them in a tap or three, confirm "still accurate", resolve a conflict with a colleague, and describe a service.
+// Each project (JavaScript off and on) works only on the rows it created, so the two never collide.
+const { test, expect, open, expectAccessible, signIn, addServices } = require('./support');
 
 const STAFF = 'staff@demo.continuum.test';
 const ADMIN = 'provider@demo.continuum.test';
 
-/**
- * The n-th service card by id (the page sorts by urgency, which changes as tests update counts); each project
- * works on its own cards so the two never collide.
- */
-async function card(page, js, n) {
-  const ids = await page.locator('article.card').evaluateAll((cards) => cards.map((c) => c.id));
-  ids.sort((a, b) => Number(a.replace('service-', '')) - Number(b.replace('service-', '')));
-  return page.locator(`#${ids[n * 2 + (js ? 1 : 0)]}`);
+/** This project's name for one of the services it creates. */
+function named(js, letter) {
+  return `Spec beds ${letter} (JavaScript ${js ? 'on' : 'off'})`;
 }
 
+/** The card of one of this project's services on "My capacity". */
+function card(page, js, letter) {
+  return page.locator('article.card', { has: page.getByRole('heading', { name: named(js, letter), exact: true }) });
+}
+
+const SERVICES = [
+  ['A', 4, 2],
+  ['B', 3, 1],
+  ['C', 5, 2],
+  ['D', 4, 1],
+  ['E', 4, 0],
+];
+
 test.use({ viewport: { width: 360, height: 740 } });
-// One provider's services are shared by these tests: run them in order within each project.
+// Later tests use the services the first one creates: run them in order within each project.
 test.describe.configure({ mode: 'serial' });
+
+test('a provider admin adds a confidential site and its services, and staff see them at once', async ({ page, js }) => {
+  await signIn(page, js, ADMIN);
+  await page.getByRole('link', { name: 'Add a site or service' }).click();
+  await expect(page.getByRole('heading', { name: 'Add a site or service' })).toBeVisible();
+  await expectAccessible(page, js);
+  // A specialist family: the coordinator spec holds housing, so it never touches these.
+  const services = SERVICES.map(([letter, total, free]) => [named(js, letter), total, free]);
+  await addServices(page, js, `Spec house (JavaScript ${js ? 'on' : 'off'})`, 'Labor-trafficking specialist (case slot)', services);
+
+  await page.context().clearCookies();
+  await signIn(page, js, STAFF);
+  for (const [letter, total, free] of SERVICES) {
+    await expect(card(page, js, letter).getByTestId('counts')).toContainText(`${free} of ${total}`);
+  }
+});
 
 test('a provider updates a bed count in at most three interactions and the badge turns fresh', async ({ page, js }) => {
   await signIn(page, js, STAFF);
@@ -26,7 +51,7 @@ test('a provider updates a bed count in at most three interactions and the badge
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 
-  const service = await card(page, js, 0);
+  const service = card(page, js, 'A');
   const id = await service.getAttribute('id');
   const before = Number(await service.getByLabel('Free now').inputValue());
   const total = Number(await service.getByLabel('Total').inputValue());
@@ -42,7 +67,7 @@ test('a provider updates a bed count in at most three interactions and the badge
 
 test('"still accurate" confirms without changing the numbers', async ({ page, js }) => {
   await signIn(page, js, STAFF);
-  const service = await card(page, js, 1);
+  const service = card(page, js, 'B');
   const id = await service.getAttribute('id');
   const counts = await service.getByTestId('counts').textContent();
   await service.getByRole('button', { name: 'Still accurate' }).click();
@@ -53,7 +78,7 @@ test('"still accurate" confirms without changing the numbers', async ({ page, js
 
 test('a conflict with a colleague is shown, never silently overwritten, and can be resolved', async ({ page, js, browser }) => {
   await signIn(page, js, STAFF);
-  const service = await card(page, js, 2);
+  const service = card(page, js, 'C');
   const id = await service.getAttribute('id');
 
   // A colleague changes the same service in another browser.
@@ -86,7 +111,7 @@ test('a conflict with a colleague is shown, never silently overwritten, and can 
 
 test('invalid numbers get a message next to the field and change nothing', async ({ page, js }) => {
   await signIn(page, js, STAFF);
-  const service = await card(page, js, 3);
+  const service = card(page, js, 'D');
   const id = await service.getAttribute('id');
   const counts = await service.getByTestId('counts').textContent();
   const total = await service.getByLabel('Total').inputValue();
@@ -99,7 +124,7 @@ test('invalid numbers get a message next to the field and change nothing', async
 
 test('a provider edits who a service is for', async ({ page, js }) => {
   await signIn(page, js, STAFF);
-  const service = await card(page, js, 0);
+  const service = card(page, js, 'B');
   const id = (await service.getAttribute('id')).replace('service-', '');
   await expect(service.getByRole('link', { name: /Describe this service/ })).toHaveAttribute('href', `/my-capacity/service/${id}`);
   await open(page, js, `/my-capacity/service/${id}`);
@@ -116,7 +141,7 @@ test('a provider edits who a service is for', async ({ page, js }) => {
 
 test('a provider confirms one hold as arrived and releases another', async ({ page, js, browser }) => {
   await signIn(page, js, ADMIN);
-  const service = await card(page, js, 0);
+  const service = card(page, js, 'E');
   const id = (await service.getAttribute('id')).replace('service-', '');
   // Make two beds free and fresh, so coordinators can hold them.
   const total = Number(await service.getByLabel('Total').inputValue());
@@ -136,11 +161,11 @@ test('a provider confirms one hold as arrived and releases another', async ({ pa
   await coordinator.close();
 
   await open(page, js, '/my-capacity');
-  const holds = page.getByTestId('holds').getByRole('listitem');
-  await expect(holds.first()).toContainText('left');
-  const mine = page.getByTestId('holds').getByRole('listitem').filter({ hasText: 'Demo Coordinator' });
-  await mine.first().getByRole('button', { name: 'Survivor arrived' }).click();
+  await expect(page.getByTestId('holds').getByRole('listitem').first()).toContainText('left');
+  const mine = () => page.getByTestId('holds').getByRole('listitem').filter({ hasText: named(js, 'E') });
+  await expect(mine()).toHaveCount(2);
+  await mine().first().getByRole('button', { name: 'Survivor arrived' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('arrived');
-  await page.getByTestId('holds').getByRole('listitem').filter({ hasText: 'Demo Coordinator' }).first().getByRole('button', { name: 'Release' }).click();
+  await mine().first().getByRole('button', { name: 'Release' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('released');
 });

@@ -131,9 +131,36 @@ async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null
     await open(page, js, home);
   }
 }
+/**
+ * On `page`, signed in as a provider admin: adds a site (in Norwich, with a confidential address) and services
+ * to it through the "Add a site or service" forms, as a person would; a spec creates the rows it changes.
+ * `services` are `[name, total, free]`; the category is given by its label.
+ */
+async function addServices(page, js, site, category, services) {
+  await open(page, js, '/my-capacity/new');
+  await page.getByLabel('Organization', { exact: true }).selectOption({ index: 1 });
+  await page.getByLabel('Name', { exact: true }).fill(site);
+  await page.getByLabel('Town', { exact: true }).selectOption({ label: 'Norwich' });
+  await page.getByLabel('Street address', { exact: true }).fill('12 Spec Lane');
+  await page.getByLabel(/Confidential address/).check();
+  await page.getByLabel('Intake phone', { exact: true }).fill('860-555-0199');
+  await page.getByRole('button', { name: 'Add site' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('Site added');
+  for (const [name, total, free] of services) {
+    await open(page, js, '/my-capacity/new');
+    await page.getByLabel('Site', { exact: true }).selectOption({ label: `${site} · Norwich` });
+    await page.getByLabel('Kind of service', { exact: true }).selectOption({ label: category });
+    await page.getByLabel('Service name', { exact: true }).fill(name);
+    await page.getByLabel(/^Total/).fill(String(total));
+    await page.getByLabel('Free now', { exact: true }).fill(String(free));
+    await page.getByRole('button', { name: 'Add service' }).click();
+    await expect(page.getByTestId('form-notice')).toContainText('Service added');
+  }
+}
+
 /** A run-unique suffix, so the two projects never collide on shared demo data. */
 function unique(js) {
   return `${js ? 'on' : 'off'}-${Date.now()}`;
 }
 
-module.exports = { test, expect, open, expectAccessible, signIn, unique, DEMO_PASSWORD, DEMO_TOTP, totp };
+module.exports = { test, expect, open, expectAccessible, signIn, addServices, unique, DEMO_PASSWORD, DEMO_TOTP, totp };

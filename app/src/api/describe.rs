@@ -192,7 +192,7 @@ pub async fn site_details(site_id: i64) -> Result<super::views::SiteView, AppErr
 }
 
 #[cfg(feature = "ssr")]
-async fn authorize_site(viewer: &crate::domain::account::Viewer, site_id: i64) -> Result<(), AppError> {
+pub(crate) async fn authorize_site(viewer: &crate::domain::account::Viewer, site_id: i64) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     match crate::store::sites::site_owner(&state.db, site_id).await.map_err(super::internal)? {
         Some(org) if viewer.acts_for(org) => Ok(()),
@@ -202,6 +202,26 @@ async fn authorize_site(viewer: &crate::domain::account::Viewer, site_id: i64) -
         }
         None => Err(super::fail(AppError::NotFound)),
     }
+}
+
+/// A site's name, street address and intake phone as typed, trimmed and checked: the name 1 to 120
+/// characters, the address at most 200, the phone digits and `+-().x` (at most 30).
+#[cfg(feature = "ssr")]
+pub(crate) fn site_fields<'a>(
+    name: &'a str,
+    street_address: Option<&'a str>,
+    intake_phone: Option<&'a str>,
+) -> Result<(&'a str, Option<&'a str>, Option<&'a str>), AppError> {
+    let name = name.trim();
+    let address = street_address.map(str::trim).filter(|a| !a.is_empty());
+    let phone = intake_phone.map(str::trim).filter(|p| !p.is_empty());
+    if name.is_empty() || name.chars().count() > 120 || address.is_some_and(|a| a.chars().count() > 200) {
+        return Err(AppError::SiteName);
+    }
+    if phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
+        return Err(AppError::Phone);
+    }
+    Ok((name, address, phone))
 }
 
 /// Edits a site's name, address, confidential flag, intake phone and access (provider admins and
@@ -219,15 +239,10 @@ pub async fn edit_site(
     authorize_site(&viewer, site_id).await?;
     let state = crate::state::app_state()?;
     let back = format!("/my-capacity/site/{site_id}");
-    let name = name.trim();
-    let address = street_address.as_deref().map(str::trim).filter(|a| !a.is_empty());
-    let phone = intake_phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
-    if name.is_empty() || name.chars().count() > 120 || address.is_some_and(|a| a.chars().count() > 200) {
-        return Err(super::form_error(&back, AppError::SiteName).await);
-    }
-    if phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
-        return Err(super::form_error(&back, AppError::Phone).await);
-    }
+    let (name, address, phone) = match site_fields(&name, street_address.as_deref(), intake_phone.as_deref()) {
+        Ok(fields) => fields,
+        Err(e) => return Err(super::form_error(&back, e).await),
+    };
     let now = chrono::Utc::now().timestamp();
     crate::store::sites::update_site(
         &state.db,

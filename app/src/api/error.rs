@@ -90,6 +90,14 @@ pub enum AppError {
     Phone,
     /// More services in one bulk update than allowed.
     TooManyServices,
+    /// No town chosen, or not one of Connecticut's.
+    Town,
+    /// Service name empty or too long.
+    ServiceName,
+    /// No category chosen, or not one the taxonomy has.
+    Category,
+    /// Starting counts that are not whole numbers, or more free than in total.
+    ServiceCounts,
     // Coordinating.
     /// A search with too many filters.
     SearchTooBroad,
@@ -178,6 +186,10 @@ code_enum!(AppError {
     SiteName => "site_name" / "Enter a name (at most 120 characters) and an address of at most 200.",
     Phone => "phone" / "Enter a phone number such as 860-555-0100.",
     TooManyServices => "too_many_services" / "Update at most 200 services at once.",
+    Town => "town" / "Choose the town the site is in.",
+    ServiceName => "service_name" / "Enter a service name of 1 to 120 characters.",
+    Category => "category" / "Choose the kind of service from the list.",
+    ServiceCounts => "service_counts" / "Enter the total and how many are free now as whole numbers, free at most the total.",
     SearchTooBroad => "search_too_broad" / "Choose fewer regions, categories or languages.",
     UnknownField => "unknown_field" / "The form carried a field Continuum does not record.",
     NeedFields => "need_fields" / "Choose a region, age group, trafficking type and urgency.",
@@ -245,6 +257,10 @@ impl AppError {
             Ages | AgeRules => "min_age",
             Languages => "languages",
             Phone => "intake_phone",
+            Town => "town_id",
+            ServiceName => "name",
+            Category => "category",
+            ServiceCounts => "total",
             Outcome | HoldOutcome => "outcome",
             HoldUnits => "units",
             HoldDuration => "minutes",

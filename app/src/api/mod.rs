@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod coordinator;
 pub mod describe;
+pub mod directory;
 pub mod error;
 pub mod map;
 pub mod oversight;

@@ -28,6 +28,8 @@ fn notice_text(code: &str) -> &'static str {
         "enabled" => "Account enabled.",
         "unlocked" => "Sign-in unlocked: the account may try again now.",
         "added" => "Added.",
+        "site_added" => "Site added. Add its services below.",
+        "service_added" => "Service added and open to everyone. Say who it is for below.",
         "saved" => "Saved.",
         "held" => "Held. The provider sees your hold; release it if plans change.",
         "need_recorded" => "Need recorded. Close it with its outcome when you know it.",

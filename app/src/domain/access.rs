@@ -15,6 +15,8 @@ pub enum Area {
     ServiceDescription,
     /// A site's name, address, confidentiality, intake phone and hours.
     SiteDetails,
+    /// Add sites and services to one's own organizations (administrators: to any).
+    Directory,
     /// Release a hold or record the arrival: the provider that holds the bed, or the coordinator.
     EndHold,
     /// Find a placement: search, hold, record and close needs, alerts.
@@ -39,6 +41,7 @@ impl Area {
             Area::ProviderCapacity => &[ProviderAdmin, ProviderStaff],
             Area::ServiceDescription => &[ProviderAdmin, ProviderStaff, Administrator],
             Area::SiteDetails => &[ProviderAdmin, Administrator],
+            Area::Directory => &[ProviderAdmin, Administrator],
             Area::EndHold => &[ProviderAdmin, ProviderStaff, Coordinator],
             Area::Placement => &[Coordinator, Administrator],
             Area::Gaps => &[Coordinator, Administrator, Funder],
@@ -64,6 +67,7 @@ pub fn navigation(role: Role) -> &'static [NavLink] {
         Role::Administrator => &[
             ("/admin/users", "Users", Area::People),
             ("/admin/organizations", "Organizations", Area::Administration),
+            ("/my-capacity/new", "Add a site or service", Area::Directory),
             ("/admin/taxonomy", "Taxonomy", Area::Administration),
             ("/admin/audit", "Audit log", Area::Administration),
         ],
@@ -107,5 +111,6 @@ mod tests {
         assert_eq!(Area::Administration.roles(), &[Role::Administrator]);
         assert!(!Area::Placement.admits(Role::Funder), "funders read the numbers; they do not place people");
         assert!(!Area::SiteDetails.admits(Role::ProviderStaff), "staff update counts; admins edit sites");
+        assert!(!Area::Directory.admits(Role::ProviderStaff), "staff do not add sites or services");
     }
 }

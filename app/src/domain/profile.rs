@@ -434,6 +434,24 @@ impl Eligibility {
             && p.languages.iter().all(|l| self.languages.contains(l))
     }
 
+    /// Open to everyone, with no requirements: where a new service starts until its provider says who it is
+    /// for.
+    pub fn everyone() -> Self {
+        Eligibility {
+            age_groups: AgeGroups::EVERYONE,
+            trafficking_types: TraffickingTypes::EVERYONE,
+            genders: Genders::EVERYONE,
+            min_age: None,
+            max_age: None,
+            accepts_children: false,
+            pets_allowed: false,
+            wheelchair_accessible: false,
+            id_required: false,
+            sobriety_required: false,
+            languages: Vec::new(),
+        }
+    }
+
     /// Checks that the stated ages agree with each other and with the age groups.
     pub fn validate(&self) -> Result<(), EligibilityError> {
         if let (Some(min), Some(max)) = (self.min_age, self.max_age)

@@ -1,7 +1,8 @@
 //! Organizations, their sites and services, and the people who act for them.
 
+use super::audit::{self, AuditEntry};
 use super::capacity::HistoryLine;
-use super::{Db, StoreError, query};
+use super::{Db, StoreError, WriteTx, query};
 use crate::domain::account::Role;
 use crate::domain::capacity::CapacityCounts;
 use crate::domain::profile::Eligibility;
@@ -115,36 +116,97 @@ pub async fn create_organization(db: &Db, org: &NewOrganization<'_>, now: i64) -
     Ok(id)
 }
 
-/// Creates a site; returns the id.
+/// Creates a site (seeding and imports); returns the id.
 pub async fn create_site(db: &Db, site: &NewSite<'_>) -> Result<i64, StoreError> {
     let mut tx = db.write().await?;
-    let (id,): (i64,) = query(
-            "INSERT INTO sites (organization_id, name, town_id, street_address, address_confidential, intake_phone, wheelchair_accessible)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(site.organization_id)
-        .bind(site.name)
-        .bind(site.town_id)
-        .bind(site.street_address)
-        .bind(site.address_confidential)
-        .bind(site.intake_phone)
-        .bind(site.wheelchair_accessible)
-        .fetch_one(&mut tx)
-        .await?;
+    let id = insert_site(&mut tx, site).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Creates a service with its capacity row and first history entry, confirmed at `now` by `user_id`.
+/// A person adds a site to an organization: created and audited (without the address) in one transaction.
+pub async fn add_site(db: &Db, site: &NewSite<'_>, actor: i64, now: i64) -> Result<i64, StoreError> {
+    let mut tx = db.write().await?;
+    let id = insert_site(&mut tx, site).await?;
+    let entry = AuditEntry {
+        actor_id: Some(actor),
+        action: "site.create",
+        entity: "site",
+        entity_id: Some(id),
+        old_value: None,
+        new_value: Some(format!(
+            "organization={} town={} confidential={} (address not logged)",
+            site.organization_id, site.town_id, site.address_confidential
+        )),
+    };
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_site(tx: &mut WriteTx, site: &NewSite<'_>) -> Result<i64, StoreError> {
+    let (id,): (i64,) = query(
+        "INSERT INTO sites (organization_id, name, town_id, street_address, address_confidential, intake_phone,
+            wheelchair_accessible)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(site.organization_id)
+    .bind(site.name)
+    .bind(site.town_id)
+    .bind(site.street_address)
+    .bind(site.address_confidential)
+    .bind(site.intake_phone)
+    .bind(site.wheelchair_accessible)
+    .fetch_one(tx)
+    .await?;
+    Ok(id)
+}
+
+/// Creates a service with its capacity row and first history entry, confirmed at `now` by `user_id`
+/// (seeding and imports).
 pub async fn create_service(
     db: &Db,
     service: &NewService<'_>,
     user_id: Option<i64>,
     now: i64,
 ) -> Result<i64, StoreError> {
+    let mut tx = db.write().await?;
+    let id = insert_service(&mut tx, service, user_id, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A person adds a service to a site: created with its first counts and audited in one transaction.
+pub async fn add_service(db: &Db, service: &NewService<'_>, actor: i64, now: i64) -> Result<i64, StoreError> {
+    let mut tx = db.write().await?;
+    let id = insert_service(&mut tx, service, Some(actor), now).await?;
+    let entry = AuditEntry {
+        actor_id: Some(actor),
+        action: "service.create",
+        entity: "service",
+        entity_id: Some(id),
+        old_value: None,
+        new_value: Some(format!(
+            "site={} category={} total={} available={}",
+            service.site_id,
+            service.category.as_str(),
+            service.counts.total(),
+            service.counts.available()
+        )),
+    };
+    audit::append(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_service(
+    tx: &mut WriteTx,
+    service: &NewService<'_>,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<i64, StoreError> {
     service.eligibility.validate().map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let e = service.eligibility;
-    let mut tx = db.write().await?;
     let (id,): (i64,) = query(
         "INSERT INTO services (site_id, category, name, age_groups, trafficking_types, genders, min_age, max_age,
                 accepts_children, pets_allowed, wheelchair_accessible, id_required, sobriety_required)
@@ -163,13 +225,13 @@ pub async fn create_service(
     .bind(e.wheelchair_accessible)
     .bind(e.id_required)
     .bind(e.sobriety_required)
-    .fetch_one(&mut tx)
+    .fetch_one(&mut *tx)
     .await?;
     for language in &e.languages {
         query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
             .bind(id)
             .bind(language.as_str())
-            .execute(&mut tx)
+            .execute(&mut *tx)
             .await?;
     }
     query(
@@ -183,7 +245,7 @@ pub async fn create_service(
     .bind(service.accepting_referrals)
     .bind(now)
     .bind(user_id)
-    .execute(&mut tx)
+    .execute(&mut *tx)
     .await?;
     HistoryLine {
         service_id: id,
@@ -194,9 +256,8 @@ pub async fn create_service(
         vacant: (None, service.counts.vacant()),
         accepting: (None, service.accepting_referrals),
     }
-    .record(&mut tx)
+    .record(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -368,7 +429,7 @@ pub async fn update_eligibility(
             .execute(&mut tx)
             .await?;
     }
-    let entry = crate::store::audit::AuditEntry {
+    let entry = AuditEntry {
         actor_id: Some(actor),
         action: "service.describe",
         entity: "service",
@@ -382,7 +443,7 @@ pub async fn update_eligibility(
             e.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")
         )),
     };
-    crate::store::audit::append(&mut tx, &entry, now).await?;
+    audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(())
 }

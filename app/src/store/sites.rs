@@ -45,6 +45,19 @@ pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Resul
     Ok(site)
 }
 
+/// The sites of the given organizations: id and "name · town", by name.
+pub async fn of_organizations(db: &Db, organization_ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if organization_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = query(
+        "SELECT si.id, si.name, t.name FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.organization_id IN ",
+    );
+    q.push_bind_list(organization_ids.iter().copied()).push(" ORDER BY si.name, si.id");
+    let rows: Vec<(i64, String, String)> = q.fetch_all(db).await?;
+    Ok(rows.into_iter().map(|(id, name, town)| (id, format!("{name} · {town}"))).collect())
+}
+
 /// The organization owning a site.
 pub async fn site_owner(db: &Db, site_id: i64) -> Result<Option<i64>, StoreError> {
     let row: Option<(i64,)> =

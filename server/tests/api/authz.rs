@@ -27,14 +27,17 @@ const PROVIDERS: &[Role] = Area::ProviderCapacity.roles();
 const PEOPLE: &[Role] = Area::People.roles();
 const DESCRIBERS: &[Role] = Area::ServiceDescription.roles();
 const SITE_EDITORS: &[Role] = Area::SiteDetails.roles();
+const DIRECTORY: &[Role] = Area::Directory.roles();
 const HOLD_ENDERS: &[Role] = Area::EndHold.roles();
 
 const ALL_ROLES: [Role; 5] =
     [Role::Administrator, Role::Coordinator, Role::Funder, Role::ProviderAdmin, Role::ProviderStaff];
 
-/// Every server function: access and a well-formed body (ids that exist nowhere, so nothing changes).
-fn server_functions(org: i64) -> Vec<(&'static str, Access, Body)> {
+/// Every server function: access and a well-formed body (ids that exist nowhere, or a field that is
+/// refused after the access checks, so nothing changes).
+fn server_functions(org: i64, site: i64) -> Vec<(&'static str, Access, Body)> {
     let org = org.to_string();
+    let site = site.to_string();
     use Body::{Form, Json};
     vec![
         ("/api/whoami", Access::Public, Form(vec![])),
@@ -97,6 +100,23 @@ fn server_functions(org: i64) -> Vec<(&'static str, Access, Body)> {
         ),
         ("/api/site_details", Access::Roles(SITE_EDITORS), Form(vec![("site_id", "999999".into())])),
         ("/api/edit_site", Access::Roles(SITE_EDITORS), Form(vec![("site_id", "999999".into()), ("name", "x".into())])),
+        ("/api/directory_choices", Access::Roles(DIRECTORY), Form(vec![])),
+        (
+            "/api/add_site",
+            Access::Roles(DIRECTORY),
+            Form(vec![("organization_id", org.clone()), ("name", String::new()), ("town_id", "1".into())]),
+        ),
+        (
+            "/api/add_service",
+            Access::Roles(DIRECTORY),
+            Form(vec![
+                ("site_id", site),
+                ("category", "safe_house".into()),
+                ("name", String::new()),
+                ("total", "1".into()),
+                ("available", "1".into()),
+            ]),
+        ),
         ("/api/place_hold", Access::Roles(COORD), Form(vec![("service_id", "999999".into()), ("units", "1".into())])),
         ("/api/coordinator_holds", Access::Roles(COORD), Form(vec![])),
         ("/api/record_need", Access::Roles(COORD), Form(vec![("need[region]", "999999".into())])),
@@ -160,6 +180,7 @@ fn pages(service: i64, site: i64) -> Vec<(String, Access)> {
         ("/oversight".into(), Access::Roles(FUNDERS)),
         ("/my-capacity".into(), Access::Roles(PROVIDERS)),
         ("/my-capacity/bulk".into(), Access::Roles(PROVIDERS)),
+        ("/my-capacity/new".into(), Access::Roles(DIRECTORY)),
         (format!("/my-capacity/service/{service}"), Access::Roles(DESCRIBERS)),
         (format!("/my-capacity/site/{site}"), Access::Roles(SITE_EDITORS)),
         ("/admin/users".into(), Access::Roles(PEOPLE)),
@@ -219,7 +240,7 @@ async fn every_route_and_server_function_answers_each_role_as_specified() {
     }
 
     // Completeness: every registered server function and page has an entry, and every entry exists.
-    let table = server_functions(mine.organization);
+    let table = server_functions(mine.organization, mine.site);
     let registered: std::collections::BTreeSet<String> =
         leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_owned()).collect();
     let listed: std::collections::BTreeSet<String> = table.iter().map(|(p, _, _)| (*p).to_owned()).collect();
@@ -380,7 +401,7 @@ async fn confidential_address_crawl(logs: &LogBuffer) {
         for (path, _) in pages(hidden.service, hidden.site) {
             seen.push_str(&app.page(&path, session.as_ref()).await.text().await.unwrap());
         }
-        for (path, _, body) in server_functions(other.organization) {
+        for (path, _, body) in server_functions(other.organization, hidden.site) {
             let body = match body {
                 Body::Form(fields) => Body::Form(
                     fields

@@ -10,6 +10,7 @@ mod helpers;
 mod capacity;
 mod concurrency;
 mod coordinator;
+mod directory;
 mod fixtures;
 mod gaps;
 mod hardening;

@@ -18,7 +18,14 @@ pub fn CapacityPage() -> impl IntoView {
         <FormMessages />
         <Guarded
             roles=Area::ProviderCapacity.roles()
-            children=|viewer| view! { <Capacity edits_sites=Area::SiteDetails.admits(viewer.role) /> }
+            children=|viewer| {
+                view! {
+                    <Capacity
+                        edits_sites=Area::SiteDetails.admits(viewer.role)
+                        adds=Area::Directory.admits(viewer.role)
+                    />
+                }
+            }
         />
     }
 }
@@ -36,8 +43,9 @@ fn by_site(cards: Vec<ServiceCard>) -> Vec<(String, i64, Vec<ServiceCard>)> {
 }
 
 #[component]
-/// `edits_sites`: whether the viewer may open a site's details (provider admins do; staff update counts).
-fn Capacity(edits_sites: bool) -> impl IntoView {
+/// `edits_sites`: whether the viewer may open a site's details (provider admins do; staff update counts);
+/// `adds`: whether they may add sites and services.
+fn Capacity(edits_sites: bool, adds: bool) -> impl IntoView {
     let overview = Resource::new(|| (), |_| my_capacity());
     view! {
         <p class="hint">
@@ -45,6 +53,14 @@ fn Capacity(edits_sites: bool) -> impl IntoView {
             "“Still accurate” confirms the numbers without changing them. "
             <a href="/my-capacity/bulk">"Update several at once"</a> "."
         </p>
+        {adds
+            .then(|| {
+                view! {
+                    <p>
+                        <a href="/my-capacity/new">"Add a site or service"</a>
+                    </p>
+                }
+            })}
         <HoldsInbox />
         <Suspense fallback=|| {
             view! { <p>"Loading…"</p> }

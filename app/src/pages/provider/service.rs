@@ -30,10 +30,7 @@ fn Service() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match description.await {
-                    Err(e) => {
-                        view! { <p role="alert">{e.to_string().replace("error running server function: ", "")}</p> }
-                            .into_any()
-                    }
+                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
                     Ok(d) => {
                         let e = d.eligibility.clone();
                         let langs = e.languages.iter().map(|l| l.as_str().to_owned()).collect::<Vec<_>>().join(", ");

@@ -28,10 +28,7 @@ fn Site() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match site.await {
-                    Err(e) => {
-                        view! { <p role="alert">{e.to_string().replace("error running server function: ", "")}</p> }
-                            .into_any()
-                    }
+                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
                     Ok(s) => {
                         view! {
                             <p class="meta">{format!("Town: {} (set by administrators)", s.town)}</p>

@@ -1,0 +1,140 @@
+//! The directory: provider admins add sites and services to their own organizations (administrators to any).
+//! Every addition is audited; a new service starts open to everyone, with the counts its provider typed.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+/// What the "add a site or service" forms offer the viewer.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DirectoryOptions {
+    /// Organizations the viewer acts for: id and name.
+    pub organizations: Vec<(i64, String)>,
+    /// Their sites: id and "name · town".
+    pub sites: Vec<(i64, String)>,
+    /// Connecticut's towns: id and name.
+    pub towns: Vec<(i64, String)>,
+    /// The taxonomy: code and "name (unit)".
+    pub categories: Vec<(String, String)>,
+}
+
+/// The organizations, sites, towns and categories the viewer may choose from.
+#[server(prefix = "/api", endpoint = "directory_choices")]
+pub async fn directory_choices() -> Result<DirectoryOptions, AppError> {
+    let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
+    let state = crate::state::app_state()?;
+    let organizations: Vec<(i64, String)> = crate::store::organizations::list_organizations(&state.db)
+        .await
+        .map_err(super::internal)?
+        .into_iter()
+        .filter(|o| viewer.acts_for(o.id))
+        .map(|o| (o.id, o.name))
+        .collect();
+    let ids: Vec<i64> = organizations.iter().map(|(id, _)| *id).collect();
+    let sites = crate::store::sites::of_organizations(&state.db, &ids).await.map_err(super::internal)?;
+    let towns = crate::store::regions::towns(&state.db).await.map_err(super::internal)?;
+    let categories = crate::store::organizations::list_categories(&state.db)
+        .await
+        .map_err(super::internal)?
+        .into_iter()
+        .map(|c| (c.code, format!("{} ({})", c.name, c.unit)))
+        .collect();
+    Ok(DirectoryOptions { organizations, sites, towns, categories })
+}
+
+/// Adds a site to one of the viewer's organizations; returns its id.
+#[server(prefix = "/api", endpoint = "add_site")]
+pub async fn add_site(
+    organization_id: i64,
+    name: String,
+    town_id: Option<i64>,
+    street_address: Option<String>,
+    confidential: Option<String>,
+    intake_phone: Option<String>,
+    wheelchair: Option<String>,
+) -> Result<i64, AppError> {
+    let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
+    let state = crate::state::app_state()?;
+    let back = "/my-capacity/new";
+    if !viewer.acts_for(organization_id) {
+        crate::auth::guard::deny(&viewer, "a site for another organization").await?;
+        return Err(super::fail(AppError::NotYours));
+    }
+    let (name, address, phone) =
+        match super::describe::site_fields(&name, street_address.as_deref(), intake_phone.as_deref()) {
+            Ok(fields) => fields,
+            Err(e) => return Err(super::form_error(back, e).await),
+        };
+    let towns = crate::store::regions::towns(&state.db).await.map_err(super::internal)?;
+    let Some(town_id) = town_id.filter(|t| towns.iter().any(|(id, _)| id == t)) else {
+        return Err(super::form_error(back, AppError::Town).await);
+    };
+    let site = crate::store::providers::NewSite {
+        organization_id,
+        name,
+        town_id,
+        street_address: address,
+        address_confidential: confidential.is_some(),
+        intake_phone: phone,
+        wheelchair_accessible: wheelchair.is_some(),
+    };
+    let now = chrono::Utc::now().timestamp();
+    let id = crate::store::providers::add_site(&state.db, &site, viewer.id, now).await.map_err(super::internal)?;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/my-capacity/new?notice=site_added");
+    }
+    Ok(id)
+}
+
+/// Adds a service to one of the viewer's sites, with its total and how many are free now; returns its id.
+/// It starts open to everyone: the provider then says who it is for on the service's page.
+#[server(prefix = "/api", endpoint = "add_service")]
+pub async fn add_service(
+    site_id: i64,
+    category: String,
+    name: String,
+    total: String,
+    available: String,
+    accepting: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::domain::capacity::{CapacityCounts, CapacityField, parse_field};
+    use crate::domain::taxonomy::CategoryCode;
+    let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
+    let state = crate::state::app_state()?;
+    let back = "/my-capacity/new";
+    super::describe::authorize_site(&viewer, site_id).await?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(super::form_error(back, AppError::ServiceName).await);
+    }
+    let known = crate::store::organizations::list_categories(&state.db).await.map_err(super::internal)?;
+    let Some(category) =
+        CategoryCode::parse(category.trim()).ok().filter(|c| known.iter().any(|k| k.code == c.as_str()))
+    else {
+        return Err(super::form_error(back, AppError::Category).await);
+    };
+    let counts = parse_field(CapacityField::Total, &total)
+        .and_then(|t| parse_field(CapacityField::Available, &available).map(|a| (t, a)))
+        .and_then(|(t, a)| CapacityCounts::new(t, a, 0));
+    let Ok(counts) = counts else {
+        return Err(super::form_error(back, AppError::ServiceCounts).await);
+    };
+    let eligibility = crate::domain::profile::Eligibility::everyone();
+    let service = crate::store::providers::NewService {
+        site_id,
+        category: &category,
+        name,
+        eligibility: &eligibility,
+        counts,
+        accepting_referrals: accepting.is_some(),
+    };
+    let now = chrono::Utc::now().timestamp();
+    let id =
+        crate::store::providers::add_service(&state.db, &service, viewer.id, now).await.map_err(super::internal)?;
+    super::announce("capacity", id).await;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect(&format!("/my-capacity/service/{id}?notice=service_added"));
+    }
+    Ok(id)
+}
