@@ -1,6 +1,6 @@
 // A coordinator at 2 a.m.: filter by profile and region, share the URL, read the gaps, hold a bed, record a
 // need and its outcome, and watch numbers change live.
-const { test, expect, open, expectAccessible, signIn, addServices, DEMO_TOTP } = require('./support');
+const { test, expect, open, expectAccessible, signIn, addServices, unique, DEMO_TOTP } = require('./support');
 
 const COORDINATOR = 'coordinator@demo.continuum.test';
 
@@ -48,23 +48,24 @@ test('the map shades every region and says the same in a table', async ({ page, 
 });
 
 test('a coordinator holds a bed, sees it in their holds and releases it', async ({ page, js, browser }) => {
-  // This test's own safe house, with more free beds than any demo service, so it is the first result.
-  const beds = `Spec safe house (JavaScript ${js ? 'on' : 'off'})`;
+  // This test's own safe house, with more free beds than any demo service, so it is among the first results.
+  const beds = `Spec safe house ${unique(js)}`;
   const provider = await browser.newContext({ javaScriptEnabled: false });
   const theirs = await provider.newPage();
   await signIn(theirs, false, 'provider@demo.continuum.test');
-  const refuge = `Spec refuge (JavaScript ${js ? 'on' : 'off'})`;
+  const refuge = `Spec refuge ${unique(js)}`;
   await addServices(theirs, false, refuge, 'Trafficking-specialized safe house (bed)', [[beds, 80, 60]]);
   await provider.close();
   await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
   await open(page, js, '/search?family=housing&available=1');
-  const first = page.getByTestId('results').locator('article').first();
-  await expect(first).toContainText(beds);
-  await expect(first).not.toContainText('12 Spec Lane');
-  await expect(first).toContainText('Norwich');
-  await first.getByRole('button', { name: 'Hold' }).click();
+  // Found by name: a hold re-sorts the live results (the other project's safe house may then come first).
+  const result = page.getByTestId('results').locator('article').filter({ hasText: beds });
+  await expect(result).toHaveCount(1);
+  await expect(result).toContainText('Norwich');
+  await expect(result).not.toContainText('12 Spec Lane');
+  await result.getByRole('button', { name: 'Hold' }).click();
   if (js) {
-    await expect(first.getByTestId('hold-message')).toContainText('Held until');
+    await expect(result.getByTestId('hold-message')).toContainText('Held until');
     await open(page, js, '/holds');
   } else {
     await expect(page).toHaveURL(/\/holds\?notice=held/);
@@ -94,13 +95,18 @@ test('a coordinator records a need and closes it as not placed for lack of capac
 
 test('an open gap matrix updates within a second when a provider changes a count', async ({ page, js, browser }) => {
   test.skip(!js, 'live updates need JavaScript; without it the page is current when loaded');
-  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
-  await open(page, js, '/gaps?family=housing');
-  await page.waitForTimeout(500); // the event stream connects
+  // The provider's own shelter, added before the matrix opens, so only the confirmation below is news.
+  const shelter = `Spec live shelter ${unique(js)}`;
   const provider = await browser.newContext({ javaScriptEnabled: false });
   const theirs = await provider.newPage();
   await signIn(theirs, false, 'provider@demo.continuum.test');
-  const card = theirs.locator('article.card').last();
+  await addServices(theirs, false, `Spec live site ${unique(js)}`, 'Emergency shelter bed (bed)', [[shelter, 3, 1]]);
+  await open(theirs, false, '/my-capacity');
+
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/gaps?family=housing');
+  await page.waitForTimeout(500); // the event stream connects
+  const card = theirs.locator('article.card', { has: theirs.getByRole('heading', { name: shelter, exact: true }) });
   await card.getByRole('button', { name: 'Still accurate' }).click();
   await expect(page.getByTestId('live-status')).toContainText('Updated live', { timeout: 1000 });
   await provider.close();

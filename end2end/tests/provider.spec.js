@@ -6,9 +6,12 @@ const { test, expect, open, expectAccessible, signIn, addServices } = require('.
 const STAFF = 'staff@demo.continuum.test';
 const ADMIN = 'provider@demo.continuum.test';
 
+// Once per worker: the serial tests of one project share it, and a repeated run never meets its own old rows.
+const RUN = Date.now().toString(36);
+
 /** This project's name for one of the services it creates. */
 function named(js, letter) {
-  return `Spec beds ${letter} (JavaScript ${js ? 'on' : 'off'})`;
+  return `Spec beds ${letter} (JavaScript ${js ? 'on' : 'off'}, ${RUN})`;
 }
 
 /** The card of one of this project's services on "My capacity". */
@@ -35,7 +38,8 @@ test('a provider admin adds a confidential site and its services, and staff see 
   await expectAccessible(page, js);
   // A specialist family: the coordinator spec holds housing, so it never touches these.
   const services = SERVICES.map(([letter, total, free]) => [named(js, letter), total, free]);
-  await addServices(page, js, `Spec house (JavaScript ${js ? 'on' : 'off'})`, 'Labor-trafficking specialist (case slot)', services);
+  const site = `Spec house (JavaScript ${js ? 'on' : 'off'}, ${RUN})`;
+  await addServices(page, js, site, 'Labor-trafficking specialist (case slot)', services);
 
   await page.context().clearCookies();
   await signIn(page, js, STAFF);

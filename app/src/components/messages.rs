@@ -6,11 +6,6 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::AppError;
 
-/// The words for an error code: only a code [`AppError`] knows becomes words, never text from a URL.
-fn error_text(code: &str) -> &'static str {
-    AppError::parse(code).map_or("That did not work. Check the form and try again.", AppError::message)
-}
-
 fn notice_text(code: &str) -> &'static str {
     match code {
         "signed_out" => "You are signed out.",
@@ -41,7 +36,24 @@ fn notice_text(code: &str) -> &'static str {
     }
 }
 
-/// Shows the error or notice named in the query string, announced to screen readers.
+/// The one way an error reaches a person: its words, announced to screen readers.
+#[component]
+pub fn ErrorMessage(
+    /// What went wrong.
+    error: AppError,
+    /// The `data-testid` of the message.
+    #[prop(default = "error")]
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <p class="message error" role="alert" data-testid=testid>
+            {error.message()}
+        </p>
+    }
+}
+
+/// Shows the error or notice named in the query string, announced to screen readers. Only a code
+/// [`AppError`] knows becomes words; any other text in the URL is never shown.
 #[component]
 pub fn FormMessages() -> impl IntoView {
     let query = use_query_map();
@@ -49,13 +61,8 @@ pub fn FormMessages() -> impl IntoView {
         {move || {
             query
                 .with(|q| q.get("error"))
-                .map(|code| {
-                    view! {
-                        <p class="message error" role="alert" data-testid="form-error">
-                            {error_text(&code)}
-                        </p>
-                    }
-                })
+                .and_then(|code| AppError::parse(&code))
+                .map(|error| view! { <ErrorMessage error testid="form-error" /> })
         }}
         {move || {
             query

@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use crate::api::admin::take_flashes;
 use crate::api::auth::{RECOVERY_CODES_FLASH, TwoFactor, totp_setup};
 use crate::components::guard::{Guarded, use_viewer};
-use crate::components::messages::FormMessages;
+use crate::components::messages::{ErrorMessage, FormMessages};
 use crate::domain::account::Viewer;
 
 /// The account page.
@@ -99,7 +99,7 @@ fn AccountDetails(viewer: Viewer) -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(_) => view! { <p role="alert">"Two-factor settings could not be loaded."</p> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -9,6 +9,7 @@ use crate::api::oversight::oversight;
 use crate::api::regions::list_regions;
 use crate::components::chart::{BarChart, LineChart, Series};
 use crate::components::guard::Guarded;
+use crate::components::messages::ErrorMessage;
 use crate::components::record_table::RecordTable;
 use crate::domain::oversight::{DEFAULT_WEEKS, FilterError, LabelledTable, MAX_WEEKS, OversightFilter};
 use crate::domain::profile::VictimType;
@@ -76,14 +77,7 @@ fn Dashboard() -> impl IntoView {
             {move || Suspend::new(async move {
                 let qs = filter.get_untracked().map(|f| f.to_query_string()).unwrap_or_default();
                 match data.await {
-                    Err(e) => {
-                        view! {
-                            <p class="message error" role="alert" data-testid="filter-error">
-                                {e.message()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorMessage error=e testid="filter-error" /> }.into_any(),
                     Ok(v) => {
                         let weeks = v.needs.rows.clone();
                         let col = |c: usize| values(&v.needs.table.cells.iter().map(|r| r[c]).collect::<Vec<_>>());

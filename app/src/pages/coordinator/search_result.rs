@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::coordinator::{HoldResult, PlaceHold};
 use crate::components::freshness_badge::FreshnessBadge;
+use crate::components::messages::ErrorMessage;
 use crate::domain::search::SearchHit;
 
 /// A result card with its hold form. The hold action belongs to the page, so its answer survives the live
@@ -75,14 +76,7 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
                             )
                         }
                         Ok(HoldResult::Refused { reason, service_id }) if service_id == id => {
-                            Some(
-                                view! {
-                                    <p class="message error" role="alert" data-testid="hold-message">
-                                        {reason.message()}
-                                    </p>
-                                }
-                                    .into_any(),
-                            )
+                            Some(view! { <ErrorMessage error=reason testid="hold-message" /> }.into_any())
                         }
                         _ => None,
                     })

@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::directory::{AddService, AddSite, DirectoryOptions, directory_choices};
 use crate::components::guard::Guarded;
-use crate::components::messages::FormMessages;
+use crate::components::messages::{ErrorMessage, FormMessages};
 use crate::domain::access::Area;
 
 /// The page.
@@ -28,7 +28,7 @@ fn Forms() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match choices.await {
-                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
                     Ok(options) => {
                         view! {
                             <SiteForm options=options.clone() />

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::describe::service_description;
 use crate::components::guard::Guarded;
-use crate::components::messages::FormMessages;
+use crate::components::messages::{ErrorMessage, FormMessages};
 use crate::components::record_table::RecordTable;
 use crate::domain::profile::{AgeGroup, Gender};
 
@@ -30,7 +30,7 @@ fn Service() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match description.await {
-                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
                     Ok(d) => {
                         let e = d.eligibility.clone();
                         let langs = e.languages.iter().map(|l| l.as_str().to_owned()).collect::<Vec<_>>().join(", ");

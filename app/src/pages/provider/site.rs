@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::describe::site_details;
 use crate::components::guard::Guarded;
-use crate::components::messages::FormMessages;
+use crate::components::messages::{ErrorMessage, FormMessages};
 
 /// The site page.
 #[component]
@@ -28,7 +28,7 @@ fn Site() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match site.await {
-                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
                     Ok(s) => {
                         view! {
                             <p class="meta">{format!("Town: {} (set by administrators)", s.town)}</p>
