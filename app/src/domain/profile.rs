@@ -493,19 +493,7 @@ mod tests {
     use super::*;
 
     fn open_service() -> Eligibility {
-        Eligibility {
-            age_groups: AgeGroups::EVERYONE,
-            trafficking_types: TraffickingTypes::EVERYONE,
-            genders: Genders::EVERYONE,
-            min_age: None,
-            max_age: None,
-            accepts_children: false,
-            pets_allowed: false,
-            wheelchair_accessible: false,
-            id_required: false,
-            sobriety_required: false,
-            languages: vec![LanguageCode::parse("en").unwrap()],
-        }
+        Eligibility { languages: vec![LanguageCode::parse("en").unwrap()], ..Eligibility::everyone() }
     }
 
     #[test]

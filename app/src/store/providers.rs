@@ -2,7 +2,7 @@
 
 use super::audit::{self, AuditEntry};
 use super::capacity::HistoryLine;
-use super::{Db, StoreError, WriteTx, query};
+use super::{Db, Query, StoreError, WriteTx, query};
 use crate::domain::account::Role;
 use crate::domain::capacity::CapacityCounts;
 use crate::domain::profile::Eligibility;
@@ -207,26 +207,15 @@ async fn insert_service(
 ) -> Result<i64, StoreError> {
     service.eligibility.validate().map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let e = service.eligibility;
-    let (id,): (i64,) = query(
+    let q = query(
         "INSERT INTO services (site_id, category, name, age_groups, trafficking_types, genders, min_age, max_age,
                 accepts_children, pets_allowed, wheelchair_accessible, id_required, sobriety_required)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(service.site_id)
     .bind(service.category.as_str())
-    .bind(service.name)
-    .bind(e.age_groups.bits())
-    .bind(e.trafficking_types.bits())
-    .bind(e.genders.bits())
-    .bind(e.min_age.map(i64::from))
-    .bind(e.max_age.map(i64::from))
-    .bind(e.accepts_children)
-    .bind(e.pets_allowed)
-    .bind(e.wheelchair_accessible)
-    .bind(e.id_required)
-    .bind(e.sobriety_required)
-    .fetch_one(&mut *tx)
-    .await?;
+    .bind(service.name);
+    let (id,): (i64,) = bind_eligibility(q, e).fetch_one(&mut *tx).await?;
     for language in &e.languages {
         query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")
             .bind(id)
@@ -259,6 +248,20 @@ async fn insert_service(
     .record(&mut *tx)
     .await?;
     Ok(id)
+}
+
+/// Binds a service's ten eligibility columns, in the order both statements name them.
+fn bind_eligibility(q: Query, e: &Eligibility) -> Query {
+    q.bind(e.age_groups.bits())
+        .bind(e.trafficking_types.bits())
+        .bind(e.genders.bits())
+        .bind(e.min_age.map(i64::from))
+        .bind(e.max_age.map(i64::from))
+        .bind(e.accepts_children)
+        .bind(e.pets_allowed)
+        .bind(e.wheelchair_accessible)
+        .bind(e.id_required)
+        .bind(e.sobriety_required)
 }
 
 /// Sets a service's status (`active`, `temporarily_closed`, `inactive`).
@@ -402,25 +405,12 @@ pub async fn update_eligibility(
     now: i64,
 ) -> Result<(), StoreError> {
     let mut tx = db.write().await?;
-    query(
+    let q = query(
         "UPDATE services SET age_groups = $1, trafficking_types = $2, genders = $3, min_age = $4, max_age = $5,
                 accepts_children = $6, pets_allowed = $7, wheelchair_accessible = $8, id_required = $9,
                 sobriety_required = $10, status = $11 WHERE id = $12",
-    )
-    .bind(e.age_groups.bits())
-    .bind(e.trafficking_types.bits())
-    .bind(e.genders.bits())
-    .bind(e.min_age.map(i64::from))
-    .bind(e.max_age.map(i64::from))
-    .bind(e.accepts_children)
-    .bind(e.pets_allowed)
-    .bind(e.wheelchair_accessible)
-    .bind(e.id_required)
-    .bind(e.sobriety_required)
-    .bind(status)
-    .bind(service_id)
-    .execute(&mut tx)
-    .await?;
+    );
+    bind_eligibility(q, e).bind(status).bind(service_id).execute(&mut tx).await?;
     query("DELETE FROM service_languages WHERE service_id = $1").bind(service_id).execute(&mut tx).await?;
     for language in &e.languages {
         query("INSERT INTO service_languages (service_id, language) VALUES ($1, $2)")

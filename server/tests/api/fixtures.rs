@@ -1,7 +1,7 @@
 //! Hand-built organizations, sites and services with known answers.
 
 use app::domain::capacity::CapacityCounts;
-use app::domain::profile::{AgeGroup, AgeGroups, Eligibility, Genders, LanguageCode, TraffickingTypes};
+use app::domain::profile::{AgeGroup, AgeGroups, Eligibility, LanguageCode};
 use app::domain::taxonomy::CategoryCode;
 use app::store::providers::{self, NewOrganization, NewService, NewSite};
 use app::store::{Db, regions};
@@ -37,19 +37,7 @@ pub struct ServiceSpec {
 }
 
 pub fn open_eligibility() -> Eligibility {
-    Eligibility {
-        age_groups: AgeGroups::EVERYONE,
-        trafficking_types: TraffickingTypes::EVERYONE,
-        genders: Genders::EVERYONE,
-        min_age: None,
-        max_age: None,
-        accepts_children: false,
-        pets_allowed: false,
-        wheelchair_accessible: false,
-        id_required: false,
-        sobriety_required: false,
-        languages: vec![LanguageCode::parse("en").unwrap()],
-    }
+    Eligibility { languages: vec![LanguageCode::parse("en").unwrap()], ..Eligibility::everyone() }
 }
 
 pub fn adults_only() -> AgeGroups {
