@@ -173,3 +173,16 @@ test('a provider confirms one hold as arrived and releases another', async ({ pa
   await mine().first().getByRole('button', { name: 'Release' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('released');
 });
+
+test('a provider admin retires a service and it leaves "My capacity" at once', async ({ page, js }) => {
+  await signIn(page, js, ADMIN);
+  const service = card(page, js, 'D');
+  const id = (await service.getAttribute('id')).replace('service-', '');
+  await open(page, js, `/my-capacity/service/${id}`);
+  await expectAccessible(page, js);
+  await page.getByRole('button', { name: 'Retire this service' }).click();
+  await expect(page).toHaveURL(/\/my-capacity\?notice=service_retired/);
+  await expect(page.getByTestId('form-notice')).toContainText('Service retired');
+  await expect(card(page, js, 'D')).toHaveCount(0);
+  await expect(card(page, js, 'A')).toHaveCount(1);
+});

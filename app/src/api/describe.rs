@@ -106,7 +106,7 @@ pub async fn describe_service(
 ) -> Result<(), AppError> {
     use crate::domain::profile::{AgeGroups, Genders, LanguageCode, TraffickingTypes};
     let viewer = crate::auth::require(crate::domain::access::Area::ServiceDescription.roles()).await?;
-    super::provider::owned_service_for(&viewer, service_id).await?;
+    super::provider::changeable_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let back = format!("/my-capacity/service/{service_id}");
     let bits = |flags: &[(bool, i64)]| flags.iter().filter(|(on, _)| *on).fold(0, |m, (_, b)| m | b);

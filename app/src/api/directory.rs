@@ -1,5 +1,6 @@
-//! The directory: provider admins add sites and services to their own organizations (administrators to any).
-//! Every addition is audited; a new service starts open to everyone, with the counts its provider typed.
+//! The directory: provider admins add sites and services to their own organizations (administrators to any),
+//! and retire services. Every change is audited; a new service starts open to everyone, with the counts its
+//! provider typed.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -137,4 +138,26 @@ pub async fn add_service(
         leptos_axum::redirect(&format!("/my-capacity/service/{id}?notice=service_added"));
     }
     Ok(id)
+}
+
+/// Retires one of the viewer's services: from now on it leaves search, the gap matrix and every total and
+/// takes no more changes; its history stays.
+#[server(prefix = "/api", endpoint = "retire_service")]
+pub async fn retire_service(service_id: i64) -> Result<(), AppError> {
+    let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
+    let state = crate::state::app_state()?;
+    let back = format!("/my-capacity/service/{service_id}");
+    super::provider::owned_service_for(&viewer, service_id).await?;
+    let now = chrono::Utc::now().timestamp();
+    let retired = crate::store::providers::retire_service(&state.db, service_id, viewer.id, now)
+        .await
+        .map_err(super::internal)?;
+    if !retired {
+        return Err(super::form_error(&back, AppError::Retired).await);
+    }
+    super::announce("capacity", service_id).await;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/my-capacity?notice=service_retired");
+    }
+    Ok(())
 }

@@ -98,6 +98,8 @@ pub enum AppError {
     Category,
     /// Starting counts that are not whole numbers, or more free than in total.
     ServiceCounts,
+    /// The service is retired: it takes no more changes.
+    Retired,
     // Coordinating.
     /// A search with too many filters.
     SearchTooBroad,
@@ -189,6 +191,7 @@ code_enum!(AppError {
     Town => "town" / "Choose the town the site is in.",
     ServiceName => "service_name" / "Enter a service name of 1 to 120 characters.",
     Category => "category" / "Choose the kind of service from the list.",
+    Retired => "retired" / "This service is retired: its history is kept, and it takes no more changes.",
     ServiceCounts => "service_counts" / "Enter the total and how many are free now as whole numbers, free at most the total.",
     SearchTooBroad => "search_too_broad" / "Choose fewer regions, categories or languages.",
     UnknownField => "unknown_field" / "The form carried a field Continuum does not record.",
@@ -227,7 +230,8 @@ impl AppError {
             SignIn | Credentials | Code => 401,
             Forbidden | SecondFactor | NotYours | InviteOutside => 403,
             NotFound => 404,
-            Taken | SelfDisable | NoSetup | HoldEnded | AlreadyClosed | HoldUnavailable | HoldNotAccepting => 409,
+            Taken | SelfDisable | NoSetup | Retired | HoldEnded | AlreadyClosed | HoldUnavailable
+            | HoldNotAccepting => 409,
             Link => 410,
             Throttled => 429,
             Internal => 500,

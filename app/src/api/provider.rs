@@ -118,6 +118,19 @@ pub(crate) async fn owned_service_for(
     }
 }
 
+/// [`owned_service_for`], for a change: a retired service takes none (409).
+#[cfg(feature = "ssr")]
+pub(crate) async fn changeable_service_for(
+    viewer: &crate::domain::account::Viewer,
+    service_id: i64,
+) -> Result<crate::store::providers::OwnedService, AppError> {
+    let service = owned_service_for(viewer, service_id).await?;
+    if service.retired_at.is_some() {
+        return Err(super::fail(AppError::Retired));
+    }
+    Ok(service)
+}
+
 /// The provider home: my organizations' services and the holds on them.
 #[server(prefix = "/api", endpoint = "my_capacity")]
 pub async fn my_capacity() -> Result<CapacityOverview, AppError> {
@@ -183,7 +196,7 @@ pub async fn update_capacity(
 ) -> Result<CapacityResult, AppError> {
     use crate::domain::capacity::{CapacityChange, Version, merge_after_conflict, parse_field};
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
-    owned_service_for(&viewer, service_id).await?;
+    changeable_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let parsed_total = parse_field(CapacityField::Total, &total).map_err(|e| (CapacityField::Total, e));
@@ -251,7 +264,7 @@ async fn redirect_plain_post(service_id: i64, result: &CapacityResult, total: &s
 pub async fn confirm_capacity(service_id: i64, version: i64) -> Result<CapacityResult, AppError> {
     use crate::domain::capacity::Version;
     let viewer = crate::auth::require(crate::domain::access::Area::ProviderCapacity.roles()).await?;
-    owned_service_for(&viewer, service_id).await?;
+    changeable_service_for(&viewer, service_id).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let outcome = crate::store::capacity::confirm(
@@ -293,9 +306,12 @@ pub async fn bulk_update(
     if ids.len() > 200 {
         return Err(super::fail(AppError::TooManyServices));
     }
+    // Every service is checked before any is changed: a refusal never leaves half the form saved.
+    for &id in &ids {
+        changeable_service_for(&viewer, id).await?;
+    }
     let mut results = Vec::new();
     for id in ids {
-        owned_service_for(&viewer, id).await?;
         let get = |name: &str| fields.get(&format!("{name}_{id}")).map(String::as_str).unwrap_or_default();
         let Ok(version) = get("version").parse::<i64>() else {
             // Only a hand-made form lacks the hidden version; the row is refused, the others still saved.

@@ -24,6 +24,7 @@ fn notice_text(code: &str) -> &'static str {
         "unlocked" => "Sign-in unlocked: the account may try again now.",
         "added" => "Added.",
         "site_added" => "Site added. Add its services below.",
+        "service_retired" => "Service retired: it has left search and the totals; its history is kept.",
         "service_added" => "Service added and open to everyone. Say who it is for below.",
         "saved" => "Saved.",
         "held" => "Held. The provider sees your hold; release it if plans change.",

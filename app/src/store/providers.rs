@@ -250,6 +250,34 @@ async fn insert_service(
     Ok(id)
 }
 
+/// Retires a service at `now`: closed (status `inactive`), its history kept, audited. False when it was
+/// retired already (nothing changes). The capacity row lock orders it after any update or hold in flight.
+pub async fn retire_service(db: &Db, service_id: i64, actor: i64, now: i64) -> Result<bool, StoreError> {
+    let mut tx = db.write().await?;
+    if !super::capacity::lock(&mut tx, service_id).await? {
+        return Err(StoreError::NotFound);
+    }
+    let retired =
+        query("UPDATE services SET status = 'inactive', retired_at = $1 WHERE id = $2 AND retired_at IS NULL")
+            .bind(now)
+            .bind(service_id)
+            .execute(&mut tx)
+            .await?
+            == 1;
+    if retired {
+        let entry = AuditEntry {
+            actor_id: Some(actor),
+            action: "service.retire",
+            entity: "service",
+            entity_id: Some(service_id),
+            ..Default::default()
+        };
+        audit::append(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(retired)
+}
+
 /// Binds a service's ten eligibility columns, in the order both statements name them.
 fn bind_eligibility(q: Query, e: &Eligibility) -> Query {
     q.bind(e.age_groups.bits())
@@ -325,20 +353,23 @@ pub struct OwnedService {
     pub name: String,
     /// Status code.
     pub status: String,
+    /// When it was retired, if it was: it then takes no more changes.
+    pub retired_at: Option<i64>,
 }
 
 const OWNED_SERVICE_SQL: &str = "SELECT s.id AS service_id, si.id AS site_id, si.name AS site_name, o.id AS organization_id,
-        o.name AS organization_name, t.name AS town, s.category, cat.name AS category_name, cat.unit, cat.family, s.name, s.status
+        o.name AS organization_name, t.name AS town, s.category, cat.name AS category_name, cat.unit, cat.family, s.name, s.status,
+        s.retired_at
     FROM services s JOIN sites si ON si.id = s.site_id JOIN organizations o ON o.id = si.organization_id
     JOIN towns t ON t.id = si.town_id JOIN categories cat ON cat.code = s.category";
 
-/// Services of the given organizations, by site then name.
+/// The services of the given organizations that are not retired, by site then name.
 pub async fn owned_services(db: &Db, organization_ids: &[i64]) -> Result<Vec<OwnedService>, StoreError> {
     if organization_ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut q = query(OWNED_SERVICE_SQL);
-    q.push(" WHERE si.organization_id IN ").push_bind_list(organization_ids.iter().copied());
+    q.push(" WHERE s.retired_at IS NULL AND si.organization_id IN ").push_bind_list(organization_ids.iter().copied());
     q.push(" ORDER BY o.name, si.name, s.name, s.id");
     q.fetch_all(db).await
 }

@@ -104,6 +104,7 @@ struct ServiceMeta {
     family: String,
     region: String,
     organization_id: i64,
+    retired_at: Option<i64>,
 }
 
 /// Capacity per bucket (the state at the end of its last day), region and family, replayed from history.
@@ -116,7 +117,7 @@ pub async fn capacity_series(
     bucket: Bucket,
     policy: &FreshnessPolicy,
 ) -> Result<BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint>, StoreError> {
-    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region, si.organization_id FROM services s
+    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region, si.organization_id, s.retired_at FROM services s
         JOIN categories cat ON cat.code = s.category JOIN sites si ON si.id = s.site_id
         JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = $1 JOIN regions r ON r.id = tr.region_id";
     const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
@@ -135,13 +136,16 @@ pub async fn capacity_series(
         ends.push((start, midnight_utc(next.min(to.succ_opt().unwrap_or(to)))));
         start = next;
     }
-    let meta: HashMap<i64, (CategoryFamily, &str, i64)> = services
+    let meta: HashMap<i64, (CategoryFamily, &str, i64, Option<i64>)> = services
         .iter()
-        .filter_map(|s| CategoryFamily::parse(&s.family).map(|f| (s.id, (f, s.region.as_str(), s.organization_id))))
+        .filter_map(|s| {
+            let family = CategoryFamily::parse(&s.family)?;
+            Some((s.id, (family, s.region.as_str(), s.organization_id, s.retired_at)))
+        })
         .collect();
     let mut out: BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint> = BTreeMap::new();
     for events in history.chunk_by(|a, b| a.0 == b.0) {
-        let Some(&(family, region, organization_id)) = meta.get(&events[0].0) else { continue };
+        let Some(&(family, region, organization_id, retired_at)) = meta.get(&events[0].0) else { continue };
         let thresholds = policy.for_family(family);
         let mut i = 0;
         let mut state: Option<(i64, i64, i64)> = None; // (at, total, vacant)
@@ -151,6 +155,10 @@ pub async fn capacity_series(
                 i += 1;
             }
             let Some((at, total, vacant)) = state else { continue };
+            if retired_at.is_some_and(|retired| retired < end) {
+                // Retired before this bucket ended: it counts in no total from that moment on.
+                continue;
+            }
             let band = thresholds.band(end - at);
             let p = out.entry((start, region.to_owned(), family)).or_default();
             p.total += total;

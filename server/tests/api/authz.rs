@@ -117,6 +117,7 @@ fn server_functions(org: i64, site: i64) -> Vec<(&'static str, Access, Body)> {
                 ("available", "1".into()),
             ]),
         ),
+        ("/api/retire_service", Access::Roles(DIRECTORY), Form(vec![("service_id", "999999".into())])),
         ("/api/place_hold", Access::Roles(COORD), Form(vec![("service_id", "999999".into()), ("units", "1".into())])),
         ("/api/coordinator_holds", Access::Roles(COORD), Form(vec![])),
         ("/api/record_need", Access::Roles(COORD), Form(vec![("need[region]", "999999".into())])),

@@ -1,5 +1,6 @@
 //! The directory: a provider admin adds a site and a service to their own organization, over HTTP; bad input
-//! is refused by its code and writes nothing; nobody adds to another organization.
+//! is refused by its code and writes nothing; nobody adds to another organization; a retired service leaves
+//! search, the matrix and later totals, keeps its history and takes no changes.
 
 use app::api::AppError;
 use app::domain::account::Role;
@@ -161,7 +162,80 @@ async fn nobody_adds_a_site_or_service_to_another_organization(app: TestApp) {
     assert!(denials.iter().any(|d| d.actor_id == Some(admin.user_id)), "the attempt is audited");
 }
 
+async fn a_retired_service_leaves_search_the_matrix_and_later_totals_and_takes_no_changes(app: TestApp) {
+    use app::domain::region::RegionScheme;
+    use app::domain::series::Bucket;
+    use app::domain::taxonomy::CategoryFamily;
+    // Created on a Monday, retired the next Monday: the first week counts it, the second does not.
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let created = monday.and_hms_opt(15, 0, 0).unwrap().and_utc().timestamp();
+    let retired = created + 7 * 86_400;
+    let mine = Fixture::new(&app.db, created).owned(ServiceSpec::housing("Hartford", 4, 2)).await;
+    let admin = app.signed_in(Role::ProviderAdmin, &[mine.organization]).await;
+    let staff = app.signed_in(Role::ProviderStaff, &[mine.organization]).await;
+    let id = mine.service.to_string();
+    assert_eq!(app.call("/api/retire_service", Some(&staff), &[("service_id", &id)]).await.status(), 403);
+
+    let series = |db: app::store::Db| async move {
+        let to = monday + chrono::Days::new(13);
+        let weeks = app::store::series::capacity_series(
+            &db,
+            RegionScheme::Planning,
+            monday,
+            to,
+            Bucket::Week,
+            &app::domain::freshness::FreshnessPolicy::default(),
+        )
+        .await
+        .unwrap();
+        let services_in = |week: chrono::NaiveDate| {
+            weeks
+                .iter()
+                .filter(|((w, _, f), _)| *w == week && *f == CategoryFamily::Housing)
+                .map(|(_, p)| p.services)
+                .sum::<i64>()
+        };
+        (services_in(monday), services_in(monday + chrono::Days::new(7)))
+    };
+    assert_eq!(series(app.db.clone()).await, (1, 1), "before retiring, both weeks count it");
+    app::store::providers::retire_service(&app.db, mine.service, admin.user_id, retired).await.unwrap();
+    assert_eq!(series(app.db.clone()).await, (1, 0), "its history stays; from that moment it counts no more");
+
+    let q = SearchQuery { page: 1, page_size: 50, include_stale: true, ..SearchQuery::default() };
+    let found = app::store::search::search(&app.db, &q, now(), &app.freshness).await.unwrap();
+    assert!(found.hits.iter().all(|h| h.service_id != mine.service), "gone from search");
+    let matrix =
+        app::store::gaps::gap_matrix(&app.db, RegionScheme::Planning, CategoryFamily::Housing, now(), &app.freshness)
+            .await
+            .unwrap();
+    assert!(matrix.iter().all(|r| r.cells.iter().all(|c| c.unknown_services == 0)), "and from the matrix");
+    let update = [("service_id", id.as_str()), ("version", "1"), ("total", "5"), ("available", "5")];
+    let refused = app.call("/api/update_capacity", Some(&staff), &update).await;
+    assert_eq!(refused.status(), 409);
+    assert_eq!(refused.json::<AppError>().await.unwrap(), AppError::Retired);
+    let again = app.call("/api/retire_service", Some(&admin), &[("service_id", &id)]).await;
+    assert_eq!(again.json::<AppError>().await.unwrap(), AppError::Retired, "retiring twice changes nothing");
+    let mine_now = app::store::providers::owned_services(&app.db, &[mine.organization]).await.unwrap();
+    assert!(mine_now.is_empty(), "and gone from the provider's own list");
+    let audit = app::store::audit::list(&app.db, Some("service.retire"), 10).await.unwrap();
+    assert_eq!(audit.len(), 1);
+}
+
+async fn a_provider_admin_retires_a_service_over_http_and_it_leaves_search_at_once(app: TestApp) {
+    let mine = Fixture::new(&app.db, now()).owned(ServiceSpec::housing("Hartford", 4, 2)).await;
+    let admin = app.signed_in(Role::ProviderAdmin, &[mine.organization]).await;
+    let id = mine.service.to_string();
+    assert_eq!(app.call("/api/retire_service", Some(&admin), &[("service_id", &id)]).await.status(), 200);
+    let q = SearchQuery { page: 1, page_size: 50, include_stale: true, ..SearchQuery::default() };
+    let found = app::store::search::search(&app.db, &q, now(), &app.freshness).await.unwrap();
+    assert!(found.hits.iter().all(|h| h.service_id != mine.service));
+    let s = app::store::capacity::snapshot(&app.db, mine.service, now(), &app.freshness).await.unwrap();
+    assert_eq!((s.total, s.available), (4, 2), "its last counts stay in its history");
+}
+
 both_backends!(
+    a_retired_service_leaves_search_the_matrix_and_later_totals_and_takes_no_changes,
+    a_provider_admin_retires_a_service_over_http_and_it_leaves_search_at_once,
     a_provider_admin_adds_a_confidential_site_and_a_service_that_coordinators_find_by_town_only,
     bad_directory_input_is_refused_by_its_code_and_writes_nothing,
     nobody_adds_a_site_or_service_to_another_organization,

@@ -1,4 +1,4 @@
-//! Describe a service (eligibility, languages, status) and read its history.
+//! Describe a service (eligibility, languages, status), read its history, and retire it.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -16,12 +16,16 @@ pub fn ServicePage() -> impl IntoView {
     view! {
         <h1>"Describe a service"</h1>
         <FormMessages />
-        <Guarded roles=crate::domain::access::Area::ServiceDescription.roles() children=|_| view! { <Service /> } />
+        <Guarded
+            roles=crate::domain::access::Area::ServiceDescription.roles()
+            children=|viewer| view! { <Service retires=crate::domain::access::Area::Directory.admits(viewer.role) /> }
+        />
     }
 }
 
+/// `retires`: whether the viewer may retire the service (provider admins and administrators).
 #[component]
-fn Service() -> impl IntoView {
+fn Service(retires: bool) -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").and_then(|i| i.parse::<i64>().ok())).unwrap_or(0);
     let description = Resource::new(move || id, service_description);
     view! {
@@ -117,6 +121,23 @@ fn Service() -> impl IntoView {
                                 <input id="languages" name="languages" type="text" value=langs />
                                 <button type="submit">"Save description"</button>
                             </form>
+                            {retires
+                                .then(|| {
+                                    view! {
+                                        <section aria-labelledby="retire">
+                                            <h2 id="retire">"Retire this service"</h2>
+                                            <p>
+                                                "From now on it leaves search, the gap matrix and every total, and takes no more changes. Its history is kept."
+                                            </p>
+                                            <form method="post" action=crate::api::directory::RetireService::PATH>
+                                                <input type="hidden" name="service_id" value=d.service_id.to_string() />
+                                                <button type="submit" class="secondary">
+                                                    "Retire this service"
+                                                </button>
+                                            </form>
+                                        </section>
+                                    }
+                                })}
                             <h2>"Recent history"</h2>
                             <RecordTable
                                 caption="Changes, newest first"
