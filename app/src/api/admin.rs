@@ -1,10 +1,9 @@
 //! Administration: users and invitations, organizations, taxonomy and the audit log.
 
 use leptos::prelude::*;
-
-use super::AppError;
 use serde::{Deserialize, Serialize};
 
+use super::AppError;
 use super::views::{AuditView, CategoryView, OrganizationView, UserView};
 #[cfg(feature = "ssr")]
 use crate::domain::account::Role;

@@ -1,11 +1,11 @@
 //! Signing in and out, one-time links, and the second factor.
 
 use leptos::prelude::*;
-
-use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::account::Viewer;
+
+use super::AppError;
 
 /// Who is signed in, for the navigation and page guards.
 #[server(prefix = "/api", endpoint = "whoami")]

@@ -3,10 +3,9 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-
-use super::AppError;
 use serde::{Deserialize, Serialize};
 
+use super::AppError;
 use super::provider::HoldCard;
 
 /// What happened to a hold request.

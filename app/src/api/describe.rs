@@ -1,11 +1,11 @@
 //! Describing services and sites: eligibility, status, languages, site details and the confidential flag.
 
 use leptos::prelude::*;
-
-use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::profile::Eligibility;
+
+use super::AppError;
 
 /// A service's description and recent history, for its own organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,12 +1,12 @@
 //! The region map: shapes drawn on the server, shaded by fresh availability for a family and victim type.
 
 use leptos::prelude::*;
-
-use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::profile::VictimType;
 use crate::domain::taxonomy::CategoryFamily;
+
+use super::AppError;
 
 /// One planning region's outline (its towns) as an SVG path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,11 @@
 //! Funder and oversight views (aggregates only, suppressed) and the public statewide picture.
 
 use leptos::prelude::*;
-
-use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::oversight::{LabelledTable, OversightView};
+
+use super::AppError;
 
 /// The oversight dashboard for the filters in `query` (a URL query string). Funders and administrators.
 #[server(prefix = "/api", endpoint = "oversight")]

@@ -1,11 +1,11 @@
 //! The provider's capacity: see it, update it in a tap, confirm it, answer holds.
 
 use leptos::prelude::*;
-
-use super::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::capacity::{CapacityError, CapacityField, CapacitySnapshot, UpdateOutcome};
+
+use super::AppError;
 
 /// One service on the "My capacity" page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

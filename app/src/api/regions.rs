@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::AppError;
-
 use crate::domain::region::RegionSummary;
+
+use super::AppError;
 
 /// The planning regions with their town counts.
 #[server(prefix = "/api", endpoint = "regions")]

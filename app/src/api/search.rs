@@ -1,14 +1,14 @@
 //! Placement search and the gap matrix.
 
 use leptos::prelude::*;
-
-use super::AppError;
 use leptos::server_fn::codec::Json;
 
 use crate::domain::gaps::GapRow;
 use crate::domain::region::RegionScheme;
 use crate::domain::search::{SearchPage, SearchQuery};
 use crate::domain::taxonomy::CategoryFamily;
+
+use super::AppError;
 
 /// Services matching a coordinator's filters, sorted by fresh availability.
 #[server(prefix = "/api", endpoint = "search", input = Json)]
