@@ -67,8 +67,11 @@ pub async fn add_site(
             Ok(fields) => fields,
             Err(e) => return Err(super::form_error(back, e).await),
         };
-    let towns = crate::store::regions::towns(&state.db).await.map_err(super::internal)?;
-    let Some(town_id) = town_id.filter(|t| towns.iter().any(|(id, _)| id == t)) else {
+    let known_town = match town_id {
+        Some(id) => crate::store::regions::has_town(&state.db, id).await.map_err(super::internal)?,
+        None => false,
+    };
+    let Some(town_id) = town_id.filter(|_| known_town) else {
         return Err(super::form_error(back, AppError::Town).await);
     };
     let site = crate::store::providers::NewSite {
@@ -109,11 +112,15 @@ pub async fn add_service(
     if name.is_empty() || name.chars().count() > 120 {
         return Err(super::form_error(back, AppError::ServiceName).await);
     }
-    let known = crate::store::organizations::list_categories(&state.db).await.map_err(super::internal)?;
-    let Some(category) =
-        CategoryCode::parse(category.trim()).ok().filter(|c| known.iter().any(|k| k.code == c.as_str()))
-    else {
-        return Err(super::form_error(back, AppError::Category).await);
+    let category = match CategoryCode::parse(category.trim()) {
+        Ok(code)
+            if crate::store::organizations::has_category(&state.db, code.as_str())
+                .await
+                .map_err(super::internal)? =>
+        {
+            code
+        }
+        _ => return Err(super::form_error(back, AppError::Category).await),
     };
     let counts = parse_field(CapacityField::Total, &total)
         .and_then(|t| parse_field(CapacityField::Available, &available).map(|a| (t, a)))

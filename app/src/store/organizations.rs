@@ -81,6 +81,13 @@ pub async fn list_categories(db: &Db) -> Result<Vec<crate::api::views::CategoryV
         .collect())
 }
 
+/// Whether the taxonomy has a category with this code.
+pub async fn has_category(db: &Db, code: &str) -> Result<bool, StoreError> {
+    let found: Option<(String,)> =
+        query("SELECT code FROM categories WHERE code = $1").bind(code).fetch_optional(db).await?;
+    Ok(found.is_some())
+}
+
 /// Adds a category, audited; false when the code exists.
 pub async fn add_category(
     db: &Db,

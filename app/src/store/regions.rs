@@ -35,3 +35,9 @@ pub async fn town_id(db: &Db, name: &str) -> Result<Option<i64>, StoreError> {
 pub async fn towns(db: &Db) -> Result<Vec<(i64, String)>, StoreError> {
     query("SELECT id, name FROM towns ORDER BY name").fetch_all(db).await
 }
+
+/// Whether `town_id` is one of Connecticut's towns.
+pub async fn has_town(db: &Db, town_id: i64) -> Result<bool, StoreError> {
+    let found: Option<(i64,)> = query("SELECT id FROM towns WHERE id = $1").bind(town_id).fetch_optional(db).await?;
+    Ok(found.is_some())
+}

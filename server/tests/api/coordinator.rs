@@ -24,7 +24,8 @@ async fn region(app: &crate::helpers::TestApp, name: &str) -> i64 {
     regions::summaries(&app.db, RegionScheme::Planning).await.unwrap().into_iter().find(|r| r.name == name).unwrap().id
 }
 
-async fn search(
+/// `POST /api/search` with `query` (JSON), as `session`.
+pub(crate) async fn search(
     app: &crate::helpers::TestApp,
     session: &crate::accounts::Session,
     query: serde_json::Value,

@@ -72,17 +72,7 @@ async fn a_provider_admin_adds_a_confidential_site_and_a_service_that_coordinato
     assert_eq!((snapshot.total, snapshot.available, snapshot.on_hold), (6, 2, 0), "the counts typed, fresh");
     let coordinator = app.signed_in(Role::Coordinator, &[]).await;
     let query = SearchQuery { available_now: true, page: 1, page_size: 50, ..SearchQuery::default() };
-    let found = app
-        .client
-        .post(format!("{}/api/search", app.address))
-        .header("cookie", format!("__Host-session={}", coordinator.cookie))
-        .json(&serde_json::json!({ "query": query }))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let found = crate::coordinator::search(&app, &coordinator, serde_json::json!(query)).await.text().await.unwrap();
     let page: app::domain::search::SearchPage = serde_json::from_str(&found).unwrap();
     let hit = page.hits.iter().find(|h| h.service_id == service).expect("the new service is found at once");
     assert_eq!((hit.town.as_str(), hit.available), ("New Haven", Some(2)));
