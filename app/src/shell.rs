@@ -11,7 +11,8 @@ use crate::components::guard::provide_viewer;
 use crate::components::hydration_marker::HydrationMarker;
 use crate::components::nav::Nav;
 use crate::pages::admin::{
-    audit::AuditPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage, users::UsersPage,
+    audit::AuditPage, organizations::OrganizationPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage,
+    users::UsersPage,
 };
 use crate::pages::coordinator::{
     gaps::GapsPage,
@@ -115,6 +116,11 @@ fn Chrome() -> impl IntoView {
                 <Route
                     path=(StaticSegment("admin"), StaticSegment("organizations"))
                     view=OrganizationsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("organizations"), ParamSegment("id"))
+                    view=OrganizationPage
                     ssr=SsrMode::Async
                 />
                 <Route path=(StaticSegment("admin"), StaticSegment("taxonomy")) view=TaxonomyPage ssr=SsrMode::Async />

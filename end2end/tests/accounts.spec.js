@@ -1,17 +1,7 @@
 // Accounts as an administrator and a new colleague would use them: sign in with a second factor, invite,
 // accept the invitation, and disable an account (which ends its session at once).
-const { test, expect, open, expectAccessible, signIn, unique, DEMO_TOTP, totp } = require('./support');
-
-/** Creates an invitation on the open /admin/users page and returns the link's path. */
-async function invite(page, email, role) {
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Role', { exact: true }).selectOption(role);
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  // The administrator's session is shared by this run's tests: pick this invitation among theirs.
-  const link = page.getByTestId('invite-link').filter({ hasText: email });
-  await expect(link).toContainText(email);
-  return (await link.textContent()).match(/\/welcome\/\S+/)[0];
-}
+const { test, expect, open, expectAccessible, signIn, invite, acceptInvitation, turnOnTwoFactor, unique, DEMO_TOTP } =
+  require('./support');
 
 test('an administrator signs in with an authenticator code and invites, then disables, a colleague', async ({ page, js, browser }) => {
   await signIn(page, js, 'admin@demo.continuum.test', { secret: DEMO_TOTP });
@@ -72,23 +62,14 @@ test('a new coordinator sets up two-factor authentication and is shown recovery 
   const email = `coordinator-${unique(js)}@example.test`;
   const path = await invite(page, email, 'coordinator');
 
-  const colleague = await browser.newContext({ javaScriptEnabled: js });
-  const theirs = await colleague.newPage();
-  await open(theirs, js, path);
-  await theirs.getByLabel('Your name').fill('Cora Coordinator');
-  await theirs.getByLabel('New password').fill('night shift hotline 2026');
-  await theirs.getByRole('button', { name: 'Set password' }).click();
-  await expect(theirs.getByTestId('form-notice')).toContainText('Sign in now');
+  const { context: colleague, page: theirs } =
+    await acceptInvitation(browser, js, path, 'Cora Coordinator', 'night shift hotline 2026');
   await signIn(theirs, js, email, { password: 'night shift hotline 2026' });
 
   // A password alone leads only to the account page, which offers this session's own key.
   await expect(theirs).toHaveURL(/\/account/);
-  const secret = (await theirs.getByTestId('totp-secret').textContent()).trim();
   await open(theirs, js, '/search');
-  await expect(theirs).toHaveURL(/\/account/);
-  await theirs.getByLabel('Code from your app').fill(totp(secret));
-  await theirs.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-  await expect(theirs.getByTestId('form-notice')).toContainText('Two-factor authentication is on');
+  await turnOnTwoFactor(theirs);
   await expect(theirs.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
   await expectAccessible(theirs, js);
   await open(theirs, js, '/search');

@@ -158,9 +158,55 @@ async function addServices(page, js, site, category, services) {
   }
 }
 
+/** Creates an invitation on an open page with the invitation form and returns the link's path. */
+async function invite(page, email, role) {
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption(role);
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  // The administrator's session is shared by this run's tests: pick this invitation among theirs.
+  const link = page.getByTestId('invite-link').filter({ hasText: email });
+  await expect(link).toContainText(email);
+  return (await link.textContent()).match(/\/welcome\/\S+/)[0];
+}
+
+/** In its own browser context, a new colleague opens the invitation at `path` and chooses a password. */
+async function acceptInvitation(browser, js, path, name, password) {
+  const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await open(page, js, path);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('New password').fill(password);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('Sign in now');
+  return { context, page };
+}
+
+/** On an account page reached with a password alone, turns on two-factor authentication. */
+async function turnOnTwoFactor(page) {
+  await expect(page).toHaveURL(/\/account/);
+  const secret = (await page.getByTestId('totp-secret').textContent()).trim();
+  await page.getByLabel('Code from your app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('Two-factor authentication is on');
+}
+
 /** A run-unique suffix, so the two projects never collide on shared demo data. */
 function unique(js) {
   return `${js ? 'on' : 'off'}-${Date.now()}`;
 }
 
-module.exports = { test, expect, open, expectAccessible, signIn, addServices, unique, DEMO_PASSWORD, DEMO_TOTP, totp };
+module.exports = {
+  test,
+  expect,
+  open,
+  expectAccessible,
+  signIn,
+  addServices,
+  invite,
+  acceptInvitation,
+  turnOnTwoFactor,
+  unique,
+  DEMO_PASSWORD,
+  DEMO_TOTP,
+  totp,
+};

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::AppError;
-use super::views::{AuditView, CategoryView, OrganizationView, UserView};
+use super::views::{AuditView, OrganizationView, UserView};
 #[cfg(feature = "ssr")]
 use crate::domain::account::Role;
 
@@ -235,17 +235,99 @@ pub async fn add_organization(name: String, verified: Option<String>) -> Result<
     }
 }
 
-/// The service taxonomy (administrators only).
-#[server(prefix = "/api", endpoint = "admin_categories")]
-pub async fn list_categories() -> Result<Vec<CategoryView>, AppError> {
+/// One organization, retired or not (administrators only).
+#[server(prefix = "/api", endpoint = "admin_organization")]
+pub async fn organization(organization_id: i64) -> Result<OrganizationView, AppError> {
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
-    crate::store::organizations::list_categories(&state.db).await.map_err(super::internal)
+    crate::store::organizations::organization(&state.db, organization_id)
+        .await
+        .map_err(super::internal)?
+        .ok_or_else(|| super::fail(AppError::NotFound))
+}
+
+/// Edits an organization's name, description, website, phone and verification (administrators only).
+#[server(prefix = "/api", endpoint = "admin_edit_organization")]
+pub async fn edit_organization(
+    organization_id: i64,
+    name: String,
+    description: Option<String>,
+    website: Option<String>,
+    phone: Option<String>,
+    verified: Option<String>,
+) -> Result<(), AppError> {
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
+    let state = crate::state::app_state()?;
+    let back = format!("/admin/organizations/{organization_id}");
+    let optional = |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    let (name, description, website, phone) =
+        (name.trim(), optional(&description).unwrap_or_default(), optional(&website), optional(&phone));
+    let problem = if name.is_empty() || name.chars().count() > 120 || description.chars().count() > 1000 {
+        Some(AppError::OrganizationName)
+    } else if website.as_deref().is_some_and(|w| {
+        !(w.starts_with("https://") || w.starts_with("http://")) || w.len() > 200 || w.contains(char::is_whitespace)
+    }) {
+        Some(AppError::Website)
+    } else if super::describe::site_fields(name, None, phone.as_deref(), None).is_err() {
+        Some(AppError::Phone)
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        return Err(super::form_error(&back, problem).await);
+    }
+    let edit = crate::store::directory::OrganizationEdit {
+        name,
+        description: &description,
+        website: website.as_deref(),
+        phone: phone.as_deref(),
+        verified: verified.is_some(),
+    };
+    let now = chrono::Utc::now().timestamp();
+    if let Err(r) = crate::store::directory::edit_organization(&state.db, organization_id, &edit, viewer.id, now)
+        .await
+        .map_err(super::internal)?
+    {
+        return Err(super::form_error(&back, super::describe::refusal(r)).await);
+    }
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect(&format!("{back}?notice=saved"));
+    }
+    Ok(())
+}
+
+/// Retires an organization with its sites and services, once the administrator ticked the confirmation.
+#[server(prefix = "/api", endpoint = "admin_retire_organization")]
+pub async fn retire_organization(organization_id: i64, confirm: Option<String>) -> Result<(), AppError> {
+    let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
+    let state = crate::state::app_state()?;
+    let back = format!("/admin/organizations/{organization_id}");
+    if confirm.is_none() {
+        return Err(super::form_error(&back, AppError::ConfirmRetire).await);
+    }
+    let now = chrono::Utc::now().timestamp();
+    if let Err(r) = crate::store::directory::retire_organization(&state.db, organization_id, viewer.id, now)
+        .await
+        .map_err(super::internal)?
+    {
+        return Err(super::form_error(&back, super::describe::refusal(r)).await);
+    }
+    state.events.publish(&state.db, crate::live::LiveEvent::resync()).await;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/admin/organizations?notice=organization_retired");
+    }
+    Ok(())
 }
 
 /// Adds a service category (administrators only).
 #[server(prefix = "/api", endpoint = "admin_add_category")]
-pub async fn add_category(code: String, family: String, name: String, unit: String) -> Result<(), AppError> {
+pub async fn add_category(
+    code: String,
+    family: String,
+    name: String,
+    unit: String,
+    taxonomy_term: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::taxonomy::{CategoryCode, CategoryFamily};
     let viewer = crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
@@ -257,8 +339,12 @@ pub async fn add_category(code: String, family: String, name: String, unit: Stri
     if name.is_empty() || unit.is_empty() || name.len() > 100 || unit.len() > 30 {
         return Err(super::form_error(back, AppError::CategoryName).await);
     }
+    let Ok(taxonomy_term) = crate::domain::taxonomy::taxonomy_term(taxonomy_term.as_deref()) else {
+        return Err(super::form_error(back, AppError::TaxonomyTerm).await);
+    };
+    let category = crate::store::organizations::NewCategory { code: &code, family, name, unit, taxonomy_term };
     let now = chrono::Utc::now().timestamp();
-    if !crate::store::organizations::add_category(&state.db, &code, family, name, unit, viewer.id, now)
+    if !crate::store::organizations::add_category(&state.db, &category, viewer.id, now)
         .await
         .map_err(super::internal)?
     {

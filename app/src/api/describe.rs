@@ -16,6 +16,8 @@ pub struct ServiceProfile {
     pub site_id: i64,
     /// Name.
     pub name: String,
+    /// Category code.
+    pub category: String,
     /// Category name.
     pub category_name: String,
     /// Site and town.
@@ -74,6 +76,7 @@ pub async fn service_description(service_id: i64) -> Result<ServiceProfile, AppE
         service_id,
         site_id: service.site_id,
         name: service.name,
+        category: service.category,
         category_name: service.category_name,
         place: format!("{}, {}", service.site_name, service.town),
         status: service.status,
@@ -204,59 +207,98 @@ pub(crate) async fn authorize_site(viewer: &crate::domain::account::Viewer, site
     }
 }
 
-/// A site's name, street address and intake phone as typed, trimmed and checked: the name 1 to 120
-/// characters, the address at most 200, the phone digits and `+-().x` (at most 30).
+/// A site's fields as typed, trimmed and checked.
+#[cfg(feature = "ssr")]
+pub(crate) struct SiteFields<'a> {
+    pub name: &'a str,
+    pub street_address: Option<&'a str>,
+    pub intake_phone: Option<&'a str>,
+    pub hours: Option<&'a str>,
+}
+
+/// Checks a site's fields: the name 1 to 120 characters, the address at most 200, the phone digits and
+/// `+-().x` (at most 30), the hours at most 120 characters.
 #[cfg(feature = "ssr")]
 pub(crate) fn site_fields<'a>(
     name: &'a str,
     street_address: Option<&'a str>,
     intake_phone: Option<&'a str>,
-) -> Result<(&'a str, Option<&'a str>, Option<&'a str>), AppError> {
+    hours: Option<&'a str>,
+) -> Result<SiteFields<'a>, AppError> {
+    let optional = |text: Option<&'a str>| text.map(str::trim).filter(|t| !t.is_empty());
     let name = name.trim();
-    let address = street_address.map(str::trim).filter(|a| !a.is_empty());
-    let phone = intake_phone.map(str::trim).filter(|p| !p.is_empty());
-    if name.is_empty() || name.chars().count() > 120 || address.is_some_and(|a| a.chars().count() > 200) {
+    let (street_address, intake_phone, hours) = (optional(street_address), optional(intake_phone), optional(hours));
+    if name.is_empty() || name.chars().count() > 120 || street_address.is_some_and(|a| a.chars().count() > 200) {
         return Err(AppError::SiteName);
     }
-    if phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
+    if intake_phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
         return Err(AppError::Phone);
     }
-    Ok((name, address, phone))
+    if hours.is_some_and(|h| h.chars().count() > 120) {
+        return Err(AppError::Hours);
+    }
+    Ok(SiteFields { name, street_address, intake_phone, hours })
 }
 
-/// Edits a site's name, address, confidential flag, intake phone and access (provider admins and
-/// administrators). Its organization and town (hence region) are not editable here.
+/// A town id from a form, if it is one of Connecticut's.
+#[cfg(feature = "ssr")]
+pub(crate) async fn known_town(town_id: Option<i64>) -> Result<Option<i64>, AppError> {
+    let Some(id) = town_id else { return Ok(None) };
+    let state = crate::state::app_state()?;
+    let known = crate::store::regions::has_town(&state.db, id).await.map_err(super::internal)?;
+    Ok(known.then_some(id))
+}
+
+/// The refusal of a directory edit as the error a person reads.
+#[cfg(feature = "ssr")]
+pub(crate) fn refusal(refusal: crate::store::directory::DirectoryRefusal) -> AppError {
+    use crate::store::directory::DirectoryRefusal;
+    match refusal {
+        DirectoryRefusal::NotFound => AppError::NotFound,
+        DirectoryRefusal::Retired => AppError::Retired,
+        DirectoryRefusal::NameTaken => AppError::Taken,
+    }
+}
+
+/// Edits a site's name, town, address, confidential flag, intake phone, hours and access (provider admins
+/// of its organization and administrators).
 #[server(prefix = "/api", endpoint = "edit_site")]
 pub async fn edit_site(
     site_id: i64,
     name: String,
+    town_id: Option<i64>,
     street_address: Option<String>,
     confidential: Option<String>,
     intake_phone: Option<String>,
+    hours: Option<String>,
     wheelchair: Option<String>,
 ) -> Result<(), AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::SiteDetails.roles()).await?;
     authorize_site(&viewer, site_id).await?;
     let state = crate::state::app_state()?;
     let back = format!("/my-capacity/site/{site_id}");
-    let (name, address, phone) = match site_fields(&name, street_address.as_deref(), intake_phone.as_deref()) {
+    let fields = match site_fields(&name, street_address.as_deref(), intake_phone.as_deref(), hours.as_deref()) {
         Ok(fields) => fields,
         Err(e) => return Err(super::form_error(&back, e).await),
     };
+    let Some(town_id) = known_town(town_id).await? else {
+        return Err(super::form_error(&back, AppError::Town).await);
+    };
+    let edit = crate::store::directory::SiteEdit {
+        name: fields.name,
+        town_id,
+        street_address: fields.street_address,
+        address_confidential: confidential.is_some(),
+        intake_phone: fields.intake_phone,
+        hours: fields.hours,
+        wheelchair_accessible: wheelchair.is_some(),
+    };
     let now = chrono::Utc::now().timestamp();
-    crate::store::sites::update_site(
-        &state.db,
-        site_id,
-        name,
-        address,
-        confidential.is_some(),
-        phone,
-        wheelchair.is_some(),
-        viewer.id,
-        now,
-    )
-    .await
-    .map_err(super::internal)?;
+    if let Err(r) =
+        crate::store::directory::edit_site(&state.db, site_id, &edit, viewer.id, now).await.map_err(super::internal)?
+    {
+        return Err(super::form_error(&back, refusal(r)).await);
+    }
     if super::is_plain_form_post().await {
         leptos_axum::redirect(&format!("{back}?notice=saved"));
     }

@@ -1,6 +1,6 @@
-//! The directory: provider admins add sites and services to their own organizations (administrators to any),
-//! and retire services. Every change is audited; a new service starts open to everyone, with the counts its
-//! provider typed.
+//! The directory: provider admins add, edit and retire sites and services of their own organizations
+//! (administrators of any), rename services and move them to another category. Every change is audited; a
+//! new service starts open to everyone, with the counts its provider typed.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -53,8 +53,10 @@ pub async fn add_site(
     street_address: Option<String>,
     confidential: Option<String>,
     intake_phone: Option<String>,
+    hours: Option<String>,
     wheelchair: Option<String>,
 ) -> Result<i64, AppError> {
+    use super::describe::{known_town, refusal, site_fields};
     let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/my-capacity/new";
@@ -62,29 +64,28 @@ pub async fn add_site(
         crate::auth::guard::deny(&viewer, "a site for another organization").await?;
         return Err(super::fail(AppError::NotYours));
     }
-    let (name, address, phone) =
-        match super::describe::site_fields(&name, street_address.as_deref(), intake_phone.as_deref()) {
-            Ok(fields) => fields,
-            Err(e) => return Err(super::form_error(back, e).await),
-        };
-    let known_town = match town_id {
-        Some(id) => crate::store::regions::has_town(&state.db, id).await.map_err(super::internal)?,
-        None => false,
+    let fields = match site_fields(&name, street_address.as_deref(), intake_phone.as_deref(), hours.as_deref()) {
+        Ok(fields) => fields,
+        Err(e) => return Err(super::form_error(back, e).await),
     };
-    let Some(town_id) = town_id.filter(|_| known_town) else {
+    let Some(town_id) = known_town(town_id).await? else {
         return Err(super::form_error(back, AppError::Town).await);
     };
     let site = crate::store::providers::NewSite {
         organization_id,
-        name,
+        name: fields.name,
         town_id,
-        street_address: address,
+        street_address: fields.street_address,
         address_confidential: confidential.is_some(),
-        intake_phone: phone,
+        intake_phone: fields.intake_phone,
+        hours: fields.hours,
         wheelchair_accessible: wheelchair.is_some(),
     };
     let now = chrono::Utc::now().timestamp();
-    let id = crate::store::providers::add_site(&state.db, &site, viewer.id, now).await.map_err(super::internal)?;
+    let id = match crate::store::providers::add_site(&state.db, &site, viewer.id, now).await.map_err(super::internal)? {
+        Ok(id) => id,
+        Err(r) => return Err(super::form_error(back, refusal(r)).await),
+    };
     if super::is_plain_form_post().await {
         leptos_axum::redirect("/my-capacity/new?notice=site_added");
     }
@@ -103,24 +104,13 @@ pub async fn add_service(
     accepting: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::domain::capacity::{CapacityCounts, CapacityField, parse_field};
-    use crate::domain::taxonomy::CategoryCode;
     let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/my-capacity/new";
     super::describe::authorize_site(&viewer, site_id).await?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(super::form_error(back, AppError::ServiceName).await);
-    }
-    let category = match CategoryCode::parse(category.trim()) {
-        Ok(code)
-            if crate::store::organizations::has_category(&state.db, code.as_str())
-                .await
-                .map_err(super::internal)? =>
-        {
-            code
-        }
-        _ => return Err(super::form_error(back, AppError::Category).await),
+    let (name, category) = match service_fields(&name, &category).await? {
+        Ok(fields) => fields,
+        Err(e) => return Err(super::form_error(back, e).await),
     };
     let counts = parse_field(CapacityField::Total, &total)
         .and_then(|t| parse_field(CapacityField::Available, &available).map(|a| (t, a)))
@@ -138,13 +128,66 @@ pub async fn add_service(
         accepting_referrals: accepting.is_some(),
     };
     let now = chrono::Utc::now().timestamp();
-    let id =
-        crate::store::providers::add_service(&state.db, &service, viewer.id, now).await.map_err(super::internal)?;
+    let id = match crate::store::providers::add_service(&state.db, &service, viewer.id, now)
+        .await
+        .map_err(super::internal)?
+    {
+        Ok(id) => id,
+        Err(r) => return Err(super::form_error(back, super::describe::refusal(r)).await),
+    };
     super::announce("capacity", id).await;
     if super::is_plain_form_post().await {
         leptos_axum::redirect(&format!("/my-capacity/service/{id}?notice=service_added"));
     }
     Ok(id)
+}
+
+/// A service's name and category as typed: the name 1 to 120 characters, the category one the taxonomy has.
+#[cfg(feature = "ssr")]
+async fn service_fields<'a>(
+    name: &'a str,
+    category: &str,
+) -> Result<Result<(&'a str, crate::domain::taxonomy::CategoryCode), AppError>, AppError> {
+    let state = crate::state::app_state()?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Ok(Err(AppError::ServiceName));
+    }
+    match crate::domain::taxonomy::CategoryCode::parse(category.trim()) {
+        Ok(code)
+            if crate::store::organizations::has_category(&state.db, code.as_str())
+                .await
+                .map_err(super::internal)? =>
+        {
+            Ok(Ok((name, code)))
+        }
+        _ => Ok(Err(AppError::Category)),
+    }
+}
+
+/// Renames one of the viewer's services or moves it to another category of the taxonomy.
+#[server(prefix = "/api", endpoint = "edit_service")]
+pub async fn edit_service(service_id: i64, name: String, category: String) -> Result<(), AppError> {
+    let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
+    let state = crate::state::app_state()?;
+    let back = format!("/my-capacity/service/{service_id}");
+    super::provider::changeable_service_for(&viewer, service_id).await?;
+    let (name, category) = match service_fields(&name, &category).await? {
+        Ok(fields) => fields,
+        Err(e) => return Err(super::form_error(&back, e).await),
+    };
+    let now = chrono::Utc::now().timestamp();
+    if let Err(r) = crate::store::directory::edit_service(&state.db, service_id, name, &category, viewer.id, now)
+        .await
+        .map_err(super::internal)?
+    {
+        return Err(super::form_error(&back, super::describe::refusal(r)).await);
+    }
+    super::announce("service", service_id).await;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect(&format!("{back}?notice=saved"));
+    }
+    Ok(())
 }
 
 /// Retires one of the viewer's services: from now on it leaves search, the gap matrix and every total and
@@ -156,15 +199,37 @@ pub async fn retire_service(service_id: i64) -> Result<(), AppError> {
     let back = format!("/my-capacity/service/{service_id}");
     super::provider::owned_service_for(&viewer, service_id).await?;
     let now = chrono::Utc::now().timestamp();
-    let retired = crate::store::providers::retire_service(&state.db, service_id, viewer.id, now)
-        .await
-        .map_err(super::internal)?;
-    if !retired {
-        return Err(super::form_error(&back, AppError::Retired).await);
+    if let Err(r) =
+        crate::store::directory::retire_service(&state.db, service_id, viewer.id, now).await.map_err(super::internal)?
+    {
+        return Err(super::form_error(&back, super::describe::refusal(r)).await);
     }
     super::announce("capacity", service_id).await;
     if super::is_plain_form_post().await {
         leptos_axum::redirect("/my-capacity?notice=service_retired");
+    }
+    Ok(())
+}
+
+/// Retires one of the viewer's sites and every service at it, once the person ticked the confirmation.
+#[server(prefix = "/api", endpoint = "retire_site")]
+pub async fn retire_site(site_id: i64, confirm: Option<String>) -> Result<(), AppError> {
+    let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
+    let state = crate::state::app_state()?;
+    let back = format!("/my-capacity/site/{site_id}");
+    super::describe::authorize_site(&viewer, site_id).await?;
+    if confirm.is_none() {
+        return Err(super::form_error(&back, AppError::ConfirmRetire).await);
+    }
+    let now = chrono::Utc::now().timestamp();
+    if let Err(r) =
+        crate::store::directory::retire_site(&state.db, site_id, viewer.id, now).await.map_err(super::internal)?
+    {
+        return Err(super::form_error(&back, super::describe::refusal(r)).await);
+    }
+    state.events.publish(&state.db, crate::live::LiveEvent::resync()).await;
+    if super::is_plain_form_post().await {
+        leptos_axum::redirect("/my-capacity?notice=site_retired");
     }
     Ok(())
 }

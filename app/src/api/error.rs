@@ -69,6 +69,12 @@ pub enum AppError {
     CategoryCode,
     /// Category name or unit missing.
     CategoryName,
+    /// A taxonomy term that is not a code.
+    TaxonomyTerm,
+    /// A website that is not an http(s) address.
+    Website,
+    /// A retirement without its confirmation.
+    ConfirmRetire,
     // Describing services and sites.
     /// No status chosen.
     Status,
@@ -86,6 +92,8 @@ pub enum AppError {
     AgeRules,
     /// Site name or address too long.
     SiteName,
+    /// Opening hours too long.
+    Hours,
     /// Not a phone number.
     Phone,
     /// More services in one bulk update than allowed.
@@ -178,6 +186,9 @@ code_enum!(AppError {
     OrganizationName => "organization_name" / "Enter a name of 1 to 120 characters.",
     CategoryCode => "category_code" / "Use a code of lowercase letters and underscores, and choose a family.",
     CategoryName => "category_name" / "Enter a name and a unit.",
+    TaxonomyTerm => "taxonomy_term" / "A taxonomy term is a code of at most 60 letters, digits and . - _ : such as BH-1800.8500.",
+    Website => "website" / "Enter a website address starting with https:// (at most 200 characters).",
+    ConfirmRetire => "confirm_retire" / "Tick the box to confirm: retiring cannot be undone.",
     Status => "status" / "Choose a status.",
     AgeGroups => "age_groups" / "Choose at least one age group.",
     TraffickingTypes => "trafficking_types" / "Choose at least one trafficking type.",
@@ -187,11 +198,12 @@ code_enum!(AppError {
     AgeRules => "age_rules" / "The ages contradict the age groups, or the minimum is above the maximum.",
     SiteName => "site_name" / "Enter a name (at most 120 characters) and an address of at most 200.",
     Phone => "phone" / "Enter a phone number such as 860-555-0100.",
+    Hours => "hours" / "Enter the hours in at most 120 characters, such as 24/7 or Mon–Fri 9am–5pm.",
     TooManyServices => "too_many_services" / "Update at most 200 services at once.",
     Town => "town" / "Choose the town the site is in.",
     ServiceName => "service_name" / "Enter a service name of 1 to 120 characters.",
     Category => "category" / "Choose the kind of service from the list.",
-    Retired => "retired" / "This service is retired: its history is kept, and it takes no more changes.",
+    Retired => "retired" / "This is retired: its history is kept, and it takes no more changes.",
     ServiceCounts => "service_counts" / "Enter the total and how many are free now as whole numbers, free at most the total.",
     SearchTooBroad => "search_too_broad" / "Choose fewer regions, categories or languages.",
     UnknownField => "unknown_field" / "The form carried a field Continuum does not record.",
@@ -261,6 +273,10 @@ impl AppError {
             Ages | AgeRules => "min_age",
             Languages => "languages",
             Phone => "intake_phone",
+            Hours => "hours",
+            TaxonomyTerm => "taxonomy_term",
+            Website => "website",
+            ConfirmRetire => "confirm",
             Town => "town_id",
             ServiceName => "name",
             Category => "category",

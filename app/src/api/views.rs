@@ -51,11 +51,19 @@ pub struct OrganizationView {
     pub id: i64,
     /// Name.
     pub name: String,
+    /// What it does.
+    pub description: String,
+    /// Website.
+    pub website: Option<String>,
+    /// Main phone.
+    pub phone: Option<String>,
     /// Verified by an administrator.
     pub verified: bool,
-    /// Number of sites.
+    /// Retired: kept with its history, taking no more changes.
+    pub retired: bool,
+    /// Number of sites not retired.
     pub sites: i64,
-    /// Number of services.
+    /// Number of services not retired.
     pub services: i64,
 }
 
@@ -70,6 +78,8 @@ pub struct CategoryView {
     pub name: String,
     /// Unit.
     pub unit: String,
+    /// The term it stands for in the state's shared taxonomy (e.g. a 211 code), if one is set.
+    pub taxonomy_term: Option<String>,
 }
 
 /// A site as its own organization sees it, address included. Only ever sent to people entitled to it.
@@ -79,6 +89,8 @@ pub struct SiteView {
     pub id: i64,
     /// Name.
     pub name: String,
+    /// Town id.
+    pub town_id: i64,
     /// Town.
     pub town: String,
     /// Street address.
@@ -87,8 +99,12 @@ pub struct SiteView {
     pub address_confidential: bool,
     /// Intake phone.
     pub intake_phone: Option<String>,
+    /// When it is open, in words.
+    pub hours: Option<String>,
     /// Wheelchair accessible.
     pub wheelchair_accessible: bool,
+    /// Retired: kept with its history, taking no more changes.
+    pub retired: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -114,11 +130,14 @@ mod conversions {
             Self {
                 id: s.id,
                 name: s.name,
+                town_id: s.town_id,
                 town: s.town,
                 street_address: s.street_address,
                 address_confidential: s.address_confidential,
                 intake_phone: s.intake_phone,
+                hours: s.hours,
                 wheelchair_accessible: s.wheelchair_accessible,
+                retired: s.retired_at.is_some(),
             }
         }
     }

@@ -25,6 +25,12 @@ fn notice_text(code: &str) -> &'static str {
         "added" => "Added.",
         "site_added" => "Site added. Add its services below.",
         "service_retired" => "Service retired: it has left search and the totals; its history is kept.",
+        "site_retired" => {
+            "Site retired with its services: they have left search and the totals; their history is kept."
+        }
+        "organization_retired" => {
+            "Organization retired with its sites and services: they have left search and the totals; history is kept."
+        }
         "service_added" => "Service added and open to everyone. Say who it is for below.",
         "saved" => "Saved.",
         "held" => "Held. The provider sees your hold; release it if plans change.",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::need::{Outcome, UnmetReason};
 use super::profile::{AgeGroup, TraffickingType, VictimType};
+use super::taxonomy::CategoryFamily;
 
 /// Time bucket of a chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,8 +51,8 @@ pub struct NeedFact {
     pub age_group: AgeGroup,
     /// Trafficking type.
     pub trafficking_type: TraffickingType,
-    /// Categories needed.
-    pub categories: Vec<String>,
+    /// The families of the categories needed.
+    pub families: Vec<CategoryFamily>,
     /// Reasons recorded.
     pub reasons: Vec<UnmetReason>,
 }
@@ -194,7 +195,7 @@ mod tests {
             region: "Capitol".into(),
             age_group: AgeGroup::Adult,
             trafficking_type: TraffickingType::Labor,
-            categories: vec!["safe_house".into(), "civil_legal".into()],
+            families: vec![CategoryFamily::Housing, CategoryFamily::Legal],
             reasons,
         };
         let facts =

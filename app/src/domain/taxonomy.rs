@@ -78,11 +78,6 @@ pub const SEED_CATEGORIES: [SeedCategory; 15] = [
     cat("interpretation", CategoryFamily::Specialist, "Interpretation", "hour"),
 ];
 
-/// Looks a seeded category up by code.
-pub fn seed_category(code: &str) -> Option<&'static SeedCategory> {
-    SEED_CATEGORIES.iter().find(|c| c.code == code)
-}
-
 /// A category code: lowercase ASCII letters and underscores, 2 to 40 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -119,6 +114,21 @@ impl From<CategoryCode> for String {
 #[error("{0:?} is not a service category code")]
 pub struct InvalidCategoryCode(pub String);
 
+/// A term code in a shared taxonomy (a 211 / AIRS code such as `BH-1800.8500`): trimmed, empty for none,
+/// at most 60 ASCII letters, digits and `.-_:`.
+pub fn taxonomy_term(text: Option<&str>) -> Result<Option<&str>, InvalidTaxonomyTerm> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) if t.len() <= 60 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b".-_:".contains(&b)) => Ok(Some(t)),
+        Some(_) => Err(InvalidTaxonomyTerm),
+    }
+}
+
+/// Text that is not a taxonomy term code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a taxonomy term code")]
+pub struct InvalidTaxonomyTerm;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +144,16 @@ mod tests {
         assert_eq!(codes.len(), SEED_CATEGORIES.len());
         for c in SEED_CATEGORIES {
             assert!(CategoryCode::parse(c.code).is_ok());
+        }
+    }
+
+    #[test]
+    fn taxonomy_terms_are_codes_or_nothing() {
+        assert_eq!(taxonomy_term(None), Ok(None));
+        assert_eq!(taxonomy_term(Some("  ")), Ok(None));
+        assert_eq!(taxonomy_term(Some(" BH-1800.8500 ")), Ok(Some("BH-1800.8500")));
+        for bad in ["<b>", "two words", &"x".repeat(61)] {
+            assert_eq!(taxonomy_term(Some(bad)), Err(InvalidTaxonomyTerm), "{bad}");
         }
     }
 

@@ -11,7 +11,7 @@ use crate::domain::oversight::{LabelledTable, OversightFilter, WeeklyValue};
 use crate::domain::profile::{AgeGroup, VictimType};
 use crate::domain::series::{Bucket, NeedFact, NeedSplit, hours_to_placement};
 use crate::domain::suppression::{Cell, by_week};
-use crate::domain::taxonomy::{CategoryFamily, seed_category};
+use crate::domain::taxonomy::CategoryFamily;
 
 /// The need tables of the dashboard.
 pub struct NeedTables {
@@ -33,10 +33,12 @@ fn victim_class(fact: &NeedFact) -> usize {
 }
 
 fn families_of(fact: &NeedFact) -> u32 {
-    CategoryFamily::ALL.iter().enumerate().fold(0, |bits, (i, family)| {
-        let involved = fact.categories.iter().any(|c| seed_category(c).is_some_and(|s| s.family == *family));
-        if involved { bits | (1 << i) } else { bits }
-    })
+    CategoryFamily::ALL.iter().enumerate().fold(
+        0,
+        |bits, (i, family)| {
+            if fact.families.contains(family) { bits | (1 << i) } else { bits }
+        },
+    )
 }
 
 /// The week's counts as [`NeedAtom`]s (needs closed with an outcome the tables count; others are left out).

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod bulk;
 pub mod capacity;
 mod connect;
+pub mod directory;
 pub mod gaps;
 pub mod holds;
 pub mod needs;

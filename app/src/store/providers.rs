@@ -2,6 +2,7 @@
 
 use super::audit::{self, AuditEntry};
 use super::capacity::HistoryLine;
+use super::directory::DirectoryRefusal;
 use super::{Db, Query, StoreError, WriteTx, query};
 use crate::domain::account::Role;
 use crate::domain::capacity::CapacityCounts;
@@ -53,6 +54,8 @@ pub struct NewSite<'a> {
     pub address_confidential: bool,
     /// Public intake phone.
     pub intake_phone: Option<&'a str>,
+    /// When it is open, in words (e.g. "24/7").
+    pub hours: Option<&'a str>,
     /// Whether the site is wheelchair accessible.
     pub wheelchair_accessible: bool,
 }
@@ -124,9 +127,18 @@ pub async fn create_site(db: &Db, site: &NewSite<'_>) -> Result<i64, StoreError>
     Ok(id)
 }
 
-/// A person adds a site to an organization: created and audited (without the address) in one transaction.
-pub async fn add_site(db: &Db, site: &NewSite<'_>, actor: i64, now: i64) -> Result<i64, StoreError> {
+/// A person adds a site to an organization that is not retired: created and audited (without the address)
+/// in one transaction.
+pub async fn add_site(
+    db: &Db,
+    site: &NewSite<'_>,
+    actor: i64,
+    now: i64,
+) -> Result<Result<i64, DirectoryRefusal>, StoreError> {
     let mut tx = db.write().await?;
+    if let Err(refusal) = super::directory::live_row(&mut tx, "organizations", site.organization_id).await? {
+        return Ok(Err(refusal));
+    }
     let id = insert_site(&mut tx, site).await?;
     let entry = AuditEntry {
         actor_id: Some(actor),
@@ -141,14 +153,14 @@ pub async fn add_site(db: &Db, site: &NewSite<'_>, actor: i64, now: i64) -> Resu
     };
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(Ok(id))
 }
 
 async fn insert_site(tx: &mut WriteTx, site: &NewSite<'_>) -> Result<i64, StoreError> {
     let (id,): (i64,) = query(
         "INSERT INTO sites (organization_id, name, town_id, street_address, address_confidential, intake_phone,
-            wheelchair_accessible)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            hours, wheelchair_accessible)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(site.organization_id)
     .bind(site.name)
@@ -156,6 +168,7 @@ async fn insert_site(tx: &mut WriteTx, site: &NewSite<'_>) -> Result<i64, StoreE
     .bind(site.street_address)
     .bind(site.address_confidential)
     .bind(site.intake_phone)
+    .bind(site.hours)
     .bind(site.wheelchair_accessible)
     .fetch_one(tx)
     .await?;
@@ -176,9 +189,18 @@ pub async fn create_service(
     Ok(id)
 }
 
-/// A person adds a service to a site: created with its first counts and audited in one transaction.
-pub async fn add_service(db: &Db, service: &NewService<'_>, actor: i64, now: i64) -> Result<i64, StoreError> {
+/// A person adds a service to a site that is not retired: created with its first counts and audited in one
+/// transaction.
+pub async fn add_service(
+    db: &Db,
+    service: &NewService<'_>,
+    actor: i64,
+    now: i64,
+) -> Result<Result<i64, DirectoryRefusal>, StoreError> {
     let mut tx = db.write().await?;
+    if let Err(refusal) = super::directory::live_row(&mut tx, "sites", service.site_id).await? {
+        return Ok(Err(refusal));
+    }
     let id = insert_service(&mut tx, service, Some(actor), now).await?;
     let entry = AuditEntry {
         actor_id: Some(actor),
@@ -196,7 +218,7 @@ pub async fn add_service(db: &Db, service: &NewService<'_>, actor: i64, now: i64
     };
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(Ok(id))
 }
 
 async fn insert_service(
@@ -248,34 +270,6 @@ async fn insert_service(
     .record(&mut *tx)
     .await?;
     Ok(id)
-}
-
-/// Retires a service at `now`: closed (status `inactive`), its history kept, audited. False when it was
-/// retired already (nothing changes). The capacity row lock orders it after any update or hold in flight.
-pub async fn retire_service(db: &Db, service_id: i64, actor: i64, now: i64) -> Result<bool, StoreError> {
-    let mut tx = db.write().await?;
-    if !super::capacity::lock(&mut tx, service_id).await? {
-        return Err(StoreError::NotFound);
-    }
-    let retired =
-        query("UPDATE services SET status = 'inactive', retired_at = $1 WHERE id = $2 AND retired_at IS NULL")
-            .bind(now)
-            .bind(service_id)
-            .execute(&mut tx)
-            .await?
-            == 1;
-    if retired {
-        let entry = AuditEntry {
-            actor_id: Some(actor),
-            action: "service.retire",
-            entity: "service",
-            entity_id: Some(service_id),
-            ..Default::default()
-        };
-        audit::append(&mut tx, &entry, now).await?;
-    }
-    tx.commit().await?;
-    Ok(retired)
 }
 
 /// Binds a service's ten eligibility columns, in the order both statements name them.

@@ -32,26 +32,29 @@ struct NeedRow {
     trafficking_type: String,
 }
 
-/// Needs created in `[from, to)` (UTC seconds), with their planning region, categories and reasons.
+/// Needs created in `[from, to)` (UTC seconds), with their planning region, the families of the categories
+/// they named (as the taxonomy in the database has them) and reasons.
 #[tracing::instrument(skip(db), fields(backend = db.backend()))]
 pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, StoreError> {
     // A need's region is recorded in the default (planning) scheme.
     const NEEDS: &str =
         "SELECT n.id, n.created_at, n.closed_at, n.outcome, r.name AS region, n.age_group, n.trafficking_type
         FROM needs n JOIN regions r ON r.id = n.region_id WHERE n.created_at >= $1 AND n.created_at < $2 ORDER BY n.id";
-    const CATEGORIES: &str = "SELECT nc.need_id, nc.category FROM need_categories nc JOIN needs n ON n.id = nc.need_id
+    const FAMILIES: &str = "SELECT DISTINCT nc.need_id, cat.family FROM need_categories nc
+        JOIN categories cat ON cat.code = nc.category JOIN needs n ON n.id = nc.need_id
         WHERE n.created_at >= $1 AND n.created_at < $2";
     const REASONS: &str = "SELECT nr.need_id, nr.reason FROM need_reasons nr JOIN needs n ON n.id = nr.need_id
         WHERE n.created_at >= $1 AND n.created_at < $2";
-    let (rows, categories, reasons): (Vec<NeedRow>, Vec<Tagged>, Vec<Tagged>) = {
+    let (rows, families, reasons): (Vec<NeedRow>, Vec<Tagged>, Vec<Tagged>) = {
         let rows = query(NEEDS).bind(from).bind(to).fetch_all(db).await?;
-        let categories = query(CATEGORIES).bind(from).bind(to).fetch_all(db).await?;
+        let families = query(FAMILIES).bind(from).bind(to).fetch_all(db).await?;
         let reasons = query(REASONS).bind(from).bind(to).fetch_all(db).await?;
-        (rows, categories, reasons)
+        (rows, families, reasons)
     };
-    let mut by_need_categories: HashMap<i64, Vec<String>> = HashMap::new();
-    for (need, category) in categories {
-        by_need_categories.entry(need).or_default().push(category);
+    let mut by_need_families: HashMap<i64, Vec<CategoryFamily>> = HashMap::new();
+    for (need, family) in families {
+        let family = CategoryFamily::parse(&family).ok_or_else(|| StoreError::Corrupt(format!("family {family}")))?;
+        by_need_families.entry(need).or_default().push(family);
     }
     let mut by_need_reasons: HashMap<i64, Vec<UnmetReason>> = HashMap::new();
     for (need, reason) in reasons {
@@ -74,7 +77,7 @@ pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, St
                 age_group: AgeGroup::parse(&r.age_group).ok_or_else(|| corrupt("age group"))?,
                 trafficking_type: TraffickingType::parse(&r.trafficking_type)
                     .ok_or_else(|| corrupt("trafficking type"))?,
-                categories: by_need_categories.remove(&r.id).unwrap_or_default(),
+                families: by_need_families.remove(&r.id).unwrap_or_default(),
                 reasons: by_need_reasons.remove(&r.id).unwrap_or_default(),
             })
         })

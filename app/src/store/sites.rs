@@ -12,6 +12,8 @@ pub struct SiteDetails {
     pub organization_id: i64,
     /// Name.
     pub name: String,
+    /// Town id.
+    pub town_id: i64,
     /// Town.
     pub town: String,
     /// Street address (confidential or not).
@@ -20,15 +22,19 @@ pub struct SiteDetails {
     pub address_confidential: bool,
     /// Intake phone.
     pub intake_phone: Option<String>,
+    /// When it is open, in words.
+    pub hours: Option<String>,
     /// Wheelchair accessible.
     pub wheelchair_accessible: bool,
+    /// When it was retired, if it was.
+    pub retired_at: Option<i64>,
 }
 
 /// A site with its address. Callers must have checked the viewer may see it; confidential views are audited.
 pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Result<Option<SiteDetails>, StoreError> {
     const SQL: &str =
-        "SELECT si.id, si.organization_id, si.name, t.name AS town, si.street_address, si.address_confidential,
-        si.intake_phone, si.wheelchair_accessible FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.id = $1";
+        "SELECT si.id, si.organization_id, si.name, si.town_id, t.name AS town, si.street_address,
+        si.address_confidential, si.intake_phone, si.hours, si.wheelchair_accessible, si.retired_at FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.id = $1";
     let site: Option<SiteDetails> = query(SQL).bind(site_id).fetch_optional(db).await?;
     if let Some(s) = &site
         && s.address_confidential
@@ -45,13 +51,13 @@ pub async fn site_details(db: &Db, site_id: i64, viewer: i64, now: i64) -> Resul
     Ok(site)
 }
 
-/// The sites of the given organizations: id and "name · town", by name.
+/// The sites of the given organizations that are not retired: id and "name · town", by name.
 pub async fn of_organizations(db: &Db, organization_ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
     if organization_ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut q = query(
-        "SELECT si.id, si.name, t.name FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.organization_id IN ",
+        "SELECT si.id, si.name, t.name FROM sites si JOIN towns t ON t.id = si.town_id WHERE si.retired_at IS NULL AND si.organization_id IN ",
     );
     q.push_bind_list(organization_ids.iter().copied()).push(" ORDER BY si.name, si.id");
     let rows: Vec<(i64, String, String)> = q.fetch_all(db).await?;
@@ -63,45 +69,4 @@ pub async fn site_owner(db: &Db, site_id: i64) -> Result<Option<i64>, StoreError
     let row: Option<(i64,)> =
         query("SELECT organization_id FROM sites WHERE id = $1").bind(site_id).fetch_optional(db).await?;
     Ok(row.map(|(o,)| o))
-}
-
-/// Edits what a provider admin may change about a site (not its organization or town), audited without the
-/// address itself.
-pub async fn update_site(
-    db: &Db,
-    site_id: i64,
-    name: &str,
-    street_address: Option<&str>,
-    address_confidential: bool,
-    intake_phone: Option<&str>,
-    wheelchair_accessible: bool,
-    actor: i64,
-    now: i64,
-) -> Result<(), StoreError> {
-    let mut tx = db.write().await?;
-    query(
-        "UPDATE sites SET name = $1, street_address = $2, address_confidential = $3, intake_phone = $4,
-                wheelchair_accessible = $5 WHERE id = $6",
-    )
-    .bind(name)
-    .bind(street_address)
-    .bind(address_confidential)
-    .bind(intake_phone)
-    .bind(wheelchair_accessible)
-    .bind(site_id)
-    .execute(&mut tx)
-    .await?;
-    let entry = crate::store::audit::AuditEntry {
-        actor_id: Some(actor),
-        action: "site.edit",
-        entity: "site",
-        entity_id: Some(site_id),
-        old_value: None,
-        new_value: Some(format!(
-            "confidential={address_confidential} wheelchair={wheelchair_accessible} (address not logged)"
-        )),
-    };
-    crate::store::audit::append(&mut tx, &entry, now).await?;
-    tx.commit().await?;
-    Ok(())
 }

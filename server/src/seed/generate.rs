@@ -241,6 +241,7 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64, progress: &dyn Fn(usize, u
                 street_address: Some(&address),
                 address_confidential: confidential,
                 intake_phone: Some("860-555-0142"),
+                hours: None,
                 wheelchair_accessible: rng.chance(60),
             };
             let id = providers::create_site(db, &new_site).await?;

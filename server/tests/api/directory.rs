@@ -188,7 +188,7 @@ async fn a_retired_service_leaves_search_the_matrix_and_later_totals_and_takes_n
         (services_in(monday), services_in(monday + chrono::Days::new(7)))
     };
     assert_eq!(series(app.db.clone()).await, (1, 1), "before retiring, both weeks count it");
-    app::store::providers::retire_service(&app.db, mine.service, admin.user_id, retired).await.unwrap();
+    app::store::directory::retire_service(&app.db, mine.service, admin.user_id, retired).await.unwrap().unwrap();
     assert_eq!(series(app.db.clone()).await, (1, 0), "its history stays; from that moment it counts no more");
 
     let q = SearchQuery { page: 1, page_size: 50, include_stale: true, ..SearchQuery::default() };

@@ -100,6 +100,7 @@ impl<'a> Fixture<'a> {
                 street_address: Some(spec.confidential_address.unwrap_or("1 Public Square")),
                 address_confidential: spec.confidential_address.is_some(),
                 intake_phone: Some("860-555-0199"),
+                hours: None,
                 wheelchair_accessible: false,
             },
         )

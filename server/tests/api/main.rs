@@ -11,6 +11,7 @@ mod capacity;
 mod concurrency;
 mod coordinator;
 mod directory;
+mod directory_upkeep;
 mod fixtures;
 mod gaps;
 mod hardening;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use crate::api::admin::list_categories;
+use crate::api::regions::taxonomy;
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
 use crate::components::record_table::RecordTable;
@@ -21,7 +21,7 @@ pub fn TaxonomyPage() -> impl IntoView {
 
 #[component]
 fn Taxonomy() -> impl IntoView {
-    let categories = Resource::new(|| (), |_| list_categories());
+    let categories = Resource::new(|| (), |_| taxonomy());
     view! {
         <h2>"Add a category"</h2>
         <form method="post" action=crate::api::admin::AddCategory::PATH class="stacked-form">
@@ -38,6 +38,8 @@ fn Taxonomy() -> impl IntoView {
             <input id="cat-name" name="name" type="text" maxlength="100" required />
             <label for="cat-unit">"Unit of capacity (e.g. bed, case slot)"</label>
             <input id="cat-unit" name="unit" type="text" maxlength="30" required />
+            <label for="cat-term">"Shared taxonomy term (optional, e.g. a 211 code)"</label>
+            <input id="cat-term" name="taxonomy_term" type="text" maxlength="60" />
             <button type="submit">"Add category"</button>
         </form>
         <h2>"Categories"</h2>
@@ -52,7 +54,7 @@ fn Taxonomy() -> impl IntoView {
                             <RecordTable
                                 caption="Categories"
                                 caption_hidden=true
-                                columns=vec!["Family", "Name", "Code", "Unit"]
+                                columns=vec!["Family", "Name", "Code", "Unit", "Taxonomy term"]
                             >
                                 {list
                                     .into_iter()
@@ -68,6 +70,7 @@ fn Taxonomy() -> impl IntoView {
                                                     <code>{c.code}</code>
                                                 </td>
                                                 <td>{c.unit}</td>
+                                                <td>{c.taxonomy_term.unwrap_or_default()}</td>
                                             </tr>
                                         }
                                     })

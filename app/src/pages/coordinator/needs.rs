@@ -12,7 +12,7 @@ use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
 use crate::domain::need::{Outcome, UnmetReason, Urgency};
 use crate::domain::profile::{AgeGroup, COMMON_LANGUAGES, Gender, TraffickingType};
-use crate::domain::taxonomy::{CategoryFamily, SEED_CATEGORIES};
+use crate::domain::taxonomy::CategoryFamily;
 
 /// The needs list.
 #[component]
@@ -141,6 +141,7 @@ pub fn NewNeedPage() -> impl IntoView {
 fn NewNeed() -> impl IntoView {
     let q = use_query_map().with_untracked(search_from);
     let regions = Resource::new(|| (), |_| list_regions());
+    let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
     let p = q.profile.clone();
     let family = q.family;
     let region = q.region_ids.first().copied();
@@ -230,25 +231,32 @@ fn NewNeed() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Services needed"</legend>
-                {SEED_CATEGORIES
-                    .iter()
-                    .map(|c| {
-                        let checked = family == Some(c.family) && c.family == CategoryFamily::Housing
-                            && matches!(c.code, "emergency_shelter" | "safe_house");
-                        view! {
-                            <label class="checkbox">
-                                <input
-                                    type="checkbox"
-                                    name=format!("need[category_{}]", c.code)
-                                    value="on"
-                                    checked=checked
-                                />
-                                " "
-                                {c.name}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        categories
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|c| {
+                                let checked = family == Some(CategoryFamily::Housing)
+                                    && matches!(c.code.as_str(), "emergency_shelter" | "safe_house");
+                                // A housing search starts with the two kinds of bed most needs ask for.
+                                view! {
+                                    <label class="checkbox">
+                                        <input
+                                            type="checkbox"
+                                            name=format!("need[category_{}]", c.code)
+                                            value="on"
+                                            checked=checked
+                                        />
+                                        " "
+                                        {c.name}
+                                    </label>
+                                }
+                            })
+                            .collect_view()
+                    })}
+                </Suspense>
             </fieldset>
             <button type="submit">"Record need"</button>
         </form>

@@ -33,13 +33,15 @@ fn Search() -> impl IntoView {
     let LiveVersion(live) = provide_live();
     let results = Resource::new(move || (current.get(), live.get()), |(q, _)| search_services(q));
     let regions = Resource::new(|| (), |_| list_regions());
+    let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
     let hold = ServerAction::<crate::api::coordinator::PlaceHold>::new();
     view! {
         <LiveAnnouncer />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let all = regions.await.unwrap_or_default();
-                view! { <Filters query=current.get_untracked() regions=all /> }
+                let categories = categories.await.unwrap_or_default();
+                view! { <Filters query=current.get_untracked() regions=all categories /> }
             })}
         </Suspense>
         <Transition fallback=|| {
@@ -101,7 +103,11 @@ fn Search() -> impl IntoView {
 }
 
 #[component]
-fn Filters(query: SearchQuery, regions: Vec<crate::domain::region::RegionSummary>) -> impl IntoView {
+fn Filters(
+    query: SearchQuery,
+    regions: Vec<crate::domain::region::RegionSummary>,
+    categories: Vec<crate::api::views::CategoryView>,
+) -> impl IntoView {
     let p = query.profile.clone();
     let option = |value: &'static str, label: &'static str, selected: bool| {
         view! {
@@ -197,6 +203,23 @@ fn Filters(query: SearchQuery, regions: Vec<crate::domain::region::RegionSummary
                     {CategoryFamily::ALL
                         .iter()
                         .map(|f| option(f.code(), f.label(), query.family == Some(*f)))
+                        .collect_view()}
+                </select>
+                <label for="f-category">"Service"</label>
+                <select id="f-category" name="category">
+                    <option value="" selected=query.categories.is_empty()>
+                        "Any"
+                    </option>
+                    {categories
+                        .into_iter()
+                        .map(|c| {
+                            let selected = query.categories.iter().any(|q| q.as_str() == c.code);
+                            view! {
+                                <option value=c.code selected=selected>
+                                    {c.name}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
                 <label class="checkbox">

@@ -79,6 +79,14 @@ fn SiteForm(options: DirectoryOptions) -> impl IntoView {
                 </label>
                 <label for="site-phone">"Intake phone"</label>
                 <input id="site-phone" name="intake_phone" type="tel" maxlength="30" />
+                <label for="site-hours">"Hours"</label>
+                <input
+                    id="site-hours"
+                    name="hours"
+                    type="text"
+                    maxlength="120"
+                    placeholder="e.g. 24/7, or Mon–Fri 9am–5pm"
+                />
                 <label class="checkbox">
                     <input type="checkbox" name="wheelchair" value="on" />
                     " Wheelchair accessible"

@@ -1,4 +1,5 @@
-//! Describe a service (eligibility, languages, status), read its history, and retire it.
+//! Describe a service (eligibility, languages, status), read its history, rename it, move it to another
+//! category, and retire it.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -124,6 +125,11 @@ fn Service(retires: bool) -> impl IntoView {
                             {retires
                                 .then(|| {
                                     view! {
+                                        <NameAndKind
+                                            service_id=d.service_id
+                                            name=d.name.clone()
+                                            category=d.category.clone()
+                                        />
                                         <section aria-labelledby="retire">
                                             <h2 id="retire">"Retire this service"</h2>
                                             <p>
@@ -165,5 +171,49 @@ fn Service(retires: bool) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Rename a service or move it to another category of the taxonomy (provider admins and administrators).
+#[component]
+fn NameAndKind(service_id: i64, name: String, category: String) -> impl IntoView {
+    let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
+    view! {
+        <section aria-labelledby="name-and-kind">
+            <h2 id="name-and-kind">"Name and kind of service"</h2>
+            <form method="post" action=crate::api::directory::EditService::PATH class="stacked-form">
+                <input type="hidden" name="service_id" value=service_id.to_string() />
+                <label for="service-name">"Service name"</label>
+                <input id="service-name" name="name" type="text" maxlength="120" required value=name />
+                <label for="service-category">"Kind of service"</label>
+                <Suspense fallback=|| ()>
+                    {
+                        let category = category.clone();
+                        move || {
+                            let category = category.clone();
+                            Suspend::new(async move {
+                                let all = categories.await.unwrap_or_default();
+                                view! {
+                                    <select id="service-category" name="category" required>
+                                        {all
+                                            .into_iter()
+                                            .map(|c| {
+                                                let selected = c.code == category;
+                                                view! {
+                                                    <option value=c.code selected=selected>
+                                                        {format!("{} ({})", c.name, c.unit)}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                }
+                            })
+                        }
+                    }
+                </Suspense>
+                <button type="submit">"Save name and kind"</button>
+            </form>
+        </section>
     }
 }
