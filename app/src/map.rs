@@ -1,5 +1,6 @@
 //! Connecticut's map, drawn on the server from the town boundaries shipped with the project: one SVG path
-//! per planning region (its towns), and which regions touch (for "near" searches). No tiles, no CDN.
+//! per region of a scheme (planning regions or counties, each the union of its towns), and which regions
+//! touch (for "near" searches). No tiles, no CDN.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -7,6 +8,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::api::map::RegionShape;
+use crate::domain::region::{COUNTIES, RegionScheme};
 
 const TOWNS_GEOJSON: &str = include_str!("../data/ct-towns.geojson");
 
@@ -28,6 +30,20 @@ struct Feature {
 struct Properties {
     planning_region: String,
     planning_region_fips: String,
+    county_fips: String,
+}
+
+impl Properties {
+    /// The town's region in `scheme`: name and code (FIPS).
+    fn region(&self, scheme: RegionScheme) -> (String, String) {
+        match scheme {
+            RegionScheme::Planning => (self.planning_region.clone(), self.planning_region_fips.clone()),
+            RegionScheme::County => {
+                let name = COUNTIES.iter().find(|(fips, _)| *fips == self.county_fips).map_or("", |(_, n)| n);
+                (name.to_owned(), self.county_fips.clone())
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -37,7 +53,7 @@ struct Geometry {
 
 /// Region shapes, the view box height, and region adjacency (by region code).
 pub struct StateMap {
-    /// One shape per planning region, by name.
+    /// One shape per region of the scheme, by name.
     pub shapes: Vec<RegionShape>,
     /// View box height.
     pub height: f64,
@@ -45,13 +61,17 @@ pub struct StateMap {
     pub neighbours: HashMap<String, BTreeSet<String>>,
 }
 
-/// The map, computed once.
-pub fn state_map() -> &'static StateMap {
-    static MAP: OnceLock<StateMap> = OnceLock::new();
-    MAP.get_or_init(build)
+/// The map of a scheme's regions, computed once per scheme.
+pub fn state_map(scheme: RegionScheme) -> &'static StateMap {
+    static PLANNING: OnceLock<StateMap> = OnceLock::new();
+    static COUNTY: OnceLock<StateMap> = OnceLock::new();
+    match scheme {
+        RegionScheme::Planning => PLANNING.get_or_init(|| build(scheme)),
+        RegionScheme::County => COUNTY.get_or_init(|| build(scheme)),
+    }
 }
 
-fn build() -> StateMap {
+fn build(scheme: RegionScheme) -> StateMap {
     let collection: Collection =
         serde_json::from_str(TOWNS_GEOJSON).expect("the shipped town boundaries are valid GeoJSON");
     let points = || collection.features.iter().flat_map(|f| f.geometry.coordinates.iter().flatten());
@@ -65,8 +85,8 @@ fn build() -> StateMap {
     let mut paths: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut regions_at: HashMap<(i64, i64), BTreeSet<String>> = HashMap::new();
     for feature in &collection.features {
-        let code = feature.properties.planning_region_fips.clone();
-        let path = paths.entry((feature.properties.planning_region.clone(), code.clone())).or_default();
+        let (name, code) = feature.properties.region(scheme);
+        let path = paths.entry((name, code.clone())).or_default();
         for ring in &feature.geometry.coordinates {
             for (i, p) in ring.iter().enumerate() {
                 let (x, y) = project(p);
@@ -96,18 +116,33 @@ fn build() -> StateMap {
 mod tests {
     use super::*;
 
-    #[test]
-    fn nine_regions_are_drawn_and_neighbours_are_symmetric() {
-        let map = state_map();
-        assert_eq!(map.shapes.len(), 9);
+    fn symmetric(map: &StateMap) {
         assert!(map.height > 200.0 && map.height < MAP_WIDTH);
         for (a, ns) in &map.neighbours {
             for b in ns {
                 assert!(map.neighbours[b].contains(a));
             }
         }
+    }
+
+    #[test]
+    fn nine_regions_are_drawn_and_neighbours_are_symmetric() {
+        let map = state_map(RegionScheme::Planning);
+        assert_eq!(map.shapes.len(), 9);
+        symmetric(map);
         // Naugatuck Valley (09140) borders Greater Bridgeport (09120) but not Northeastern Connecticut (09150).
         assert!(map.neighbours["09140"].contains("09120"));
         assert!(!map.neighbours["09140"].contains("09150"));
+    }
+
+    #[test]
+    fn eight_counties_are_drawn_with_their_names_and_neighbours() {
+        let map = state_map(RegionScheme::County);
+        let names: Vec<&str> = map.shapes.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, COUNTIES.iter().map(|(_, n)| *n).collect::<Vec<_>>(), "every county, named, by name");
+        symmetric(map);
+        // Tolland (09013) borders Hartford (09003) and Windham (09015), not Fairfield (09001).
+        assert!(map.neighbours["09013"].contains("09003") && map.neighbours["09013"].contains("09015"));
+        assert!(!map.neighbours["09013"].contains("09001"));
     }
 }

@@ -35,8 +35,27 @@ test('the gap matrix names the worst gaps and a zero cell opens its search', asy
   await expectAccessible(page, js);
   const zero = page.getByTestId('gap-matrix').locator('td.zero a').first();
   await zero.click();
-  await expect(page).toHaveURL(/\/search\?family=legal&age=\w+&type=\w+&region=\d+/);
+  await expect(page).toHaveURL(/\/search\?scheme=planning&family=legal&age=\w+&type=\w+&region=\d+/);
   await expect(page.getByTestId('result-count')).toBeVisible();
+});
+
+test('the gap matrix and the map group towns by county too, and a county cell opens its search', async ({ page, js }) => {
+  await signIn(page, js, COORDINATOR, { secret: DEMO_TOTP });
+  await open(page, js, '/gaps?family=housing');
+  await page.getByRole('link', { name: 'Counties' }).click();
+  await expect(page.getByRole('link', { name: 'Counties' })).toHaveAttribute('aria-current', 'page');
+  const matrix = page.getByTestId('gap-matrix');
+  await expect(matrix.getByRole('rowheader')).toHaveCount(8);
+  await expect(matrix.getByRole('rowheader', { name: 'Tolland' })).toBeVisible();
+  await expectAccessible(page, js);
+  await matrix.getByRole('row').filter({ hasText: 'Tolland' }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/search\?scheme=county&family=housing&/);
+  await expect(page.getByRole('group', { name: 'Counties' }).getByLabel('Tolland')).toBeChecked();
+  await expect(page.getByTestId('result-count')).toBeVisible();
+
+  await open(page, js, '/map?family=housing&victim=adult_labor&scheme=county');
+  await expect(page.getByTestId('map').locator('path')).toHaveCount(8);
+  await expect(page.getByTestId('map-table').getByRole('row')).toHaveCount(9);
 });
 
 test('the map shades every region and says the same in a table', async ({ page, js }) => {

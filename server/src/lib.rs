@@ -6,6 +6,7 @@
 pub mod config;
 pub mod door;
 pub mod export;
+pub mod hsds;
 pub mod limits;
 pub mod live;
 pub mod page_viewer;

@@ -1,4 +1,4 @@
-//! `continuum`: serve the app, migrate the database or load demo data.
+//! `continuum`: serve the app, migrate the database, load demo data, manage accounts, export the directory.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,8 +42,22 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write the directory out in a standard format.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Print the current authenticator code of a demo account (demo data only).
     DemoCode,
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The live directory (nothing retired) as Open Referral HSDS 3.1: a tabular data package
+    /// (`datapackage.json` and one CSV per table) in DIR and the JSON lists in DIR/json. Confidential sites
+    /// carry their town only; out-of-date capacity is published as none available.
+    Hsds {
+        /// Folder to write into (created if missing).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -105,6 +119,7 @@ fn main() -> ExitCode {
             Command::SeedDemo { scale } => seed_demo(&config, scale).await,
             Command::User(command) => users(&config, command).await,
             Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
+            Command::Export(ExportCommand::Hsds { dir }) => export_hsds(&config, &dir).await,
             Command::DemoCode => {
                 let now = chrono::Utc::now().timestamp();
                 match app::auth::totp::code_at(seed::demo::DEMO_TOTP_SECRET, now) {
@@ -245,6 +260,20 @@ async fn verify_audit(config: &Config) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(broken)) => fail(&broken),
+        Err(e) => fail(&e),
+    }
+}
+
+async fn export_hsds(config: &Config, dir: &std::path::Path) -> ExitCode {
+    let db = match open_database(config).await {
+        Ok(db) => db,
+        Err(e) => return fail(&e),
+    };
+    match server::hsds::export(&db, &config.freshness, dir).await {
+        Ok(n) => {
+            println!("Wrote {n} HSDS 3.1 files to {}.", dir.display());
+            ExitCode::SUCCESS
+        }
         Err(e) => fail(&e),
     }
 }

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 
 /// Paths that never render a page: server functions, built assets, the event stream, health and exports.
 fn renders_no_page(path: &str) -> bool {
-    ["/api/", "/pkg/", "/events", "/health", "/oversight/export.csv"].iter().any(|prefix| path.starts_with(prefix))
+    ["/api/", "/pkg/", "/events", "/health", "/oversight/export.csv", "/hsds/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
 }
 
 /// Puts [`RequestViewer`] into the extensions of each `GET` or `HEAD` that may render a page.

@@ -199,6 +199,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             axum::routing::get(move |state, headers| crate::live::events(state, headers, shutdown.clone())),
         )
         .route("/oversight/export.csv", axum::routing::get(crate::export::export_csv))
+        .merge(crate::hsds::routes())
         .leptos_routes_with_context(
             &state,
             routes,

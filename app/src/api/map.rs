@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::profile::VictimType;
+use crate::domain::region::RegionScheme;
 use crate::domain::taxonomy::CategoryFamily;
 
 use super::AppError;
 
-/// One planning region's outline (its towns) as an SVG path.
+/// One region's outline (its towns) as an SVG path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionShape {
     /// Region code (FIPS), e.g. `09110`.
@@ -43,19 +44,19 @@ pub struct MapView {
     pub height: i64,
 }
 
-/// The planning-region map for a family and victim type (coordinators, administrators, funders).
+/// The map of a scheme's regions (planning regions or counties) for a family and victim type
+/// (coordinators, administrators, funders).
 #[server(prefix = "/api", endpoint = "region_map")]
-pub async fn region_map(family: CategoryFamily, victim: VictimType) -> Result<MapView, AppError> {
-    use crate::domain::region::RegionScheme;
+pub async fn region_map(scheme: RegionScheme, family: CategoryFamily, victim: VictimType) -> Result<MapView, AppError> {
     let viewer = crate::auth::require(crate::domain::access::Area::Gaps.roles()).await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
-    let rows = crate::store::gaps::gap_matrix(&state.db, RegionScheme::Planning, family, now, &state.freshness)
+    let rows = crate::store::gaps::gap_matrix(&state.db, scheme, family, now, &state.freshness)
         .await
         .map_err(super::internal)?;
     let rows = super::search::published_to(viewer.role, rows);
-    let codes = crate::store::regions::summaries(&state.db, RegionScheme::Planning).await.map_err(super::internal)?;
-    let map = crate::map::state_map();
+    let codes = crate::store::regions::summaries(&state.db, scheme).await.map_err(super::internal)?;
+    let map = crate::map::state_map(scheme);
     let regions = map
         .shapes
         .iter()

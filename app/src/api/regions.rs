@@ -2,16 +2,15 @@
 
 use leptos::prelude::*;
 
-use crate::domain::region::RegionSummary;
+use crate::domain::region::{RegionScheme, RegionSummary};
 
 use super::AppError;
 
-/// The planning regions with their town counts.
+/// The regions of a scheme (planning regions when none is named) with their town counts.
 #[server(prefix = "/api", endpoint = "regions")]
-pub async fn list_regions() -> Result<Vec<RegionSummary>, AppError> {
-    use crate::domain::region::RegionScheme;
+pub async fn list_regions(scheme: Option<RegionScheme>) -> Result<Vec<RegionSummary>, AppError> {
     let state = crate::state::app_state()?;
-    crate::store::regions::summaries(&state.db, RegionScheme::Planning).await.map_err(super::internal)
+    crate::store::regions::summaries(&state.db, scheme.unwrap_or_default()).await.map_err(super::internal)
 }
 
 /// The service taxonomy as the database has it (seeded and added by administrators), by family then name.

@@ -23,17 +23,17 @@ pub async fn search_services(query: SearchQuery) -> Result<SearchPage, AppError>
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now().timestamp();
     let mut query = query;
-    if query.near && query.scheme == RegionScheme::Planning && !query.region_ids.is_empty() {
-        query.region_ids = with_neighbours(&state.db, &query.region_ids).await?;
+    if query.near && !query.region_ids.is_empty() {
+        query.region_ids = with_neighbours(&state.db, query.scheme, &query.region_ids).await?;
     }
     crate::store::search::search(&state.db, &query, now, &state.freshness).await.map_err(super::internal)
 }
 
-/// The planning regions given plus those that border them.
+/// The regions given (of `scheme`) plus those that border them.
 #[cfg(feature = "ssr")]
-async fn with_neighbours(db: &crate::store::Db, ids: &[i64]) -> Result<Vec<i64>, AppError> {
-    let regions = crate::store::regions::summaries(db, RegionScheme::Planning).await.map_err(super::internal)?;
-    let map = crate::map::state_map();
+async fn with_neighbours(db: &crate::store::Db, scheme: RegionScheme, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    let regions = crate::store::regions::summaries(db, scheme).await.map_err(super::internal)?;
+    let map = crate::map::state_map(scheme);
     let mut out: Vec<i64> = ids.to_vec();
     for r in regions.iter().filter(|r| ids.contains(&r.id)) {
         for code in map.neighbours.get(&r.code).into_iter().flatten() {

@@ -9,3 +9,4 @@ pub mod live;
 pub mod messages;
 pub mod nav;
 pub mod record_table;
+pub mod scheme_choice;

@@ -25,6 +25,8 @@ pub enum Area {
     Gaps,
     /// The oversight dashboard and its CSV downloads.
     Oversight,
+    /// The directory as HSDS 3.1 documents: the `/hsds/` read API.
+    DirectoryData,
     /// People: the users page and invitations (provider admins for their own organizations).
     People,
     /// Administration: organizations, taxonomy, the audit log, roles, unlocking and reset links.
@@ -46,6 +48,7 @@ impl Area {
             Area::Placement => &[Coordinator, Administrator],
             Area::Gaps => &[Coordinator, Administrator, Funder],
             Area::Oversight => &[Funder, Administrator],
+            Area::DirectoryData => &[Coordinator, Funder, Administrator],
             Area::People => &[Administrator, ProviderAdmin],
             Area::Administration => &[Administrator],
             Area::Account => &[Administrator, Coordinator, Funder, ProviderAdmin, ProviderStaff],

@@ -57,10 +57,16 @@ pub struct RegionSummary {
     pub town_count: i64,
 }
 
+/// A region's name without its scheme's suffix, for compact tables ("Capitol" for "Capitol Planning Region",
+/// "Tolland" for "Tolland County").
+pub fn short_region_name(name: &str) -> &str {
+    name.strip_suffix(" Planning Region").or_else(|| name.strip_suffix(" County")).unwrap_or(name)
+}
+
 impl RegionSummary {
-    /// The name without the scheme's suffix, for compact tables ("Capitol" for "Capitol Planning Region").
+    /// The name without the scheme's suffix, for compact tables.
     pub fn short_name(&self) -> &str {
-        self.name.strip_suffix(" Planning Region").or_else(|| self.name.strip_suffix(" County")).unwrap_or(&self.name)
+        short_region_name(&self.name)
     }
 
     /// Whether the region's name contains `filter`, ignoring case and surrounding spaces.

@@ -12,7 +12,7 @@ use crate::domain::region::RegionSummary;
 pub fn HomePage() -> impl IntoView {
     let initial = use_query_map().with_untracked(|q| q.get("q").unwrap_or_default());
     let filter = RwSignal::new(initial);
-    let regions = Resource::new(|| (), |_| list_regions());
+    let regions = Resource::new(|| (), |_| list_regions(None));
 
     view! {
         <h1>"Connecticut's planning regions"</h1>

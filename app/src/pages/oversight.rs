@@ -62,7 +62,7 @@ fn Dashboard() -> impl IntoView {
             }
         },
     );
-    let regions = Resource::new(|| (), |_| list_regions());
+    let regions = Resource::new(|| (), |_| list_regions(None));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -14,6 +14,7 @@ mod connect;
 pub mod directory;
 pub mod gaps;
 pub mod holds;
+pub mod hsds;
 pub mod needs;
 pub mod organizations;
 pub mod providers;

@@ -380,8 +380,9 @@ pub async fn hold_owner(db: &Db, hold_id: i64) -> Result<Option<(i64, Option<i64
     query(SQL).bind(hold_id).fetch_optional(db).await
 }
 
+/// A service's eligibility columns as stored (languages live in their own table).
 #[derive(sqlx::FromRow)]
-struct EligibilityRow {
+pub(crate) struct EligibilityRow {
     age_groups: i64,
     trafficking_types: i64,
     genders: i64,
@@ -394,30 +395,44 @@ struct EligibilityRow {
     sobriety_required: bool,
 }
 
+/// The eligibility columns, in the order [`EligibilityRow`] reads them.
+pub(crate) const ELIGIBILITY_COLUMNS: &str = "age_groups, trafficking_types, genders, min_age, max_age,
+    accepts_children, pets_allowed, wheelchair_accessible, id_required, sobriety_required";
+
+impl EligibilityRow {
+    /// The rules, with the service's languages.
+    pub(crate) fn with_languages(
+        self,
+        languages: Vec<crate::domain::profile::LanguageCode>,
+    ) -> Result<Eligibility, StoreError> {
+        use crate::domain::profile::{AgeGroups, Genders, TraffickingTypes};
+        Ok(Eligibility {
+            age_groups: AgeGroups::from_bits(self.age_groups)?,
+            trafficking_types: TraffickingTypes::from_bits(self.trafficking_types)?,
+            genders: Genders::from_bits(self.genders)?,
+            min_age: self.min_age.and_then(|a| u8::try_from(a).ok()),
+            max_age: self.max_age.and_then(|a| u8::try_from(a).ok()),
+            accepts_children: self.accepts_children,
+            pets_allowed: self.pets_allowed,
+            wheelchair_accessible: self.wheelchair_accessible,
+            id_required: self.id_required,
+            sobriety_required: self.sobriety_required,
+            languages,
+        })
+    }
+}
+
 /// A service's eligibility rules.
 pub async fn eligibility(db: &Db, service_id: i64) -> Result<Option<Eligibility>, StoreError> {
-    const SQL: &str = "SELECT age_groups, trafficking_types, genders, min_age, max_age, accepts_children, pets_allowed,
-        wheelchair_accessible, id_required, sobriety_required FROM services WHERE id = $1";
     const LANGS: &str = "SELECT language FROM service_languages WHERE service_id = $1 ORDER BY language";
-    let (row, langs): (Option<EligibilityRow>, Vec<(String,)>) = {
-        let row = query(SQL).bind(service_id).fetch_optional(db).await?;
-        let langs = query(LANGS).bind(service_id).fetch_all(db).await?;
-        (row, langs)
-    };
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(Eligibility {
-        age_groups: crate::domain::profile::AgeGroups::from_bits(r.age_groups)?,
-        trafficking_types: crate::domain::profile::TraffickingTypes::from_bits(r.trafficking_types)?,
-        genders: crate::domain::profile::Genders::from_bits(r.genders)?,
-        min_age: r.min_age.and_then(|a| u8::try_from(a).ok()),
-        max_age: r.max_age.and_then(|a| u8::try_from(a).ok()),
-        accepts_children: r.accepts_children,
-        pets_allowed: r.pets_allowed,
-        wheelchair_accessible: r.wheelchair_accessible,
-        id_required: r.id_required,
-        sobriety_required: r.sobriety_required,
-        languages: langs.into_iter().filter_map(|(l,)| crate::domain::profile::LanguageCode::parse(&l).ok()).collect(),
-    }))
+    let row: Option<EligibilityRow> = query(format!("SELECT {ELIGIBILITY_COLUMNS} FROM services WHERE id = $1"))
+        .bind(service_id)
+        .fetch_optional(db)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let langs: Vec<(String,)> = query(LANGS).bind(service_id).fetch_all(db).await?;
+    let languages = langs.into_iter().filter_map(|(l,)| crate::domain::profile::LanguageCode::parse(&l).ok()).collect();
+    row.with_languages(languages).map(Some)
 }
 
 /// Replaces a service's eligibility rules and status, audited.

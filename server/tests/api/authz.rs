@@ -23,6 +23,7 @@ const ADMIN: &[Role] = Area::Administration.roles();
 const COORD: &[Role] = Area::Placement.roles();
 const OVERSEE: &[Role] = Area::Gaps.roles();
 const FUNDERS: &[Role] = Area::Oversight.roles();
+const DIRECTORY_DATA: &[Role] = Area::DirectoryData.roles();
 const PROVIDERS: &[Role] = Area::ProviderCapacity.roles();
 const PEOPLE: &[Role] = Area::People.roles();
 const DESCRIBERS: &[Role] = Area::ServiceDescription.roles();
@@ -69,7 +70,7 @@ fn server_functions(org: i64, site: i64) -> Vec<(&'static str, Access, Body)> {
         (
             "/api/region_map",
             Access::Roles(OVERSEE),
-            Form(vec![("family", "housing".into()), ("victim", "adult_sex".into())]),
+            Form(vec![("scheme", "county".into()), ("family", "housing".into()), ("victim", "adult_sex".into())]),
         ),
         ("/api/my_capacity", Access::Roles(PROVIDERS), Form(vec![])),
         ("/api/my_holds", Access::Roles(PROVIDERS), Form(vec![])),
@@ -212,6 +213,7 @@ fn raw_routes() -> Vec<(&'static str, Access)> {
         ("/health", Access::Public),
         ("/events", Access::Signed),
         ("/oversight/export.csv?table=needs", Access::Roles(FUNDERS)),
+        ("/hsds/services", Access::Roles(DIRECTORY_DATA)),
     ]
 }
 

@@ -60,6 +60,35 @@ async fn near_adds_the_bordering_regions(app: TestApp) {
     assert_eq!(near.total_found, 2, "Bridgeport borders Naugatuck Valley; Putnam does not");
 }
 
+async fn near_works_for_counties_too_and_the_map_draws_them(app: TestApp) {
+    let f = Fixture::new(&app.db, now());
+    let vernon = f.service(ServiceSpec::housing("Vernon", 4, 2)).await;
+    let hartford = f.service(ServiceSpec::housing("Hartford", 4, 2)).await;
+    f.service(ServiceSpec::housing("Bridgeport", 4, 2)).await;
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    let counties = regions::summaries(&app.db, RegionScheme::County).await.unwrap();
+    let tolland = counties.iter().find(|r| r.name == "Tolland County").unwrap().id;
+    let in_county = |near: bool| {
+        let mut q = query(&[tolland], near);
+        q["scheme"] = "county".into();
+        q
+    };
+    let only: SearchPage = search(&app, &coordinator, in_county(false)).await.json().await.unwrap();
+    let near: SearchPage = search(&app, &coordinator, in_county(true)).await.json().await.unwrap();
+    assert_eq!(only.hits.iter().map(|h| h.service_id).collect::<Vec<_>>(), vec![vernon], "Vernon is in Tolland");
+    let mut found: Vec<i64> = near.hits.iter().map(|h| h.service_id).collect();
+    found.sort_unstable();
+    assert_eq!(found, vec![vernon, hartford], "Hartford County borders Tolland; Fairfield County does not");
+
+    let form = [("scheme", "county"), ("family", "housing"), ("victim", "adult_sex")];
+    let map: app::api::map::MapView =
+        app.call("/api/region_map", Some(&coordinator), &form).await.json().await.unwrap();
+    let names: Vec<&str> = map.regions.iter().map(|r| r.shape.name.as_str()).collect();
+    assert_eq!(names.len(), 8, "{names:?}");
+    let shaded = map.regions.iter().find(|r| r.shape.name == "Tolland County").unwrap();
+    assert_eq!((shaded.region_id, shaded.available), (tolland, 2));
+}
+
 async fn two_coordinators_racing_for_the_last_bed_get_one_hold_and_one_clear_refusal(app: TestApp) {
     let s = Fixture::new(&app.db, now()).service(ServiceSpec::housing("Hartford", 4, 1)).await.to_string();
     let a = app.signed_in(Role::Coordinator, &[]).await;
@@ -185,7 +214,7 @@ async fn confidential_addresses_never_reach_search_gaps_map_or_events(app: TestA
         .client
         .post(format!("{}/api/region_map", app.address))
         .header("cookie", format!("__Host-session={}", coordinator.cookie))
-        .form(&[("family", "housing"), ("victim", "adult_sex")])
+        .form(&[("scheme", "county"), ("family", "housing"), ("victim", "adult_sex")])
         .send()
         .await
         .unwrap()
@@ -203,6 +232,7 @@ async fn confidential_addresses_never_reach_search_gaps_map_or_events(app: TestA
 
 both_backends!(
     near_adds_the_bordering_regions,
+    near_works_for_counties_too_and_the_map_draws_them,
     two_coordinators_racing_for_the_last_bed_get_one_hold_and_one_clear_refusal,
     needs_are_profiles_and_anything_else_is_refused,
     a_saved_alert_notifies_when_matching_fresh_capacity_appears,

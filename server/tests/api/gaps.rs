@@ -107,7 +107,11 @@ async fn funders_read_the_gap_matrix_and_map_as_the_public_does(app: TestApp) {
     let published = capitol(matrix(&funder).await);
     assert!(published.hidden && published.available == 0, "{published:?}");
     let map = app
-        .call("/api/region_map", Some(&funder), &[("family", "housing"), ("victim", "adult_sex")])
+        .call(
+            "/api/region_map",
+            Some(&funder),
+            &[("scheme", "planning"), ("family", "housing"), ("victim", "adult_sex")],
+        )
         .await
         .text()
         .await

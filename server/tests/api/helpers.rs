@@ -109,7 +109,7 @@ impl Drop for TestDatabase {
 }
 
 /// A temporary folder removed on drop (no extra crate needed).
-mod tempdir {
+pub(crate) mod tempdir {
     pub struct TempDir(std::path::PathBuf);
     impl TempDir {
         pub fn new() -> Self {

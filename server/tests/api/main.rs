@@ -16,6 +16,7 @@ mod fixtures;
 mod gaps;
 mod hardening;
 mod holds;
+mod hsds;
 mod invariants;
 mod limits;
 mod needs;

@@ -7,9 +7,10 @@ use leptos_router::hooks::use_query_map;
 use crate::api::search::gap_matrix;
 use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::components::scheme_choice::scheme_choice;
 use crate::domain::gaps::worst_gaps;
 use crate::domain::profile::VictimType;
-use crate::domain::region::RegionScheme;
+use crate::domain::region::{RegionScheme, short_region_name};
 use crate::domain::suppression::HIDDEN;
 use crate::domain::taxonomy::CategoryFamily;
 
@@ -31,11 +32,19 @@ fn Gaps(can_search: bool) -> impl IntoView {
     let family = Memo::new(move |_| {
         query.with(|q| q.get("family").and_then(|f| CategoryFamily::parse(&f))).unwrap_or(CategoryFamily::Housing)
     });
+    let scheme = Memo::new(move |_| {
+        query.with(|q| q.get("scheme").and_then(|s| RegionScheme::parse(&s).ok())).unwrap_or_default()
+    });
     let LiveVersion(live) = provide_live();
-    let rows = Resource::new(move || (family.get(), live.get()), |(f, _)| gap_matrix(RegionScheme::Planning, f));
+    let rows = Resource::new(move || (scheme.get(), family.get(), live.get()), |(scheme, f, _)| gap_matrix(scheme, f));
     view! {
         <LiveAnnouncer />
+        {move || {
+            let f = family.get();
+            scheme_choice(scheme.get(), &|s| format!("/gaps?family={}&scheme={}", f.code(), s.code()))
+        }}
         <form method="get" action="/gaps" class="filter-form">
+            <input type="hidden" name="scheme" value=move || scheme.get().code() />
             <label for="g-family">"Kind of help"</label>
             <select id="g-family" name="family">
                 {move || {
@@ -63,6 +72,7 @@ fn Gaps(can_search: bool) -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 let f = family.get_untracked();
+                let in_scheme = scheme.get_untracked().code();
                 rows.await
                     .map(|rows| {
                         let worst = worst_gaps(&rows, 5);
@@ -76,7 +86,7 @@ fn Gaps(can_search: bool) -> impl IntoView {
                                             <li>
                                                 {format!(
                                                     "{}: {} — {}",
-                                                    region.trim_end_matches(" Planning Region"),
+                                                    short_region_name(&region),
                                                     v.label(),
                                                     if cell.available == 0 {
                                                         "no fresh capacity".to_owned()
@@ -113,17 +123,15 @@ fn Gaps(can_search: bool) -> impl IntoView {
                                                 view! {
                                                     <tr>
                                                         <th scope="row">
-                                                            {row
-                                                                .region_name
-                                                                .trim_end_matches(" Planning Region")
-                                                                .to_owned()}
+                                                            {short_region_name(&row.region_name).to_owned()}
                                                         </th>
                                                         {VictimType::ALL
                                                             .iter()
                                                             .map(|v| {
                                                                 let cell = row.cell(*v);
                                                                 let href = format!(
-                                                                    "/search?family={}&age={}&type={}&region={}&stale=1",
+                                                                    "/search?scheme={}&family={}&age={}&type={}&region={}&stale=1",
+                                                                    in_scheme,
                                                                     f.code(),
                                                                     v.age_group().code(),
                                                                     v.trafficking_type().code(),

@@ -1,5 +1,5 @@
-//! The region map: Connecticut's planning regions shaded by fresh availability, each linked to its search,
-//! with a table that says the same in text. Drawn on the server; no map tiles.
+//! The region map: Connecticut's planning regions (or counties) shaded by fresh availability, each linked to
+//! its search, with a table that says the same in text. Drawn on the server; no map tiles.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -8,7 +8,9 @@ use crate::api::map::region_map;
 use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
 use crate::components::record_table::RecordTable;
+use crate::components::scheme_choice::scheme_choice;
 use crate::domain::profile::VictimType;
+use crate::domain::region::RegionScheme;
 use crate::domain::suppression::HIDDEN;
 use crate::domain::taxonomy::CategoryFamily;
 
@@ -42,11 +44,25 @@ fn Map(can_search: bool) -> impl IntoView {
     let victim = Memo::new(move |_| {
         query.with(|q| q.get("victim").and_then(|v| VictimType::parse(&v))).unwrap_or(VictimType::AdultSex)
     });
+    let scheme = Memo::new(move |_| {
+        query.with(|q| q.get("scheme").and_then(|s| RegionScheme::parse(&s).ok())).unwrap_or_default()
+    });
     let LiveVersion(live) = provide_live();
-    let map = Resource::new(move || (family.get(), victim.get(), live.get()), |(f, v, _)| region_map(f, v));
+    let map = Resource::new(
+        move || (scheme.get(), family.get(), victim.get(), live.get()),
+        |(scheme, f, v, _)| region_map(scheme, f, v),
+    );
     view! {
         <LiveAnnouncer />
+        {move || {
+            let (f, v) = (family.get(), victim.get());
+            scheme_choice(
+                scheme.get(),
+                &|s| format!("/map?family={}&victim={}&scheme={}", f.code(), v.code(), s.code()),
+            )
+        }}
         <form method="get" action="/map" class="filter-form">
+            <input type="hidden" name="scheme" value=move || scheme.get().code() />
             <label for="m-family">"Kind of help"</label>
             <select id="m-family" name="family">
                 {move || {
@@ -83,12 +99,13 @@ fn Map(can_search: bool) -> impl IntoView {
             view! { <p>"Loading…"</p> }
         }>
             {move || Suspend::new(async move {
-                let (f, v) = (family.get_untracked(), victim.get_untracked());
+                let (f, v, in_scheme) = (family.get_untracked(), victim.get_untracked(), scheme.get_untracked());
                 map.await
                     .map(|m| {
                         let link = move |region_id: i64| {
                             format!(
-                                "/search?family={}&age={}&type={}&region={region_id}&stale=1",
+                                "/search?scheme={}&family={}&age={}&type={}&region={region_id}&stale=1",
+                                in_scheme.code(),
                                 f.code(),
                                 v.age_group().code(),
                                 v.trafficking_type().code(),
@@ -105,9 +122,13 @@ fn Map(can_search: bool) -> impl IntoView {
                                 >
                                     <title id="map-title">
                                         {format!(
-                                            "{} for {}: fresh free units by planning region",
+                                            "{} for {}: fresh free units by {}",
                                             f.label(),
                                             v.label(),
+                                            match in_scheme {
+                                                RegionScheme::Planning => "planning region",
+                                                RegionScheme::County => "county",
+                                            },
                                         )}
                                     </title>
                                     {m

@@ -140,7 +140,7 @@ pub fn NewNeedPage() -> impl IntoView {
 #[component]
 fn NewNeed() -> impl IntoView {
     let q = use_query_map().with_untracked(search_from);
-    let regions = Resource::new(|| (), |_| list_regions());
+    let regions = Resource::new(|| (), |_| list_regions(None));
     let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
     let p = q.profile.clone();
     let family = q.family;

@@ -12,6 +12,7 @@ use crate::api::search::search_services;
 use crate::components::guard::Guarded;
 use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
 use crate::components::messages::FormMessages;
+use crate::components::scheme_choice::scheme_choice;
 use crate::domain::profile::{AgeGroup, COMMON_LANGUAGES, Gender, TraffickingType};
 use crate::domain::search::SearchQuery;
 use crate::domain::taxonomy::CategoryFamily;
@@ -32,7 +33,8 @@ fn Search() -> impl IntoView {
     let current = Memo::new(move |_| query.with(search_from));
     let LiveVersion(live) = provide_live();
     let results = Resource::new(move || (current.get(), live.get()), |(q, _)| search_services(q));
-    let regions = Resource::new(|| (), |_| list_regions());
+    let scheme = Memo::new(move |_| current.with(|q| q.scheme));
+    let regions = Resource::new(move || scheme.get(), |scheme| list_regions(Some(scheme)));
     let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
     let hold = ServerAction::<crate::api::coordinator::PlaceHold>::new();
     view! {
@@ -117,9 +119,20 @@ fn Filters(
         }
     };
     view! {
+        {scheme_choice(
+            query.scheme,
+            &|scheme| {
+                let mut other = query.clone();
+                other.scheme = scheme;
+                other.region_ids.clear();
+                other.page = 1;
+                format!("/search?{}", other.to_query_string())
+            },
+        )}
         <form method="get" action="/search" class="search-form" role="search" aria-label="Placement filters">
+            <input type="hidden" name="scheme" value=query.scheme.code() />
             <fieldset>
-                <legend>"Regions"</legend>
+                <legend>{query.scheme.label()}</legend>
                 <div class="checks">
                     {regions
                         .into_iter()
@@ -138,7 +151,10 @@ fn Filters(
                 </div>
                 <label class="checkbox">
                     <input type="checkbox" name="near" value="1" checked=query.near />
-                    " Include neighbouring regions"
+                    {match query.scheme {
+                        crate::domain::region::RegionScheme::Planning => " Include neighbouring regions",
+                        crate::domain::region::RegionScheme::County => " Include neighbouring counties",
+                    }}
                 </label>
             </fieldset>
             <fieldset>
