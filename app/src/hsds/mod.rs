@@ -27,6 +27,8 @@ pub const TAXONOMY: &str = "Continuum service categories";
 
 /// A stable UUID for one of Continuum's rows, e.g. `id("service", 42)`: the same row always gets the same
 /// identifier, on every backend and in every export (an RFC 9562 version 8 UUID made from a SHA-256 hash).
+/// Organizations, locations and services are keyed by their row id; everything that belongs to one of them
+/// (its phones, address, capacity, category link...) by that owner's UUID, so it follows its owner.
 pub fn id(kind: &str, key: impl std::fmt::Display) -> String {
     let hash = Sha256::digest(format!("continuum:{kind}:{key}").as_bytes());
     let mut b: [u8; 16] = hash[..16].try_into().unwrap_or([0; 16]);
@@ -78,7 +80,7 @@ impl Directory {
             };
             let Some(org) = by_id.get(&site.organization_id) else { continue };
             let at = ServiceAtLocation {
-                id: id("service_at_location", s.id),
+                id: id("service_at_location", id("service", s.id)),
                 service_id: id("service", s.id),
                 location_id: id("location", site.id),
                 location: Some(locations[&site.id].clone()),
@@ -118,7 +120,7 @@ fn organization(o: &OrganizationRow) -> Organization {
             .phone
             .iter()
             .map(|number| Phone {
-                id: id("organization_phone", o.id),
+                id: id("organization_phone", &oid),
                 organization_id: Some(oid.clone()),
                 location_id: None,
                 number: number.clone(),
@@ -146,7 +148,7 @@ fn location(s: &SiteRow) -> Location {
         },
         addresses: public_street
             .map(|street| Address {
-                id: id("address", s.id),
+                id: id("address", &lid),
                 location_id: lid.clone(),
                 address_1: street.clone(),
                 city: s.town.clone(),
@@ -161,7 +163,7 @@ fn location(s: &SiteRow) -> Location {
             .intake_phone
             .iter()
             .map(|number| Phone {
-                id: id("location_phone", s.id),
+                id: id("location_phone", &lid),
                 organization_id: None,
                 location_id: Some(lid.clone()),
                 number: number.clone(),
@@ -172,12 +174,12 @@ fn location(s: &SiteRow) -> Location {
         schedules: s
             .hours
             .iter()
-            .map(|hours| Schedule { id: id("schedule", s.id), location_id: lid.clone(), description: hours.clone() })
+            .map(|hours| Schedule { id: id("schedule", &lid), location_id: lid.clone(), description: hours.clone() })
             .collect(),
         accessibility: s
             .wheelchair_accessible
             .then(|| Accessibility {
-                id: id("accessibility", s.id),
+                id: id("accessibility", &lid),
                 location_id: lid.clone(),
                 description: "Wheelchair accessible",
             })
@@ -221,7 +223,7 @@ fn service(s: &ServiceRow, category: &CategoryRow, term: TaxonomyTerm, organizat
             .languages
             .iter()
             .map(|l| Language {
-                id: id("language", format!("{}:{}", s.id, l.as_str())),
+                id: id("language", format!("{sid}:{}", l.as_str())),
                 service_id: sid.clone(),
                 name: l.label().to_owned(),
                 code: l.as_str().to_owned(),
@@ -229,7 +231,7 @@ fn service(s: &ServiceRow, category: &CategoryRow, term: TaxonomyTerm, organizat
             .collect(),
         capacities: vec![capacity(s, category)],
         attributes: vec![Attribute {
-            id: id("attribute", s.id),
+            id: id("attribute", &sid),
             link_id: sid.clone(),
             link_type: "service",
             link_entity: "service",
@@ -243,6 +245,7 @@ fn service(s: &ServiceRow, category: &CategoryRow, term: TaxonomyTerm, organizat
 
 /// The capacity a service publishes: stale or closed to referrals, nothing is counted as available.
 fn capacity(s: &ServiceRow, category: &CategoryRow) -> ServiceCapacity {
+    let sid = id("service", s.id);
     let c = &s.capacity;
     let confirmed = c.last_confirmed_at.max(c.last_changed_at);
     let local = crate::domain::local_time::date_time(confirmed);
@@ -252,8 +255,8 @@ fn capacity(s: &ServiceRow, category: &CategoryRow) -> ServiceCapacity {
         (_, true) => (c.available, format!("Free now, confirmed {local}.")),
     };
     ServiceCapacity {
-        id: id("service_capacity", s.id),
-        service_id: id("service", s.id),
+        id: id("service_capacity", &sid),
+        service_id: sid,
         unit: Unit { id: id("unit", &category.unit), name: category.unit.clone() },
         unit_id: id("unit", &category.unit),
         available,

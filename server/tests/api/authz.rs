@@ -446,6 +446,25 @@ async fn confidential_address_crawl(logs: &LogBuffer) {
             export = export.header("cookie", format!("__Host-session={}", s.cookie));
         }
         seen.push_str(&export.send().await.unwrap().text().await.unwrap());
+        let location = app::hsds::id("location", hidden.site);
+        let service = app::hsds::id("service", hidden.service);
+        let organization = app::hsds::id("organization", hidden.organization);
+        for path in [
+            "/hsds/services".to_owned(),
+            "/hsds/organizations".to_owned(),
+            "/hsds/service_at_locations".to_owned(),
+            format!("/hsds/services/{service}"),
+            format!("/hsds/organizations/{organization}"),
+            format!("/hsds/service_at_locations/{}", app::hsds::id("service_at_location", &service)),
+        ] {
+            let response = app.page(&path, session.as_ref()).await;
+            let readable = who == "Coordinator" || who == "Funder";
+            assert_eq!(response.status() == 200, readable, "{who} {path}");
+            let body = response.text().await.unwrap();
+            let about_it = [&service, &location, &organization].iter().any(|id| body.contains(id.as_str()));
+            assert!(!readable || about_it, "{who} {path}: the documents are about the hidden site");
+            seen.push_str(&body);
+        }
         assert!(!seen.contains("CANARY-7f3a"), "{who} saw the confidential address");
     }
     let log_text = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
