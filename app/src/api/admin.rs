@@ -268,7 +268,7 @@ pub async fn edit_organization(
         !(w.starts_with("https://") || w.starts_with("http://")) || w.len() > 200 || w.contains(char::is_whitespace)
     }) {
         Some(AppError::Website)
-    } else if super::describe::site_fields(name, None, phone.as_deref(), None).is_err() {
+    } else if phone.as_deref().is_some_and(|p| !super::describe::is_phone(p)) {
         Some(AppError::Phone)
     } else {
         None

@@ -207,46 +207,52 @@ pub(crate) async fn authorize_site(viewer: &crate::domain::account::Viewer, site
     }
 }
 
-/// A site's fields as typed, trimmed and checked.
+/// Whether `phone` looks like a phone number: digits and ` +-().x`, at most 30 characters.
 #[cfg(feature = "ssr")]
-pub(crate) struct SiteFields<'a> {
-    pub name: &'a str,
-    pub street_address: Option<&'a str>,
-    pub intake_phone: Option<&'a str>,
-    pub hours: Option<&'a str>,
+pub(crate) fn is_phone(phone: &str) -> bool {
+    phone.len() <= 30 && phone.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))
 }
 
-/// Checks a site's fields: the name 1 to 120 characters, the address at most 200, the phone digits and
-/// `+-().x` (at most 30), the hours at most 120 characters.
+/// A site as its form gives it, trimmed and checked: the name 1 to 120 characters, the address at most 200,
+/// the phone a phone number, the hours at most 120 characters, the town one of Connecticut's. The outer
+/// error is a failure to check the town; the inner one what the person must fix.
 #[cfg(feature = "ssr")]
-pub(crate) fn site_fields<'a>(
+pub(crate) async fn site_info<'a>(
     name: &'a str,
+    town_id: Option<i64>,
     street_address: Option<&'a str>,
+    confidential: bool,
     intake_phone: Option<&'a str>,
     hours: Option<&'a str>,
-) -> Result<SiteFields<'a>, AppError> {
+    wheelchair: bool,
+) -> Result<Result<crate::store::providers::SiteInfo<'a>, AppError>, AppError> {
     let optional = |text: Option<&'a str>| text.map(str::trim).filter(|t| !t.is_empty());
     let name = name.trim();
     let (street_address, intake_phone, hours) = (optional(street_address), optional(intake_phone), optional(hours));
     if name.is_empty() || name.chars().count() > 120 || street_address.is_some_and(|a| a.chars().count() > 200) {
-        return Err(AppError::SiteName);
+        return Ok(Err(AppError::SiteName));
     }
-    if intake_phone.is_some_and(|p| p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))) {
-        return Err(AppError::Phone);
+    if intake_phone.is_some_and(|p| !is_phone(p)) {
+        return Ok(Err(AppError::Phone));
     }
     if hours.is_some_and(|h| h.chars().count() > 120) {
-        return Err(AppError::Hours);
+        return Ok(Err(AppError::Hours));
     }
-    Ok(SiteFields { name, street_address, intake_phone, hours })
-}
-
-/// A town id from a form, if it is one of Connecticut's.
-#[cfg(feature = "ssr")]
-pub(crate) async fn known_town(town_id: Option<i64>) -> Result<Option<i64>, AppError> {
-    let Some(id) = town_id else { return Ok(None) };
     let state = crate::state::app_state()?;
-    let known = crate::store::regions::has_town(&state.db, id).await.map_err(super::internal)?;
-    Ok(known.then_some(id))
+    let known = match town_id {
+        Some(id) => crate::store::regions::has_town(&state.db, id).await.map_err(super::internal)?,
+        None => false,
+    };
+    let (Some(town_id), true) = (town_id, known) else { return Ok(Err(AppError::Town)) };
+    Ok(Ok(crate::store::providers::SiteInfo {
+        name,
+        town_id,
+        street_address,
+        address_confidential: confidential,
+        intake_phone,
+        hours,
+        wheelchair_accessible: wheelchair,
+    }))
 }
 
 /// The refusal of a directory edit as the error a person reads.
@@ -277,21 +283,18 @@ pub async fn edit_site(
     authorize_site(&viewer, site_id).await?;
     let state = crate::state::app_state()?;
     let back = format!("/my-capacity/site/{site_id}");
-    let fields = match site_fields(&name, street_address.as_deref(), intake_phone.as_deref(), hours.as_deref()) {
-        Ok(fields) => fields,
-        Err(e) => return Err(super::form_error(&back, e).await),
-    };
-    let Some(town_id) = known_town(town_id).await? else {
-        return Err(super::form_error(&back, AppError::Town).await);
-    };
-    let edit = crate::store::directory::SiteEdit {
-        name: fields.name,
+    let info = site_info(
+        &name,
         town_id,
-        street_address: fields.street_address,
-        address_confidential: confidential.is_some(),
-        intake_phone: fields.intake_phone,
-        hours: fields.hours,
-        wheelchair_accessible: wheelchair.is_some(),
+        street_address.as_deref(),
+        confidential.is_some(),
+        intake_phone.as_deref(),
+        hours.as_deref(),
+        wheelchair.is_some(),
+    );
+    let edit = match info.await? {
+        Ok(info) => info,
+        Err(e) => return Err(super::form_error(&back, e).await),
     };
     let now = chrono::Utc::now().timestamp();
     if let Err(r) =

@@ -56,7 +56,7 @@ pub async fn add_site(
     hours: Option<String>,
     wheelchair: Option<String>,
 ) -> Result<i64, AppError> {
-    use super::describe::{known_town, refusal, site_fields};
+    use super::describe::{refusal, site_info};
     let viewer = crate::auth::require(crate::domain::access::Area::Directory.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/my-capacity/new";
@@ -64,22 +64,18 @@ pub async fn add_site(
         crate::auth::guard::deny(&viewer, "a site for another organization").await?;
         return Err(super::fail(AppError::NotYours));
     }
-    let fields = match site_fields(&name, street_address.as_deref(), intake_phone.as_deref(), hours.as_deref()) {
-        Ok(fields) => fields,
-        Err(e) => return Err(super::form_error(back, e).await),
-    };
-    let Some(town_id) = known_town(town_id).await? else {
-        return Err(super::form_error(back, AppError::Town).await);
-    };
-    let site = crate::store::providers::NewSite {
-        organization_id,
-        name: fields.name,
+    let info = site_info(
+        &name,
         town_id,
-        street_address: fields.street_address,
-        address_confidential: confidential.is_some(),
-        intake_phone: fields.intake_phone,
-        hours: fields.hours,
-        wheelchair_accessible: wheelchair.is_some(),
+        street_address.as_deref(),
+        confidential.is_some(),
+        intake_phone.as_deref(),
+        hours.as_deref(),
+        wheelchair.is_some(),
+    );
+    let site = match info.await? {
+        Ok(info) => crate::store::providers::NewSite { organization_id, info },
+        Err(e) => return Err(super::form_error(back, e).await),
     };
     let now = chrono::Utc::now().timestamp();
     let id = match crate::store::providers::add_site(&state.db, &site, viewer.id, now).await.map_err(super::internal)? {

@@ -3,6 +3,7 @@
 //! matrix and every total, and take no more changes. Every change is audited (addresses never are).
 
 use super::audit::{self, AuditEntry};
+use super::providers::SiteInfo;
 use super::{Db, StoreError, WriteTx, query};
 use crate::domain::taxonomy::CategoryCode;
 
@@ -19,25 +20,6 @@ pub struct OrganizationEdit<'a> {
     pub phone: Option<&'a str>,
     /// Whether an administrator has verified it.
     pub verified: bool,
-}
-
-/// What a site's provider admin may change about it.
-#[derive(Debug, Clone)]
-pub struct SiteEdit<'a> {
-    /// Name.
-    pub name: &'a str,
-    /// Town id (one of Connecticut's).
-    pub town_id: i64,
-    /// Street address.
-    pub street_address: Option<&'a str>,
-    /// Whether the address is confidential.
-    pub address_confidential: bool,
-    /// Public intake phone.
-    pub intake_phone: Option<&'a str>,
-    /// When it is open, in words (e.g. "24/7").
-    pub hours: Option<&'a str>,
-    /// Whether the site is wheelchair accessible.
-    pub wheelchair_accessible: bool,
 }
 
 /// Why an edit or a retirement changed nothing.
@@ -113,7 +95,7 @@ pub async fn edit_organization(
 pub async fn edit_site(
     db: &Db,
     id: i64,
-    edit: &SiteEdit<'_>,
+    edit: &SiteInfo<'_>,
     actor: i64,
     now: i64,
 ) -> Result<DirectoryOutcome, StoreError> {

@@ -39,14 +39,12 @@ pub struct NewOrganization<'a> {
     pub verified: bool,
 }
 
-/// A site to create.
+/// What describes a site, as its provider admin gives it.
 #[derive(Debug, Clone)]
-pub struct NewSite<'a> {
-    /// Owning organization.
-    pub organization_id: i64,
+pub struct SiteInfo<'a> {
     /// Name.
     pub name: &'a str,
-    /// Town id.
+    /// Town id (one of Connecticut's).
     pub town_id: i64,
     /// Street address (never shown to anyone but the owner and administrators when confidential).
     pub street_address: Option<&'a str>,
@@ -58,6 +56,15 @@ pub struct NewSite<'a> {
     pub hours: Option<&'a str>,
     /// Whether the site is wheelchair accessible.
     pub wheelchair_accessible: bool,
+}
+
+/// A site to create.
+#[derive(Debug, Clone)]
+pub struct NewSite<'a> {
+    /// Owning organization.
+    pub organization_id: i64,
+    /// The site.
+    pub info: SiteInfo<'a>,
 }
 
 /// A service to create, with its starting capacity.
@@ -148,7 +155,7 @@ pub async fn add_site(
         old_value: None,
         new_value: Some(format!(
             "organization={} town={} confidential={} (address not logged)",
-            site.organization_id, site.town_id, site.address_confidential
+            site.organization_id, site.info.town_id, site.info.address_confidential
         )),
     };
     audit::append(&mut tx, &entry, now).await?;
@@ -163,13 +170,13 @@ async fn insert_site(tx: &mut WriteTx, site: &NewSite<'_>) -> Result<i64, StoreE
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(site.organization_id)
-    .bind(site.name)
-    .bind(site.town_id)
-    .bind(site.street_address)
-    .bind(site.address_confidential)
-    .bind(site.intake_phone)
-    .bind(site.hours)
-    .bind(site.wheelchair_accessible)
+    .bind(site.info.name)
+    .bind(site.info.town_id)
+    .bind(site.info.street_address)
+    .bind(site.info.address_confidential)
+    .bind(site.info.intake_phone)
+    .bind(site.info.hours)
+    .bind(site.info.wheelchair_accessible)
     .fetch_one(tx)
     .await?;
     Ok(id)

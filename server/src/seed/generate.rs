@@ -7,7 +7,7 @@ use app::domain::profile::{AgeGroup, AgeGroups, Eligibility, Gender, Genders, La
 use app::domain::region::{TOWN_CROSSWALK_CSV, parse_crosswalk};
 use app::domain::taxonomy::{CategoryCode, CategoryFamily, SEED_CATEGORIES, SeedCategory};
 use app::store::bulk::{self, CapacityState, HistoryRecord};
-use app::store::providers::{self, NewOrganization, NewService, NewSite};
+use app::store::providers::{self, NewOrganization, NewService, NewSite, SiteInfo};
 use app::store::{Db, regions};
 
 use super::SeedError;
@@ -236,13 +236,15 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64, progress: &dyn Fn(usize, u
             let site_name = if confidential { format!("Residence {}", i + 1) } else { format!("Office {}", i + 1) };
             let new_site = NewSite {
                 organization_id: org_ids[org_index],
-                name: &site_name,
-                town_id,
-                street_address: Some(&address),
-                address_confidential: confidential,
-                intake_phone: Some("860-555-0142"),
-                hours: None,
-                wheelchair_accessible: rng.chance(60),
+                info: SiteInfo {
+                    name: &site_name,
+                    town_id,
+                    street_address: Some(&address),
+                    address_confidential: confidential,
+                    intake_phone: Some("860-555-0142"),
+                    hours: None,
+                    wheelchair_accessible: rng.chance(60),
+                },
             };
             let id = providers::create_site(db, &new_site).await?;
             site = Some((org_index, id, 1));

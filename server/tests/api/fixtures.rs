@@ -3,7 +3,7 @@
 use app::domain::capacity::CapacityCounts;
 use app::domain::profile::{AgeGroup, AgeGroups, Eligibility, LanguageCode};
 use app::domain::taxonomy::CategoryCode;
-use app::store::providers::{self, NewOrganization, NewService, NewSite};
+use app::store::providers::{self, NewOrganization, NewService, NewSite, SiteInfo};
 use app::store::{Db, regions};
 
 /// Numbers organization names, unique across a test binary.
@@ -95,13 +95,15 @@ impl<'a> Fixture<'a> {
             self.db,
             &NewSite {
                 organization_id: org,
-                name: "Main site",
-                town_id,
-                street_address: Some(spec.confidential_address.unwrap_or("1 Public Square")),
-                address_confidential: spec.confidential_address.is_some(),
-                intake_phone: Some("860-555-0199"),
-                hours: None,
-                wheelchair_accessible: false,
+                info: SiteInfo {
+                    name: "Main site",
+                    town_id,
+                    street_address: Some(spec.confidential_address.unwrap_or("1 Public Square")),
+                    address_confidential: spec.confidential_address.is_some(),
+                    intake_phone: Some("860-555-0199"),
+                    hours: None,
+                    wheelchair_accessible: false,
+                },
             },
         )
         .await
