@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use crate::domain::freshness::FreshnessBand;
 use crate::domain::profile::{AgeGroup, Eligibility, Gender, TraffickingType};
 use crate::domain::taxonomy::CategoryFamily;
-use crate::store::hsds::{CategoryRow, DirectoryRows, OrganizationRow, ServiceRow, SiteRow};
+use crate::store::hsds::{CategoryRow, DirectoryRows, OrganizationRow, ServiceRow};
+use crate::store::sites::SiteDetails;
 
 pub mod documents;
 pub mod files;
@@ -58,7 +59,7 @@ impl Directory {
             rows.categories.iter().map(|c| (c.code.as_str(), taxonomy_term(c))).collect();
         let categories: HashMap<&str, &CategoryRow> = rows.categories.iter().map(|c| (c.code.as_str(), c)).collect();
         let locations: HashMap<i64, Location> = rows.sites.iter().map(|s| (s.id, location(s))).collect();
-        let sites: HashMap<i64, &SiteRow> = rows.sites.iter().map(|s| (s.id, s)).collect();
+        let sites: HashMap<i64, &SiteDetails> = rows.sites.iter().map(|s| (s.id, s)).collect();
         let organizations: Vec<Organization> = rows
             .organizations
             .iter()
@@ -133,7 +134,7 @@ fn organization(o: &OrganizationRow) -> Organization {
 }
 
 /// A site as a location. Its street address appears only when it is not confidential.
-fn location(s: &SiteRow) -> Location {
+fn location(s: &SiteDetails) -> Location {
     let lid = id("location", s.id);
     let public_street = s.street_address.as_ref().filter(|_| !s.address_confidential);
     Location {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::sites::SiteDetails;
 use super::{Db, StoreError, query};
 use crate::domain::capacity::CapacitySnapshot;
 use crate::domain::freshness::FreshnessPolicy;
@@ -21,29 +22,6 @@ pub struct OrganizationRow {
     pub website: Option<String>,
     /// Main phone.
     pub phone: Option<String>,
-}
-
-/// A site: its street address is read only to be left out when confidential.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct SiteRow {
-    /// Id.
-    pub id: i64,
-    /// Organization.
-    pub organization_id: i64,
-    /// Name.
-    pub name: String,
-    /// Town.
-    pub town: String,
-    /// Street address.
-    pub street_address: Option<String>,
-    /// Whether the address is confidential.
-    pub address_confidential: bool,
-    /// Intake phone.
-    pub intake_phone: Option<String>,
-    /// Hours, in words.
-    pub hours: Option<String>,
-    /// Wheelchair accessible.
-    pub wheelchair_accessible: bool,
 }
 
 /// A category of the taxonomy.
@@ -85,8 +63,8 @@ pub struct ServiceRow {
 pub struct DirectoryRows {
     /// Organizations.
     pub organizations: Vec<OrganizationRow>,
-    /// Sites.
-    pub sites: Vec<SiteRow>,
+    /// Sites (their street addresses are read only to be left out where confidential).
+    pub sites: Vec<SiteDetails>,
     /// Services.
     pub services: Vec<ServiceRow>,
     /// The taxonomy.
@@ -99,9 +77,9 @@ pub async fn directory(db: &Db, now: i64, policy: &FreshnessPolicy) -> Result<Di
         query("SELECT id, name, description, website, phone FROM organizations WHERE retired_at IS NULL ORDER BY id")
             .fetch_all(db)
             .await?;
-    let sites: Vec<SiteRow> = query(
-        "SELECT si.id, si.organization_id, si.name, t.name AS town, si.street_address, si.address_confidential,
-            si.intake_phone, si.hours, si.wheelchair_accessible
+    let sites: Vec<SiteDetails> = query(
+        "SELECT si.id, si.organization_id, si.name, si.town_id, t.name AS town, si.street_address,
+            si.address_confidential, si.intake_phone, si.hours, si.wheelchair_accessible, si.retired_at
          FROM sites si JOIN towns t ON t.id = si.town_id
          JOIN organizations o ON o.id = si.organization_id
          WHERE si.retired_at IS NULL AND o.retired_at IS NULL ORDER BY si.id",
