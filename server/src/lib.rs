@@ -7,6 +7,7 @@ pub mod config;
 pub mod door;
 pub mod export;
 pub mod hsds;
+pub mod import;
 pub mod limits;
 pub mod live;
 pub mod page_viewer;

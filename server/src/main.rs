@@ -42,6 +42,17 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Bring a directory in from an HSDS 3.1 tabular data package (a folder with datapackage.json and one
+    /// CSV per table). Rows are matched by their HSDS ids: importing the same package again changes nothing,
+    /// and what an earlier import brought in that the package no longer names is retired. Every problem is
+    /// reported by file, line and column, and nothing is written while any remains (exit status 1).
+    Import {
+        /// The package's folder.
+        path: PathBuf,
+        /// Report the plan and every problem, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Write the directory out in a standard format.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -120,6 +131,7 @@ fn main() -> ExitCode {
             Command::User(command) => users(&config, command).await,
             Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
             Command::Export(ExportCommand::Hsds { dir }) => export_hsds(&config, &dir).await,
+            Command::Import { path, dry_run } => import(&config, &path, dry_run).await,
             Command::DemoCode => {
                 let now = chrono::Utc::now().timestamp();
                 match app::auth::totp::code_at(seed::demo::DEMO_TOTP_SECRET, now) {
@@ -260,6 +272,35 @@ async fn verify_audit(config: &Config) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(broken)) => fail(&broken),
+        Err(e) => fail(&e),
+    }
+}
+
+async fn import(config: &Config, path: &std::path::Path, dry_run: bool) -> ExitCode {
+    use server::import::Report;
+    let db = match open_database(config).await {
+        Ok(db) => db,
+        Err(e) => return fail(&e),
+    };
+    let mut progress = |done: usize, of: usize| eprintln!("services: {done} of {of}");
+    match server::import::import(&db, path, dry_run, &mut progress).await {
+        Ok(Report::Problems(problems)) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            eprintln!("continuum: {} problems; nothing was written", problems.len());
+            ExitCode::FAILURE
+        }
+        Ok(Report::Planned(o)) => {
+            for (what, c) in [("organizations", o.organizations), ("sites", o.sites), ("services", o.services)] {
+                println!(
+                    "{what}: {} to add, {} to change, {} unchanged, {} to retire",
+                    c.added, c.changed, c.unchanged, c.retired
+                );
+            }
+            println!("{}", if o.written { "Imported." } else { "Dry run: nothing was written." });
+            ExitCode::SUCCESS
+        }
         Err(e) => fail(&e),
     }
 }

@@ -268,7 +268,7 @@ pub async fn edit_organization(
         !(w.starts_with("https://") || w.starts_with("http://")) || w.len() > 200 || w.contains(char::is_whitespace)
     }) {
         Some(AppError::Website)
-    } else if phone.as_deref().is_some_and(|p| !super::describe::is_phone(p)) {
+    } else if phone.as_deref().is_some_and(|p| !crate::domain::contact::is_phone(p)) {
         Some(AppError::Phone)
     } else {
         None

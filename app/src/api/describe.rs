@@ -207,12 +207,6 @@ pub(crate) async fn authorize_site(viewer: &crate::domain::account::Viewer, site
     }
 }
 
-/// Whether `phone` looks like a phone number: digits and ` +-().x`, at most 30 characters.
-#[cfg(feature = "ssr")]
-pub(crate) fn is_phone(phone: &str) -> bool {
-    phone.len() <= 30 && phone.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c))
-}
-
 /// A site as its form gives it, trimmed and checked: the name 1 to 120 characters, the address at most 200,
 /// the phone a phone number, the hours at most 120 characters, the town one of Connecticut's. The outer
 /// error is a failure to check the town; the inner one what the person must fix.
@@ -232,7 +226,7 @@ pub(crate) async fn site_info<'a>(
     if name.is_empty() || name.chars().count() > 120 || street_address.is_some_and(|a| a.chars().count() > 200) {
         return Ok(Err(AppError::SiteName));
     }
-    if intake_phone.is_some_and(|p| !is_phone(p)) {
+    if intake_phone.is_some_and(|p| !crate::domain::contact::is_phone(p)) {
         return Ok(Err(AppError::Phone));
     }
     if hours.is_some_and(|h| h.chars().count() > 120) {

@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod capacity;
 pub mod capacity_web;
+pub mod contact;
 pub mod disclosure;
 #[cfg(feature = "ssr")]
 pub mod disclosure_audit;

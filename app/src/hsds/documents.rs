@@ -44,6 +44,7 @@ pub struct Location {
     pub phones: Vec<Phone>,
     pub schedules: Vec<Schedule>,
     pub accessibility: Vec<Accessibility>,
+    pub attributes: Vec<Attribute>,
 }
 
 /// A street address (never a confidential one).
@@ -138,6 +139,8 @@ pub struct Attribute {
     pub link_entity: &'static str,
     pub taxonomy_term_id: String,
     pub taxonomy_term: TaxonomyTerm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// A category of the taxonomy.

@@ -232,11 +232,12 @@ fn tables(d: &Directory) -> Vec<Table> {
         Table {
             name: "attributes",
             path: "attributes.csv",
-            columns: &["id", "link_id", "taxonomy_term_id", "link_type", "link_entity"],
+            columns: &["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
             rows: d
                 .services
                 .iter()
                 .flat_map(|s| s.attributes.iter())
+                .chain(locations.iter().flat_map(|l| l.attributes.iter()))
                 .map(|a| {
                     vec![
                         a.id.clone(),
@@ -244,6 +245,7 @@ fn tables(d: &Directory) -> Vec<Table> {
                         a.taxonomy_term_id.clone(),
                         a.link_type.to_owned(),
                         a.link_entity.to_owned(),
+                        text(&a.value),
                     ]
                 })
                 .collect(),
@@ -278,12 +280,12 @@ fn tabular(d: &Directory) -> Vec<File> {
     });
     let mut files =
         vec![("datapackage.json".to_owned(), serde_json::to_string_pretty(&package).unwrap_or_default() + "\n")];
-    files.extend(tables.into_iter().map(|t| (t.path.to_owned(), csv(t.columns, &t.rows))));
+    files.extend(tables.into_iter().map(|t| (t.path.to_owned(), to_csv(t.columns, &t.rows))));
     files
 }
 
 /// RFC 4180 CSV: a header line, then one line per row; a field with a comma, quote or line break is quoted.
-fn csv(columns: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn to_csv(columns: &[&str], rows: &[Vec<String>]) -> String {
     let field = |f: &str| {
         if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_owned() }
     };
@@ -297,11 +299,11 @@ fn csv(columns: &[&str], rows: &[Vec<String>]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::csv;
+    use super::to_csv;
 
     #[test]
     fn csv_fields_with_commas_quotes_or_line_breaks_are_quoted() {
         let rows = vec![vec!["a,b".to_owned(), "say \"hi\"".to_owned(), "plain".to_owned()]];
-        assert_eq!(csv(&["x", "y", "z"], &rows), "x,y,z\r\n\"a,b\",\"say \"\"hi\"\"\",plain\r\n");
+        assert_eq!(to_csv(&["x", "y", "z"], &rows), "x,y,z\r\n\"a,b\",\"say \"\"hi\"\"\",plain\r\n");
     }
 }

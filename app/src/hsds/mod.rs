@@ -12,11 +12,13 @@ use sha2::{Digest, Sha256};
 use crate::domain::freshness::FreshnessBand;
 use crate::domain::profile::{AgeGroup, Eligibility, Gender, TraffickingType};
 use crate::domain::taxonomy::CategoryFamily;
-use crate::store::hsds::{CategoryRow, DirectoryRows, OrganizationRow, ServiceRow};
-use crate::store::sites::SiteDetails;
+use crate::store::hsds::{CategoryRow, DirectoryRows, OrganizationRow, ServiceRow, SiteRow};
 
+pub mod csv;
 pub mod documents;
 pub mod files;
+pub mod import;
+pub mod profile;
 
 use documents::{
     Accessibility, Address, Attribute, Language, Location, Organization, Phone, Schedule, Service, ServiceAtLocation,
@@ -52,21 +54,45 @@ pub struct Directory {
     pub taxonomy_terms: Vec<TaxonomyTerm>,
 }
 
+/// The HSDS ids of the directory's own rows: the id a row was imported with, else one made from its row id.
+struct Ids<'a> {
+    organizations: HashMap<i64, String>,
+    locations: HashMap<i64, String>,
+    sites: HashMap<i64, &'a SiteRow>,
+}
+
 impl Directory {
     /// Builds every document from the rows of the live directory.
     pub fn build(rows: &DirectoryRows) -> Self {
-        let terms: HashMap<&str, TaxonomyTerm> =
-            rows.categories.iter().map(|c| (c.code.as_str(), taxonomy_term(c))).collect();
+        let ids = Ids {
+            organizations: rows
+                .organizations
+                .iter()
+                .map(|o| (o.id, o.external_id.clone().unwrap_or_else(|| id("organization", o.id))))
+                .collect(),
+            locations: rows
+                .sites
+                .iter()
+                .map(|s| (s.details.id, s.external_id.clone().unwrap_or_else(|| id("location", s.details.id))))
+                .collect(),
+            sites: rows.sites.iter().map(|s| (s.details.id, s)).collect(),
+        };
         let categories: HashMap<&str, &CategoryRow> = rows.categories.iter().map(|c| (c.code.as_str(), c)).collect();
-        let locations: HashMap<i64, Location> = rows.sites.iter().map(|s| (s.id, location(s))).collect();
-        let sites: HashMap<i64, &SiteDetails> = rows.sites.iter().map(|s| (s.id, s)).collect();
+        let locations: HashMap<i64, Location> = rows
+            .sites
+            .iter()
+            .filter_map(|s| {
+                let oid = ids.organizations.get(&s.details.organization_id)?;
+                Some((s.details.id, location(s, ids.locations[&s.details.id].clone(), oid.clone())))
+            })
+            .collect();
         let organizations: Vec<Organization> = rows
             .organizations
             .iter()
             .map(|o| {
-                let mut org = organization(o);
-                let own = rows.sites.iter().filter(|s| s.organization_id == o.id).map(|s| locations[&s.id].clone());
-                org.locations = Some(own.collect());
+                let mut org = organization(o, ids.organizations[&o.id].clone());
+                let own = rows.sites.iter().filter(|s| s.details.organization_id == o.id);
+                org.locations = Some(own.filter_map(|s| locations.get(&s.details.id).cloned()).collect());
                 org
             })
             .collect();
@@ -74,27 +100,27 @@ impl Directory {
         let mut services = Vec::new();
         let mut service_at_locations = Vec::new();
         for s in &rows.services {
-            let (Some(site), Some(category), Some(term)) =
-                (sites.get(&s.site_id), categories.get(s.category.as_str()), terms.get(s.category.as_str()))
-            else {
+            let (Some(site), Some(category)) = (ids.sites.get(&s.site_id), categories.get(s.category.as_str())) else {
                 continue;
             };
-            let Some(org) = by_id.get(&site.organization_id) else { continue };
-            let at = ServiceAtLocation {
-                id: id("service_at_location", id("service", s.id)),
-                service_id: id("service", s.id),
-                location_id: id("location", site.id),
-                location: Some(locations[&site.id].clone()),
+            let (Some(org), Some(place)) = (by_id.get(&site.details.organization_id), locations.get(&s.site_id)) else {
+                continue;
             };
-            let mut service = service(s, category, term.clone(), org.id.clone());
+            let sid = s.external_id.clone().unwrap_or_else(|| id("service", s.id));
+            let at = ServiceAtLocation {
+                id: id("service_at_location", &sid),
+                service_id: sid.clone(),
+                location_id: place.id.clone(),
+                location: Some(place.clone()),
+            };
+            let mut service = service(s, &sid, category, org.id.clone());
             service.service_at_locations = Some(vec![at.clone()]);
-            let mut provider = (*org).clone();
-            provider.locations = None;
-            service.organization = Some(Box::new(provider));
+            service.organization = Some(Box::new(Organization { locations: None, ..(*org).clone() }));
             services.push(service);
             service_at_locations.push(at);
         }
         let mut taxonomy_terms: Vec<TaxonomyTerm> = rows.categories.iter().map(taxonomy_term).collect();
+        taxonomy_terms.extend(profile::TERMS.iter().map(|(code, name)| profile_term(code, name)));
         taxonomy_terms.sort_by(|a, b| a.code.cmp(&b.code));
         Self { organizations, services, service_at_locations, taxonomy_terms }
     }
@@ -110,10 +136,8 @@ impl Directory {
     }
 }
 
-fn organization(o: &OrganizationRow) -> Organization {
-    let oid = id("organization", o.id);
+fn organization(o: &OrganizationRow, oid: String) -> Organization {
     Organization {
-        id: oid.clone(),
         name: o.name.clone(),
         description: o.description.clone(),
         website: o.website.clone(),
@@ -130,17 +154,48 @@ fn organization(o: &OrganizationRow) -> Organization {
             })
             .collect(),
         locations: None,
+        id: oid,
     }
 }
 
-/// A site as a location. Its street address appears only when it is not confidential.
-fn location(s: &SiteDetails) -> Location {
-    let lid = id("location", s.id);
+/// An attribute linking `entity` (its HSDS id) to a profile term, with a value where the term takes one.
+fn profile_attribute(entity: &str, link_entity: &'static str, code: &str, value: Option<String>) -> Attribute {
+    let name = profile::TERMS.iter().find(|(c, _)| *c == code).map_or(code, |(_, n)| n);
+    let term = profile_term(code, name);
+    Attribute {
+        id: id("attribute", format!("{entity}:{code}")),
+        link_id: entity.to_owned(),
+        link_type: "profile",
+        link_entity,
+        taxonomy_term_id: term.id.clone(),
+        taxonomy_term: term,
+        value,
+    }
+}
+
+fn profile_term(code: &str, name: &str) -> TaxonomyTerm {
+    TaxonomyTerm {
+        id: id("taxonomy_term", code),
+        code: code.to_owned(),
+        name: name.to_owned(),
+        description: format!("{name} (Continuum profile term)."),
+        taxonomy: profile::PROFILE_TAXONOMY.to_owned(),
+    }
+}
+
+/// A site as a location. Its street address and ZIP code appear only when it is not confidential; its town
+/// always does, as an attribute.
+fn location(row: &SiteRow, lid: String, organization_id: String) -> Location {
+    let s = &row.details;
     let public_street = s.street_address.as_ref().filter(|_| !s.address_confidential);
+    let mut attributes = vec![profile_attribute(&lid, "location", profile::TOWN, Some(s.town.clone()))];
+    if s.address_confidential {
+        attributes.push(profile_attribute(&lid, "location", profile::CONFIDENTIAL, None));
+    }
     Location {
         id: lid.clone(),
         location_type: "physical",
-        organization_id: id("organization", s.organization_id),
+        organization_id,
         name: s.name.clone(),
         description: if s.address_confidential {
             format!("Confidential location in {}, Connecticut: contact it through its intake phone.", s.town)
@@ -154,7 +209,7 @@ fn location(s: &SiteDetails) -> Location {
                 address_1: street.clone(),
                 city: s.town.clone(),
                 state_province: "CT",
-                postal_code: String::new(),
+                postal_code: row.postal_code.clone().unwrap_or_default(),
                 country: "US",
                 address_type: "physical",
             })
@@ -186,6 +241,7 @@ fn location(s: &SiteDetails) -> Location {
             })
             .into_iter()
             .collect(),
+        attributes,
     }
 }
 
@@ -204,10 +260,24 @@ fn taxonomy_term(c: &CategoryRow) -> TaxonomyTerm {
     }
 }
 
-fn service(s: &ServiceRow, category: &CategoryRow, term: TaxonomyTerm, organization_id: String) -> Service {
-    let sid = id("service", s.id);
+fn service(s: &ServiceRow, sid: &str, category: &CategoryRow, organization_id: String) -> Service {
+    let term = taxonomy_term(category);
+    let mut attributes = vec![Attribute {
+        id: id("attribute", sid),
+        link_id: sid.to_owned(),
+        link_type: "category",
+        link_entity: "service",
+        taxonomy_term_id: term.id.clone(),
+        taxonomy_term: term,
+        value: None,
+    }];
+    attributes.extend(
+        profile::service_terms(&s.eligibility, s.capacity.accepting_referrals)
+            .into_iter()
+            .map(|code| profile_attribute(sid, "service", code, None)),
+    );
     Service {
-        id: sid.clone(),
+        id: sid.to_owned(),
         organization_id,
         name: s.name.clone(),
         description: category.name.clone(),
@@ -225,28 +295,20 @@ fn service(s: &ServiceRow, category: &CategoryRow, term: TaxonomyTerm, organizat
             .iter()
             .map(|l| Language {
                 id: id("language", format!("{sid}:{}", l.as_str())),
-                service_id: sid.clone(),
+                service_id: sid.to_owned(),
                 name: l.label().to_owned(),
                 code: l.as_str().to_owned(),
             })
             .collect(),
-        capacities: vec![capacity(s, category)],
-        attributes: vec![Attribute {
-            id: id("attribute", &sid),
-            link_id: sid.clone(),
-            link_type: "service",
-            link_entity: "service",
-            taxonomy_term_id: term.id.clone(),
-            taxonomy_term: term,
-        }],
+        capacities: vec![capacity(s, sid, category)],
+        attributes,
         service_at_locations: None,
         organization: None,
     }
 }
 
 /// The capacity a service publishes: stale or closed to referrals, nothing is counted as available.
-fn capacity(s: &ServiceRow, category: &CategoryRow) -> ServiceCapacity {
-    let sid = id("service", s.id);
+fn capacity(s: &ServiceRow, sid: &str, category: &CategoryRow) -> ServiceCapacity {
     let c = &s.capacity;
     let confirmed = c.last_confirmed_at.max(c.last_changed_at);
     let local = crate::domain::local_time::date_time(confirmed);
@@ -256,8 +318,8 @@ fn capacity(s: &ServiceRow, category: &CategoryRow) -> ServiceCapacity {
         (_, true) => (c.available, format!("Free now, confirmed {local}.")),
     };
     ServiceCapacity {
-        id: id("service_capacity", &sid),
-        service_id: sid,
+        id: id("service_capacity", sid),
+        service_id: sid.to_owned(),
         unit: Unit { id: id("unit", &category.unit), name: category.unit.clone() },
         unit_id: id("unit", &category.unit),
         available,

@@ -191,45 +191,25 @@ async fn retire_services_in(tx: &mut WriteTx, scope: &str, id: i64, now: i64) ->
 
 /// Retires a service at `now`, its history kept, audited.
 pub async fn retire_service(db: &Db, service_id: i64, actor: i64, now: i64) -> Result<DirectoryOutcome, StoreError> {
-    retire(db, "services", "s.id = $1", service_id, actor, now).await
+    retire(db, "services", service_id, actor, now).await
 }
 
 /// Retires a site and every service at it.
 pub async fn retire_site(db: &Db, site_id: i64, actor: i64, now: i64) -> Result<DirectoryOutcome, StoreError> {
-    retire(db, "sites", "si.id = $1", site_id, actor, now).await
+    retire(db, "sites", site_id, actor, now).await
 }
 
 /// Retires an organization, its sites and every service at them.
 pub async fn retire_organization(db: &Db, org_id: i64, actor: i64, now: i64) -> Result<DirectoryOutcome, StoreError> {
-    retire(db, "organizations", "si.organization_id = $1", org_id, actor, now).await
+    retire(db, "organizations", org_id, actor, now).await
 }
 
-async fn retire(
-    db: &Db,
-    table: &'static str,
-    scope: &str,
-    id: i64,
-    actor: i64,
-    now: i64,
-) -> Result<DirectoryOutcome, StoreError> {
+async fn retire(db: &Db, table: &'static str, id: i64, actor: i64, now: i64) -> Result<DirectoryOutcome, StoreError> {
     let mut tx = db.write().await?;
     if let Err(refusal) = live_row(&mut tx, table, id).await? {
         return Ok(Err(refusal));
     }
-    let services = retire_services_in(&mut tx, scope, id, now).await?;
-    let sites = match table {
-        "organizations" => {
-            query("UPDATE sites SET retired_at = $1 WHERE organization_id = $2 AND retired_at IS NULL")
-                .bind(now)
-                .bind(id)
-                .execute(&mut tx)
-                .await?
-        }
-        _ => 0,
-    };
-    if table != "services" {
-        query(format!("UPDATE {table} SET retired_at = $1 WHERE id = $2")).bind(now).bind(id).execute(&mut tx).await?;
-    }
+    let (sites, services) = retire_in(&mut tx, table, id, now).await?;
     let entity = table.trim_end_matches('s');
     let entry = AuditEntry {
         actor_id: Some(actor),
@@ -246,4 +226,29 @@ async fn retire(
     audit::append(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// Retires a row of `table` (services, sites or organizations) and everything below it, inside `tx`: the
+/// services it reaches, an organization's sites, then the row. Returns how many sites and services it closed.
+pub(crate) async fn retire_in(tx: &mut WriteTx, table: &str, id: i64, now: i64) -> Result<(u64, u64), StoreError> {
+    let scope = match table {
+        "organizations" => "si.organization_id = $1",
+        "sites" => "si.id = $1",
+        _ => "s.id = $1",
+    };
+    let services = retire_services_in(tx, scope, id, now).await?;
+    let sites = match table {
+        "organizations" => {
+            query("UPDATE sites SET retired_at = $1 WHERE organization_id = $2 AND retired_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+        }
+        _ => 0,
+    };
+    if table != "services" {
+        query(format!("UPDATE {table} SET retired_at = $1 WHERE id = $2")).bind(now).bind(id).execute(&mut *tx).await?;
+    }
+    Ok((sites, services))
 }

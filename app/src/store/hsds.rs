@@ -22,6 +22,20 @@ pub struct OrganizationRow {
     pub website: Option<String>,
     /// Main phone.
     pub phone: Option<String>,
+    /// Its id in the directory it was imported from.
+    pub external_id: Option<String>,
+}
+
+/// A site with what an export needs besides its details.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SiteRow {
+    /// Its details (the street address is read only to be left out where confidential).
+    #[sqlx(flatten)]
+    pub details: SiteDetails,
+    /// ZIP code.
+    pub postal_code: Option<String>,
+    /// Its id in the directory it was imported from.
+    pub external_id: Option<String>,
 }
 
 /// A category of the taxonomy.
@@ -56,6 +70,8 @@ pub struct ServiceRow {
     pub eligibility: Eligibility,
     /// Capacity now, with its freshness.
     pub capacity: CapacitySnapshot,
+    /// Its id in the directory it was imported from.
+    pub external_id: Option<String>,
 }
 
 /// The whole live directory, each list in id order.
@@ -63,8 +79,8 @@ pub struct ServiceRow {
 pub struct DirectoryRows {
     /// Organizations.
     pub organizations: Vec<OrganizationRow>,
-    /// Sites (their street addresses are read only to be left out where confidential).
-    pub sites: Vec<SiteDetails>,
+    /// Sites.
+    pub sites: Vec<SiteRow>,
     /// Services.
     pub services: Vec<ServiceRow>,
     /// The taxonomy.
@@ -73,13 +89,16 @@ pub struct DirectoryRows {
 
 /// Reads the live directory at `now`.
 pub async fn directory(db: &Db, now: i64, policy: &FreshnessPolicy) -> Result<DirectoryRows, StoreError> {
-    let organizations: Vec<OrganizationRow> =
-        query("SELECT id, name, description, website, phone FROM organizations WHERE retired_at IS NULL ORDER BY id")
-            .fetch_all(db)
-            .await?;
-    let sites: Vec<SiteDetails> = query(
+    let organizations: Vec<OrganizationRow> = query(
+        "SELECT id, name, description, website, phone, external_id FROM organizations WHERE retired_at IS NULL
+         ORDER BY id",
+    )
+    .fetch_all(db)
+    .await?;
+    let sites: Vec<SiteRow> = query(
         "SELECT si.id, si.organization_id, si.name, si.town_id, t.name AS town, si.street_address,
-            si.address_confidential, si.intake_phone, si.hours, si.wheelchair_accessible, si.retired_at
+            si.address_confidential, si.intake_phone, si.hours, si.wheelchair_accessible, si.retired_at,
+            si.postal_code, si.external_id
          FROM sites si JOIN towns t ON t.id = si.town_id
          JOIN organizations o ON o.id = si.organization_id
          WHERE si.retired_at IS NULL AND o.retired_at IS NULL ORDER BY si.id",
@@ -88,8 +107,8 @@ pub async fn directory(db: &Db, now: i64, policy: &FreshnessPolicy) -> Result<Di
     .await?;
     let categories: Vec<CategoryRow> =
         query("SELECT code, family, name, unit, taxonomy_term FROM categories ORDER BY code").fetch_all(db).await?;
-    let listed: Vec<(i64, i64, String, String, String)> = query(
-        "SELECT s.id, s.site_id, s.category, s.name, s.status FROM services s
+    let listed: Vec<(i64, i64, String, String, String, Option<String>)> = query(
+        "SELECT s.id, s.site_id, s.category, s.name, s.status, s.external_id FROM services s
          JOIN sites si ON si.id = s.site_id
          WHERE s.retired_at IS NULL AND si.retired_at IS NULL ORDER BY s.id",
     )
@@ -100,7 +119,7 @@ pub async fn directory(db: &Db, now: i64, policy: &FreshnessPolicy) -> Result<Di
     let mut eligibility = eligibilities(db, &ids).await?;
     let services = listed
         .into_iter()
-        .filter_map(|(id, site_id, category, name, status)| {
+        .filter_map(|(id, site_id, category, name, status, external_id)| {
             Some(ServiceRow {
                 id,
                 site_id,
@@ -109,6 +128,7 @@ pub async fn directory(db: &Db, now: i64, policy: &FreshnessPolicy) -> Result<Di
                 status,
                 eligibility: eligibility.remove(&id)?,
                 capacity: capacity.remove(&id)?,
+                external_id,
             })
         })
         .collect();

@@ -15,6 +15,7 @@ pub mod directory;
 pub mod gaps;
 pub mod holds;
 pub mod hsds;
+pub mod import;
 pub mod needs;
 pub mod organizations;
 pub mod providers;

@@ -163,7 +163,7 @@ pub async fn add_site(
     Ok(Ok(id))
 }
 
-async fn insert_site(tx: &mut WriteTx, site: &NewSite<'_>) -> Result<i64, StoreError> {
+pub(crate) async fn insert_site(tx: &mut WriteTx, site: &NewSite<'_>) -> Result<i64, StoreError> {
     let (id,): (i64,) = query(
         "INSERT INTO sites (organization_id, name, town_id, street_address, address_confidential, intake_phone,
             hours, wheelchair_accessible)
@@ -228,7 +228,7 @@ pub async fn add_service(
     Ok(Ok(id))
 }
 
-async fn insert_service(
+pub(crate) async fn insert_service(
     tx: &mut WriteTx,
     service: &NewService<'_>,
     user_id: Option<i64>,
@@ -280,7 +280,7 @@ async fn insert_service(
 }
 
 /// Binds a service's ten eligibility columns, in the order both statements name them.
-fn bind_eligibility(q: Query, e: &Eligibility) -> Query {
+pub(crate) fn bind_eligibility(q: Query, e: &Eligibility) -> Query {
     q.bind(e.age_groups.bits())
         .bind(e.trafficking_types.bits())
         .bind(e.genders.bits())

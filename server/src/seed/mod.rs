@@ -2,7 +2,7 @@
 //! Deterministic: the same seed gives the same rows. Names are obviously fictional; towns and regions are real.
 
 pub mod demo;
-mod generate;
+pub mod generate;
 mod rng;
 pub mod scale;
 

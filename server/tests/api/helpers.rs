@@ -170,6 +170,11 @@ pub fn test_client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The backend this app runs on.
+    pub fn backend(&self) -> Backend {
+        if self.database_url.starts_with("postgres") { Backend::Postgres } else { Backend::Sqlite }
+    }
+
     /// A handle on a server running elsewhere (a `continuum serve` process) over `url`, which it migrated.
     pub async fn attach(address: String, url: String, database: TestDatabase) -> Self {
         let db = app::store::connect(&url).await.expect("open the served database");

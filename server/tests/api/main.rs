@@ -17,6 +17,7 @@ mod gaps;
 mod hardening;
 mod holds;
 mod hsds;
+mod import;
 mod invariants;
 mod limits;
 mod needs;
