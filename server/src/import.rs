@@ -1,6 +1,7 @@
 //! `continuum import PATH [--dry-run]`: brings a state's directory in from an HSDS 3.1 tabular data package
-//! (a folder with `datapackage.json` and one CSV per table). Every problem is reported by file, line and
-//! column and nothing is written while any remains; a dry run reports the plan and writes nothing.
+//! (a folder with `datapackage.json` and one CSV per table) or from the one-sheet template (a `.csv` file, one
+//! line per service). Every problem is reported by file, line and column and nothing is written while any
+//! remains; a dry run reports the plan and writes nothing.
 
 use std::path::Path;
 
@@ -29,16 +30,20 @@ pub fn read_folder(path: &Path) -> std::io::Result<Files> {
     Ok(files)
 }
 
-/// Checks the package in `path` and, unless `dry_run` or a problem is found, writes it in one transaction.
+/// Checks the package (a folder) or sheet (a file) at `path` and, unless `dry_run` or a problem is found, writes it in one transaction.
 pub async fn import(
     db: &app::store::Db,
     path: &Path,
     dry_run: bool,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Report, Box<dyn std::error::Error>> {
-    let files = read_folder(path)?;
     let reference = app::store::import::reference(db).await?;
-    let package = app::hsds::import::read(&files, &reference);
+    let package = if path.is_dir() {
+        app::hsds::import::read(&read_folder(path)?, &reference)
+    } else {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        app::hsds::sheet::read_sheet(&name, &std::fs::read_to_string(path)?, &reference)
+    };
     if !package.problems.is_empty() {
         return Ok(Report::Problems(package.problems));
     }

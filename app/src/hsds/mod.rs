@@ -19,6 +19,7 @@ pub mod documents;
 pub mod files;
 pub mod import;
 pub mod profile;
+pub mod sheet;
 
 use documents::{
     Accessibility, Address, Attribute, Language, Location, Organization, Phone, Schedule, Service, ServiceAtLocation,

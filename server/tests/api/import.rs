@@ -145,7 +145,35 @@ async fn a_broken_copy_names_each_problem_and_writes_nothing(source: TestApp) {
     assert_eq!(count(&target).await, (0, 0, 0), "nothing was written");
 }
 
+async fn a_one_sheet_directory_imports_and_imports_again_as_a_no_op(app: TestApp) {
+    let dir = TempDir::new();
+    let sheet = dir.path().join("directory.csv");
+    let recent = chrono::DateTime::from_timestamp(now() - 3600, 0).unwrap().to_rfc3339();
+    let text = format!(
+        "organization_id,organization,site_id,site,town,street_address,confidential,intake_phone,hours,\
+         service_id,service,category,total,available,updated,serves,trafficking,languages\n\
+         ct-1,Harbor Network,ct-1-a,Harbor House,Norwich,9 Hidden Way,yes,860-555-0100,24/7,\
+         ct-1-a-1,Harbor beds,safe_house,6,2,{recent},adults,labor,es\n\
+         ct-1,Harbor Network,ct-1-b,Harbor Legal,Hartford,1 Main St,no,860-555-0101,Mon-Fri 9-5,\
+         ct-1-b-1,Harbor legal aid,immigration_legal,10,4,2026-01-05T09:00:00-05:00,,,\n",
+    );
+    std::fs::write(&sheet, text).unwrap();
+    let Report::Planned(first) = import(&app, &sheet, false).await else { panic!("problems") };
+    assert_eq!((first.organizations.added, first.sites.added, first.services.added), (1, 2, 2));
+    let Report::Planned(again) = import(&app, &sheet, false).await else { panic!("problems") };
+    assert_eq!((again.services.unchanged, again.services.added, again.services.changed), (2, 0, 0));
+    let q = app::domain::search::SearchQuery { page: 1, page_size: 50, include_stale: true, ..Default::default() };
+    let found = app::store::search::search(&app.db, &q, now(), &app.freshness).await.unwrap();
+    let beds = found.hits.iter().find(|h| h.service_name == "Harbor beds").expect("found by coordinators");
+    assert_eq!((beds.town.as_str(), beds.organization_name.as_str()), ("Norwich", "Harbor Network"));
+    let legal = found.hits.iter().find(|h| h.service_name == "Harbor legal aid").expect("both services");
+    assert_eq!((legal.town.as_str(), legal.available), ("Hartford", None), "a count from January arrives stale");
+    assert_eq!(beds.available, Some(2), "one from an hour ago, fresh");
+    assert!(!serde_json::to_string(&found).unwrap().contains("Hidden Way"), "a confidential street stays hidden");
+}
+
 both_backends!(
+    a_one_sheet_directory_imports_and_imports_again_as_a_no_op,
     open_referrals_example_is_refused_with_every_problem_where_it_is,
     a_connecticut_directory_imports_again_as_a_no_op_and_exports_as_it_came_in,
     a_broken_copy_names_each_problem_and_writes_nothing,

@@ -1,0 +1,280 @@
+//! The one-sheet directory template, for states without an HSDS directory: one CSV line per service, its site
+//! and organization repeated on each line. Read into the same [`Package`] an HSDS import makes, with every
+//! problem named by line and column. The columns are listed in the README ("Importing a directory").
+
+use std::collections::HashMap;
+
+use super::csv::parse;
+use super::import::{OrganizationIn, Package, Problem, Reference, ServiceIn, SiteIn};
+use crate::domain::profile::{AgeGroups, Eligibility, Genders, LanguageCode, TraffickingTypes};
+
+/// The columns every line needs.
+pub const REQUIRED: [&str; 8] =
+    ["organization_id", "organization", "site_id", "site", "town", "service_id", "service", "category"];
+
+/// Reads the sheet `file` (its name is used in problems).
+pub fn read_sheet(file: &str, text: &str, reference: &Reference) -> Package {
+    let mut package = Package::default();
+    let mut problem = |line: usize, column: &str, message: String| {
+        package.problems.push(Problem { file: file.to_owned(), line, column: column.to_owned(), message });
+    };
+    let csv = match parse(text) {
+        Ok(csv) => csv,
+        Err(e) => {
+            problem(e.line, "", "a quoted field is never closed".into());
+            return package;
+        }
+    };
+    for column in REQUIRED.iter().filter(|c| !csv.header.iter().any(|h| h == *c)) {
+        problem(1, column, "this column is required".into());
+    }
+    let mut organizations: HashMap<String, OrganizationIn> = HashMap::new();
+    let mut sites: HashMap<String, SiteIn> = HashMap::new();
+    let mut services: Vec<ServiceIn> = Vec::new();
+    let mut seen_services: HashMap<String, usize> = HashMap::new();
+    for (line, record) in &csv.records {
+        let line = *line;
+        let get = |column: &str| csv.get(record, column).map(str::to_owned);
+        let mut row_problems: Vec<(String, String)> = Vec::new();
+        let mut need = |column: &str| match get(column) {
+            Some(value) => value,
+            None => {
+                row_problems.push((column.to_owned(), "required".into()));
+                String::new()
+            }
+        };
+        let (org_id, org_name, site_id, site_name, town, service_id, service_name, category) = (
+            need("organization_id"),
+            need("organization"),
+            need("site_id"),
+            need("site"),
+            need("town"),
+            need("service_id"),
+            need("service"),
+            need("category"),
+        );
+        let yes =
+            |column: &str| get(column).is_some_and(|v| matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "1"));
+        let town_id = reference.towns.get(&town.to_lowercase()).copied();
+        if town_id.is_none() && !town.is_empty() {
+            row_problems.push(("town".into(), format!("unknown town {town:?}: not one of Connecticut's 169 towns")));
+        }
+        let category_code = reference.categories.get(&category).cloned();
+        if category_code.is_none() && !category.is_empty() {
+            row_problems
+                .push(("category".into(), format!("unknown category {category:?}: add it to the taxonomy first")));
+        }
+        let phone = get("intake_phone");
+        if phone.as_deref().is_some_and(|p| !crate::domain::contact::is_phone(p)) {
+            row_problems.push(("intake_phone".into(), "not a phone number such as 860-555-0100".into()));
+        }
+        let count = |column: &str, problems: &mut Vec<(String, String)>| -> i64 {
+            match get(column) {
+                None => 0,
+                Some(v) => v.parse::<i64>().ok().filter(|n| *n >= 0).unwrap_or_else(|| {
+                    problems.push((column.to_owned(), format!("{v:?} is not a whole number from 0")));
+                    0
+                }),
+            }
+        };
+        let (total, available) = (count("total", &mut row_problems), count("available", &mut row_problems));
+        if available > total {
+            row_problems.push(("available".into(), "more available than the total".into()));
+        }
+        let updated = match get("updated") {
+            None => 0,
+            Some(u) => chrono::DateTime::parse_from_rfc3339(&u).map(|t| t.timestamp()).unwrap_or_else(|_| {
+                row_problems.push(("updated".into(), "a date and time such as 2026-12-01T09:30:00-05:00".into()));
+                0
+            }),
+        };
+        let eligibility = eligibility(&get, &mut row_problems);
+        if let Some(first) = seen_services.insert(service_id.clone(), line)
+            && !service_id.is_empty()
+        {
+            row_problems.push(("service_id".into(), format!("duplicate service_id (also on line {first})")));
+        }
+        let org = OrganizationIn {
+            external_id: org_id.clone(),
+            name: org_name,
+            description: get("organization_description").unwrap_or_default(),
+            website: get("website"),
+            phone: None,
+            line,
+        };
+        if let Some(earlier) = organizations.get(&org_id)
+            && earlier.name != org.name
+        {
+            row_problems.push((
+                "organization".into(),
+                format!("line {} names organization {org_id} differently", earlier.line),
+            ));
+        }
+        let site = town_id.map(|town_id| SiteIn {
+            external_id: site_id.clone(),
+            organization: org_id.clone(),
+            name: site_name,
+            town_id,
+            street_address: get("street_address"),
+            postal_code: get("postal_code"),
+            confidential: yes("confidential"),
+            intake_phone: phone,
+            hours: get("hours"),
+            wheelchair: yes("wheelchair"),
+        });
+        if let (Some(site), Some(earlier)) = (&site, sites.get(&site_id))
+            && (earlier.organization != site.organization
+                || earlier.name != site.name
+                || earlier.town_id != site.town_id)
+        {
+            row_problems.push(("site".into(), format!("site {site_id} is described differently on an earlier line")));
+        }
+        if !row_problems.is_empty() {
+            for (column, message) in row_problems {
+                problem(line, &column, message);
+            }
+            continue;
+        }
+        let (Some(site), Some(category), Some(eligibility)) = (site, category_code, eligibility) else { continue };
+        organizations.entry(org_id).or_insert(org);
+        sites.entry(site_id.clone()).or_insert(site);
+        services.push(ServiceIn {
+            external_id: service_id,
+            site: site_id,
+            category,
+            name: service_name,
+            status: "active",
+            eligibility,
+            accepting: get("accepting").is_none_or(|_| yes("accepting")),
+            maximum: total,
+            available,
+            updated,
+        });
+    }
+    let mut organizations: Vec<OrganizationIn> = organizations.into_values().collect();
+    organizations.sort_by_key(|o| o.line);
+    let mut sites: Vec<SiteIn> = sites.into_values().collect();
+    sites.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    package.organizations = organizations;
+    package.sites = sites;
+    package.services = services;
+    package.problems.sort();
+    package
+}
+
+/// Who a line's service serves: `serves` (minors, adults), `trafficking` (sex, labor), `genders` (female, male,
+/// transgender, nonbinary), each a space- or comma-separated list (empty: all); `languages` (codes);
+/// `minimum_age`, `maximum_age`; and yes/no columns for the requirements.
+fn eligibility(get: &dyn Fn(&str) -> Option<String>, problems: &mut Vec<(String, String)>) -> Option<Eligibility> {
+    let words = |column: &str| -> Vec<String> {
+        get(column)
+            .map(|v| v.split([' ', ',', ';']).map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect())
+            .unwrap_or_default()
+    };
+    let mut mask = |column: &str, names: &[(&str, i64)]| -> i64 {
+        let mut bits = 0;
+        for word in words(column) {
+            match names.iter().find(|(n, _)| *n == word) {
+                Some((_, b)) => bits |= b,
+                None => problems.push((
+                    column.to_owned(),
+                    format!("{word:?} is not one of {}", names.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")),
+                )),
+            }
+        }
+        if bits == 0 { names.iter().fold(0, |m, (_, b)| m | b) } else { bits }
+    };
+    let ages = mask("serves", &[("minors", 1), ("adults", 2)]);
+    let types = mask("trafficking", &[("sex", 1), ("labor", 2)]);
+    let genders = mask("genders", &[("female", 1), ("male", 2), ("transgender", 4), ("nonbinary", 8)]);
+    let mut languages = Vec::new();
+    for code in words("languages") {
+        match LanguageCode::parse(&code) {
+            Ok(code) if !languages.contains(&code) => languages.push(code),
+            Ok(_) => {}
+            Err(_) => problems.push(("languages".into(), format!("{code:?} is not a language code such as es"))),
+        }
+    }
+    let mut age = |column: &str| match get(column) {
+        None => None,
+        Some(v) => v.parse::<u8>().ok().filter(|a| *a <= 120).or_else(|| {
+            problems.push((column.to_owned(), format!("{v:?} is not an age from 0 to 120")));
+            None
+        }),
+    };
+    let (min_age, max_age) = (age("minimum_age"), age("maximum_age"));
+    let yes =
+        |column: &str| get(column).is_some_and(|v| matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "1"));
+    let e = Eligibility {
+        age_groups: AgeGroups::from_bits(ages).ok()?,
+        trafficking_types: TraffickingTypes::from_bits(types).ok()?,
+        genders: Genders::from_bits(genders).ok()?,
+        min_age,
+        max_age,
+        accepts_children: yes("accepts_children"),
+        pets_allowed: yes("pets_allowed"),
+        wheelchair_accessible: yes("wheelchair"),
+        id_required: yes("photo_id_required"),
+        sobriety_required: yes("sobriety_required"),
+        languages,
+    };
+    if e.validate().is_err() {
+        problems.push(("minimum_age".into(), "the ages contradict the age groups served".into()));
+        return None;
+    }
+    Some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference() -> Reference {
+        Reference {
+            towns: [("norwich".to_owned(), 7), ("hartford".to_owned(), 3)].into(),
+            categories: [("safe_house".to_owned(), "safe_house".to_owned())].into(),
+        }
+    }
+
+    const HEADER: &str = "organization_id,organization,site_id,site,town,street_address,confidential,intake_phone,service_id,service,category,total,available,serves,languages";
+
+    #[test]
+    fn a_sheet_line_per_service_gives_its_organization_site_and_service() {
+        let text = format!(
+            "{HEADER}\no1,Harbor,s1,Harbor House,Norwich,1 Hidden Way,yes,860-555-0100,v1,Beds,safe_house,6,2,adults,es en\n\
+             o1,Harbor,s1,Harbor House,Norwich,1 Hidden Way,yes,860-555-0100,v2,More beds,safe_house,2,0,,\n"
+        );
+        let p = read_sheet("sheet.csv", &text, &reference());
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!((p.organizations.len(), p.sites.len(), p.services.len()), (1, 1, 2));
+        assert!(p.sites[0].confidential && p.sites[0].town_id == 7);
+        assert_eq!((p.services[0].maximum, p.services[0].available), (6, 2));
+        assert!(!p.services[0].eligibility.age_groups.serves(crate::domain::profile::AgeGroup::Minor));
+        assert_eq!(p.services[1].eligibility, Eligibility::everyone(), "nothing said: open to everyone");
+    }
+
+    #[test]
+    fn every_problem_of_a_line_is_named_by_line_and_column() {
+        let text = format!(
+            "{HEADER}\no1,Harbor,s1,Harbor House,Springfield,,no,call us,v1,Beds,spa_days,2,3,elders,xx-yy\n\
+             o1,Harbour,s2,Annex,Hartford,,,,v1,Beds,safe_house,1,1,,\n"
+        );
+        let p = read_sheet("sheet.csv", &text, &reference());
+        let at: Vec<(usize, &str)> = p.problems.iter().map(|x| (x.line, x.column.as_str())).collect();
+        for expected in [
+            (2, "town"),
+            (2, "category"),
+            (2, "intake_phone"),
+            (2, "available"),
+            (2, "serves"),
+            (2, "languages"),
+            (3, "service_id"),
+        ] {
+            assert!(at.contains(&expected), "{expected:?} in {at:?}");
+        }
+        assert!(p.problems.iter().all(|x| x.file == "sheet.csv"));
+        assert!(
+            read_sheet("s.csv", "organization_id,service\n", &reference()).problems.iter().any(|x| x.column == "town")
+        );
+    }
+}
