@@ -391,16 +391,17 @@ fn sites(
 fn services(r: &mut Reader, sites: &[SiteIn], attributes: &HashMap<String, Vec<Tag>>) -> Vec<ServiceIn> {
     let file = "services.csv";
     let site_ids: HashSet<&str> = sites.iter().map(|s| s.external_id.as_str()).collect();
+    let locations: HashSet<String> = match r.tables.get("locations.csv") {
+        Some(t) => t.records.iter().filter_map(|(_, x)| t.get(x, "id").map(str::to_owned)).collect(),
+        None => HashSet::new(),
+    };
     let mut located: HashMap<String, String> = HashMap::new();
     for (line, _, record) in r.identified("service_at_location.csv") {
         let (service, location) = (
             r.get("service_at_location.csv", &record, "service_id").unwrap_or_default(),
             r.get("service_at_location.csv", &record, "location_id").unwrap_or_default(),
         );
-        if r.tables
-            .get("locations.csv")
-            .is_some_and(|t| !t.records.iter().any(|(_, x)| t.get(x, "id") == Some(&location)))
-        {
+        if !locations.contains(&location) {
             r.problem(
                 "service_at_location.csv",
                 line,
