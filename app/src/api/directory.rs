@@ -29,7 +29,7 @@ pub async fn directory_choices() -> Result<DirectoryOptions, AppError> {
         .await
         .map_err(super::internal)?
         .into_iter()
-        .filter(|o| viewer.acts_for(o.id))
+        .filter(|o| viewer.acts_for(o.id) && !o.retired)
         .map(|o| (o.id, o.name))
         .collect();
     let ids: Vec<i64> = organizations.iter().map(|(id, _)| *id).collect();

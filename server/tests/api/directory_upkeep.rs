@@ -72,6 +72,9 @@ async fn an_administrator_retires_an_organization_and_all_its_services_leave_sea
     assert!(now_found.contains(&other.service), "other organizations stay");
     assert!(app::store::providers::owned_services(&app.db, &[theirs.organization]).await.unwrap().is_empty());
     assert!(app::store::sites::of_organizations(&app.db, &[theirs.organization]).await.unwrap().is_empty());
+    let choices: app::api::directory::DirectoryOptions =
+        app.call("/api/directory_choices", Some(&provider), &[]).await.json().await.unwrap();
+    assert!(choices.organizations.is_empty() && choices.sites.is_empty(), "nothing retired is offered to add to");
     let history = app::store::capacity::history(&app.db, theirs.service, 10).await.unwrap();
     assert!(!history.is_empty(), "history is kept");
 
