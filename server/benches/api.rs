@@ -14,7 +14,8 @@ use app::domain::taxonomy::CategoryFamily;
 use app::store::{Arg, Db, Query, capacity, gaps, search};
 use server::config::Config;
 use server::startup::Application;
-use sqlx::Connection;
+
+mod common;
 
 struct Args {
     sizes: Vec<u32>,
@@ -70,23 +71,6 @@ fn row(op: &str, backend: &str, n: u32, api: (f64, f64), bare: (f64, f64)) {
         api.0 / bare.0,
         api.1 / bare.1
     );
-}
-
-async fn database_url(backend: &str, n: u32) -> String {
-    if backend == "sqlite" {
-        let dir = std::env::temp_dir().join(format!("continuum-bench-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        format!("sqlite:{}", dir.join("bench.db").display())
-    } else {
-        let admin = std::env::var("TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://continuum:continuum@127.0.0.1:5432/continuum".into());
-        let name = format!("continuum_bench_{n}");
-        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL reachable");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
-    }
 }
 
 /// The same statement as `q`, bound and fetched by sqlx directly: the baseline the query layer is divided by.
@@ -288,7 +272,7 @@ async fn main() {
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for backend in &args.backends {
         for &n in &args.sizes {
-            let url = database_url(backend, n).await;
+            let url = common::database_url(backend, &n.to_string()).await;
             let config = Config {
                 database_url: url,
                 bind: "127.0.0.1:0".parse().unwrap(),

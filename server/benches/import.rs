@@ -8,23 +8,11 @@ use std::time::Instant;
 
 use app::store::{Db, query};
 use server::config::Config;
-use sqlx::Connection;
+
+mod common;
 
 async fn fresh(backend: &str, name: &str) -> Db {
-    let url = if backend == "sqlite" {
-        let dir = std::env::temp_dir().join(format!("continuum-import-bench-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        format!("sqlite:{}", dir.join("bench.db").display())
-    } else {
-        let admin = std::env::var("TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://continuum:continuum@127.0.0.1:5432/continuum".into());
-        let db = format!("continuum_import_bench_{name}");
-        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL reachable");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut conn).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {db}")).execute(&mut conn).await.unwrap();
-        format!("{}/{db}", admin.rsplit_once('/').unwrap().0)
-    };
+    let url = common::database_url(backend, &format!("import_{name}")).await;
     let config = Config { database_url: url, log: "warn".into(), ..Config::default() };
     server::startup::open_database(&config).await.expect("database opens")
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::csv::parse;
 use super::import::{OrganizationIn, Package, Problem, Reference, ServiceIn, SiteIn};
-use crate::domain::profile::{AgeGroups, Eligibility, Genders, LanguageCode, TraffickingTypes};
+use crate::domain::profile::{Eligibility, LanguageCode};
 
 /// The columns every line needs.
 pub const REQUIRED: [&str; 8] =
@@ -164,29 +164,43 @@ pub fn read_sheet(file: &str, text: &str, reference: &Reference) -> Package {
 
 /// Who a line's service serves: `serves` (minors, adults), `trafficking` (sex, labor), `genders` (female, male,
 /// transgender, nonbinary), each a space- or comma-separated list (empty: all); `languages` (codes);
-/// `minimum_age`, `maximum_age`; and yes/no columns for the requirements.
+/// `minimum_age`, `maximum_age`; and yes/no columns for the requirements. Read as the profile terms an HSDS
+/// package carries, by the same rule.
 fn eligibility(get: &dyn Fn(&str) -> Option<String>, problems: &mut Vec<(String, String)>) -> Option<Eligibility> {
     let words = |column: &str| -> Vec<String> {
         get(column)
             .map(|v| v.split([' ', ',', ';']).map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect())
             .unwrap_or_default()
     };
-    let mut mask = |column: &str, names: &[(&str, i64)]| -> i64 {
-        let mut bits = 0;
+    let mut codes: Vec<String> = Vec::new();
+    for (column, prefix, allowed) in [
+        ("serves", "serves_", &["minors", "adults"][..]),
+        ("trafficking", "", &["sex", "labor"][..]),
+        ("genders", "gender_", &["female", "male", "transgender", "nonbinary"][..]),
+    ] {
         for word in words(column) {
-            match names.iter().find(|(n, _)| *n == word) {
-                Some((_, b)) => bits |= b,
-                None => problems.push((
-                    column.to_owned(),
-                    format!("{word:?} is not one of {}", names.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")),
-                )),
+            if !allowed.contains(&word.as_str()) {
+                problems.push((column.to_owned(), format!("{word:?} is not one of {}", allowed.join(", "))));
+            } else if column == "trafficking" {
+                codes.push(format!("continuum:{word}_trafficking"));
+            } else {
+                codes.push(format!("continuum:{prefix}{word}"));
             }
         }
-        if bits == 0 { names.iter().fold(0, |m, (_, b)| m | b) } else { bits }
-    };
-    let ages = mask("serves", &[("minors", 1), ("adults", 2)]);
-    let types = mask("trafficking", &[("sex", 1), ("labor", 2)]);
-    let genders = mask("genders", &[("female", 1), ("male", 2), ("transgender", 4), ("nonbinary", 8)]);
+    }
+    let yes =
+        |column: &str| get(column).is_some_and(|v| matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "1"));
+    for (column, code) in [
+        ("accepts_children", "continuum:accepts_children"),
+        ("pets_allowed", "continuum:pets_allowed"),
+        ("wheelchair", "continuum:wheelchair_accessible"),
+        ("photo_id_required", "continuum:photo_id_required"),
+        ("sobriety_required", "continuum:sobriety_required"),
+    ] {
+        if yes(column) {
+            codes.push(code.to_owned());
+        }
+    }
     let mut languages = Vec::new();
     for code in words("languages") {
         match LanguageCode::parse(&code) {
@@ -203,25 +217,12 @@ fn eligibility(get: &dyn Fn(&str) -> Option<String>, problems: &mut Vec<(String,
         }),
     };
     let (min_age, max_age) = (age("minimum_age"), age("maximum_age"));
-    let yes =
-        |column: &str| get(column).is_some_and(|v| matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "1"));
-    let e = Eligibility {
-        age_groups: AgeGroups::from_bits(ages).ok()?,
-        trafficking_types: TraffickingTypes::from_bits(types).ok()?,
-        genders: Genders::from_bits(genders).ok()?,
-        min_age,
-        max_age,
-        accepts_children: yes("accepts_children"),
-        pets_allowed: yes("pets_allowed"),
-        wheelchair_accessible: yes("wheelchair"),
-        id_required: yes("photo_id_required"),
-        sobriety_required: yes("sobriety_required"),
-        languages,
-    };
-    if e.validate().is_err() {
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let Some((mut e, _)) = super::profile::eligibility_from(&codes, min_age, max_age) else {
         problems.push(("minimum_age".into(), "the ages contradict the age groups served".into()));
         return None;
-    }
+    };
+    e.languages = languages;
     Some(e)
 }
 
@@ -256,7 +257,7 @@ mod tests {
     #[test]
     fn every_problem_of_a_line_is_named_by_line_and_column() {
         let text = format!(
-            "{HEADER}\no1,Harbor,s1,Harbor House,Springfield,,no,call us,v1,Beds,spa_days,2,3,elders,xx-yy\n\
+            "{HEADER}\no1,Harbor,s1,Harbor House,Springfield,9 Canary Lane,yes,call us,v1,Beds,spa_days,2,3,elders,xx-yy\n\
              o1,Harbour,s2,Annex,Hartford,,,,v1,Beds,safe_house,1,1,,\n"
         );
         let p = read_sheet("sheet.csv", &text, &reference());
@@ -273,6 +274,7 @@ mod tests {
             assert!(at.contains(&expected), "{expected:?} in {at:?}");
         }
         assert!(p.problems.iter().all(|x| x.file == "sheet.csv"));
+        assert!(p.problems.iter().all(|x| !x.to_string().contains("Canary")), "a report never repeats an address");
         assert!(
             read_sheet("s.csv", "organization_id,service\n", &reference()).problems.iter().any(|x| x.column == "town")
         );
