@@ -88,6 +88,7 @@ async fn main() {
                 services: n,
                 days: 1,
                 name_style: server::seed::generate::NameStyle::Scale,
+                spread: server::seed::generate::Spread::Even,
             };
             server::seed::generate::generate(&source, &spec, now, &|_, _| {}).await.unwrap();
             let dir = std::env::temp_dir().join(format!("continuum-import-bench-{}-{backend}-{n}", std::process::id()));

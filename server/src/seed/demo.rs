@@ -10,14 +10,20 @@ use app::store::providers::{self, NewUser};
 use app::store::{Db, needs, regions};
 
 use super::SeedError;
-use super::generate::{NameStyle, Spec, generate};
+use super::generate::{NameStyle, Spec, Spread, generate};
 use super::rng::Rng;
 
 const DAY: i64 = 86_400;
 
 /// The demo's size.
-pub const DEMO_SPEC: Spec =
-    Spec { seed: 2026, organizations: 63, services: 165, days: 90, name_style: NameStyle::Demo };
+pub const DEMO_SPEC: Spec = Spec {
+    seed: 2026,
+    organizations: 63,
+    services: 165,
+    days: 90,
+    name_style: NameStyle::Demo,
+    spread: Spread::LikeConnecticut,
+};
 
 /// The password of every demo account. Demo data only: never load it into a real deployment.
 pub const DEMO_PASSWORD: &str = "continuum demo 2026";

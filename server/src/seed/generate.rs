@@ -28,6 +28,49 @@ pub struct Spec {
     pub days: i64,
     /// Prefix that makes names unique and obviously fictional.
     pub name_style: NameStyle,
+    /// How organizations spread over the regions and services over the categories.
+    pub spread: Spread,
+}
+
+/// How the generated directory is spread.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Spread {
+    /// Organizations round the regions in turn, services round every category in turn (benchmarks and tests).
+    Even,
+    /// Like Connecticut: organizations roughly where people live (many in the Capitol, South Central and
+    /// Western regions, few in the Northwest Hills), and few safe houses and host homes beside many legal-aid
+    /// and case-management services.
+    LikeConnecticut,
+}
+
+/// Relative weights of the planning regions, in the order of their names (about their populations in
+/// thousands, 2020 census, rounded).
+const REGION_WEIGHTS: [u32; 9] = [
+    976, // Capitol
+    328, // Greater Bridgeport
+    176, // Lower Connecticut River Valley
+    450, // Naugatuck Valley
+    95,  // Northeastern Connecticut
+    113, // Northwest Hills
+    570, // South Central Connecticut
+    280, // Southeastern Connecticut
+    620, // Western Connecticut
+];
+
+/// How common each seeded category is among providers, relative to the others.
+fn category_weight(code: &str) -> u32 {
+    match code {
+        "safe_house" | "host_home" => 1,
+        "transitional_housing"
+        | "rapid_rehousing"
+        | "vacatur"
+        | "labor_specialist"
+        | "substance_use"
+        | "interpretation" => 2,
+        "emergency_shelter" | "sex_specialist" | "medical" => 3,
+        "immigration_legal" | "civil_legal" | "counseling" => 4,
+        _ => 6,
+    }
 }
 
 /// How names look.
@@ -197,6 +240,16 @@ fn simulate(
 pub async fn generate(db: &Db, spec: &Spec, now: i64, progress: &dyn Fn(usize, usize)) -> Result<Vec<i64>, SeedError> {
     let mut rng = Rng::new(spec.seed);
     let towns = towns_by_region(db).await?;
+    let regions: Vec<(usize, u32)> =
+        (0..towns.len()).map(|r| (r, REGION_WEIGHTS.get(r).copied().unwrap_or(100))).collect();
+    let categories: Vec<(&SeedCategory, u32)> = SEED_CATEGORIES.iter().map(|c| (c, category_weight(c.code))).collect();
+    let region_of: Vec<usize> = (0..spec.organizations)
+        .map(|k| match spec.spread {
+            Spread::Even => k % towns.len(),
+            Spread::LikeConnecticut => *rng.weighted(&regions),
+        })
+        .collect();
+    let mut addresses = std::collections::HashSet::new();
     let start = now - spec.days * DAY;
     let mut org_ids = Vec::with_capacity(spec.organizations);
     for k in 0..spec.organizations {
@@ -223,16 +276,25 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64, progress: &dyn Fn(usize, u
     let mut site: Option<(usize, i64, usize)> = None; // (org index, site id, services on it)
     for i in 0..spec.services {
         let org_index = i % spec.organizations.max(1);
-        let category = &SEED_CATEGORIES[(i / spec.organizations.max(1) + i) % SEED_CATEGORIES.len()];
+        let category = match spec.spread {
+            Spread::Even => &SEED_CATEGORIES[(i / spec.organizations.max(1) + i) % SEED_CATEGORIES.len()],
+            Spread::LikeConnecticut => *rng.weighted(&categories),
+        };
         let confidential = matches!(category.code, "safe_house" | "host_home");
         let reuse = matches!(site, Some((o, _, n)) if o == org_index && n < 3) && !confidential;
         let site_id = if let (true, Some((_, id, n))) = (reuse, site) {
             site = Some((org_index, id, n + 1));
             id
         } else {
-            let region_towns = &towns[org_index % towns.len()];
+            let region_towns = &towns[region_of[org_index]];
             let town_id = *rng.pick(region_towns);
-            let address = format!("{} {}", rng.range(10, 990), rng.pick(&STREETS));
+            // Every site has an address of its own.
+            let address = loop {
+                let candidate = format!("{} {}", rng.range(10, 990), rng.pick(&STREETS));
+                if addresses.insert((town_id, candidate.clone())) {
+                    break candidate;
+                }
+            };
             let site_name = if confidential { format!("Residence {}", i + 1) } else { format!("Office {}", i + 1) };
             let new_site = NewSite {
                 organization_id: org_ids[org_index],

@@ -34,6 +34,19 @@ impl Rng {
         let i = usize::try_from(self.next_u64() % items.len() as u64).unwrap_or(0);
         &items[i]
     }
+
+    /// One of `items` (non-empty, weights summing to at least 1), each as likely as its weight.
+    pub fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
+        let total: u32 = items.iter().map(|(_, w)| *w).sum();
+        let mut ticket = u32::try_from(self.range(0, i64::from(total.max(1)) - 1)).unwrap_or(0);
+        for (item, weight) in items {
+            if ticket < *weight {
+                return item;
+            }
+            ticket -= weight;
+        }
+        &items[items.len() - 1].0
+    }
 }
 
 #[cfg(test)]
@@ -48,5 +61,15 @@ mod tests {
             assert_eq!(x, b.range(3, 9));
             assert!((3..=9).contains(&x));
         }
+    }
+
+    #[test]
+    fn weighted_picks_follow_their_weights() {
+        let mut rng = Rng::new(11);
+        let items = [("rare", 1), ("common", 9), ("never", 0)];
+        let picks: Vec<&str> = (0..1000).map(|_| *rng.weighted(&items)).collect();
+        let common = picks.iter().filter(|p| **p == "common").count();
+        assert!((850..=950).contains(&common), "{common}");
+        assert!(!picks.contains(&"never"));
     }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use app::store::Db;
 
 use super::SeedError;
-use super::generate::{NameStyle, Spec, generate};
+use super::generate::{NameStyle, Spec, Spread, generate};
 
 /// Adds `services` generated services (one organization per three), with a progress bar on stderr.
 pub async fn generate_scale(db: &Db, services: u32, now: i64) -> Result<(), SeedError> {
@@ -16,6 +16,7 @@ pub async fn generate_scale(db: &Db, services: u32, now: i64) -> Result<(), Seed
         services,
         days: 90,
         name_style: NameStyle::Scale,
+        spread: Spread::Even,
     };
     generate(db, &spec, now, &progress_bar).await?;
     eprintln!();

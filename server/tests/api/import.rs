@@ -64,6 +64,7 @@ async fn generated_package(app: &TestApp, services: usize) -> TempDir {
         services,
         days: 1,
         name_style: server::seed::generate::NameStyle::Scale,
+        spread: server::seed::generate::Spread::Even,
     };
     server::seed::generate::generate(&app.db, &spec, now(), &|_, _| {}).await.unwrap();
     let dir = TempDir::new();

@@ -10,6 +10,7 @@ mod helpers;
 mod capacity;
 mod concurrency;
 mod coordinator;
+mod demo;
 mod directory;
 mod directory_upkeep;
 mod fixtures;
