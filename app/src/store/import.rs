@@ -308,9 +308,8 @@ async fn service(
     actor: Option<i64>,
     counts: &mut Counts,
 ) -> Result<(), StoreError> {
-    let columns = super::providers::ELIGIBILITY_COLUMNS.replace('\n', " ");
-    let eligibility_columns: String =
-        columns.split(',').map(|c| format!("s.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    // The eligibility columns are the services table's alone, so they need no table prefix.
+    let eligibility_columns = super::providers::ELIGIBILITY_COLUMNS;
     let current: Option<ServiceNow> = query(format!(
         "SELECT s.id, s.site_id, s.category, s.name, s.status, s.retired_at, c.total, c.vacant, c.accepting_referrals,
             c.last_confirmed_at, {eligibility_columns}
