@@ -11,8 +11,8 @@ use crate::components::guard::provide_viewer;
 use crate::components::hydration_marker::HydrationMarker;
 use crate::components::nav::Nav;
 use crate::pages::admin::{
-    audit::AuditPage, organizations::OrganizationPage, organizations::OrganizationsPage, taxonomy::TaxonomyPage,
-    users::UsersPage,
+    audit::AuditPage, import::ImportPage, organizations::OrganizationPage, organizations::OrganizationsPage,
+    taxonomy::TaxonomyPage, users::UsersPage,
 };
 use crate::pages::coordinator::{
     gaps::GapsPage,
@@ -124,6 +124,7 @@ fn Chrome() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=(StaticSegment("admin"), StaticSegment("taxonomy")) view=TaxonomyPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("import")) view=ImportPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -1,15 +1,20 @@
-//! `continuum import PATH [--dry-run]`: brings a state's directory in from an HSDS 3.1 tabular data package
-//! (a folder with `datapackage.json` and one CSV per table) or from the one-sheet template (a `.csv` file, one
-//! line per service). Every problem is reported by file, line and column and nothing is written while any
-//! remains; a dry run reports the plan and writes nothing.
+//! Importing a state's directory, from `continuum import PATH [--dry-run]` or the administrators' upload page:
+//! an HSDS 3.1 tabular data package (a folder, or a `.zip`, with `datapackage.json` and one CSV per table),
+//! HSDS 3.1 JSON (a `.json` list of services or organizations), or the one-sheet template (a `.csv`, one line
+//! per service). Every problem is reported by file and line and column (or place in the JSON) and nothing is
+//! written while any remains; a dry run reports the plan and writes nothing.
 
+use std::io::Read;
 use std::path::Path;
 
-use app::hsds::import::{Files, Problem};
+use app::hsds::import::{Files, Package, Problem, Reference};
 use app::store::import::Outcome;
 
+/// The most an archive may unpack to: a directory of 10,000 services is a few megabytes.
+const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
 /// What an import found and did.
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub enum Report {
     /// The package has problems: nothing was written.
     Problems(Vec<Problem>),
@@ -23,14 +28,90 @@ pub fn read_folder(path: &Path) -> std::io::Result<Files> {
     for entry in std::fs::read_dir(path)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type()?.is_file() && (name.ends_with(".csv") || name == "datapackage.json") {
+        if entry.file_type()?.is_file() && is_package_file(&name) {
             files.insert(name, std::fs::read_to_string(entry.path())?);
         }
     }
     Ok(files)
 }
 
-/// Checks the package (a folder) or sheet (a file) at `path` and, unless `dry_run` or a problem is found, writes it in one transaction.
+fn is_package_file(name: &str) -> bool {
+    name.ends_with(".csv") || name == "datapackage.json"
+}
+
+fn whole_file(file: &str, message: impl Into<String>) -> Problem {
+    Problem { file: file.to_owned(), line: 0, column: String::new(), message: message.into() }
+}
+
+/// The package files inside the archive `bytes` (in its top folder or one folder down), or what is wrong.
+fn unzip(file: &str, bytes: &[u8]) -> Result<Files, Problem> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| whole_file(file, "not a zip archive that can be read"))?;
+    let mut files = Files::new();
+    let mut budget = MAX_UNPACKED_BYTES;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|_| whole_file(file, "an entry of the archive cannot be read"))?;
+        let path =
+            entry.name().map_err(|_| whole_file(file, "an entry of the archive has no readable name"))?.into_owned();
+        let name = path.rsplit('/').next().unwrap_or_default().to_owned();
+        if entry.is_dir() || path.starts_with("__MACOSX/") || !is_package_file(&name) || path.matches('/').count() > 1 {
+            continue;
+        }
+        let mut text = String::new();
+        let read = (&mut entry).take(budget + 1).read_to_string(&mut text);
+        if read.is_err() {
+            return Err(whole_file(file, format!("{path} in the archive is not UTF-8 text that can be read")));
+        }
+        budget =
+            budget.checked_sub(text.len() as u64).ok_or_else(|| whole_file(file, "the archive unpacks too large"))?;
+        if files.insert(name.clone(), text).is_some() {
+            return Err(whole_file(file, format!("the archive holds two files named {name}")));
+        }
+    }
+    Ok(files)
+}
+
+/// Reads one uploaded or named file, by the ending of its name: `.zip` (a tabular package), `.json` (HSDS JSON)
+/// or `.csv` (the one-sheet template).
+pub fn read_file(name: &str, bytes: &[u8], reference: &Reference) -> Package {
+    let refused = |message: &str| Package { problems: vec![whole_file(name, message)], ..Package::default() };
+    let lower = name.to_lowercase();
+    if lower.ends_with(".zip") {
+        return match unzip(name, bytes) {
+            Ok(files) => app::hsds::import::read(&files, reference),
+            Err(problem) => Package { problems: vec![problem], ..Package::default() },
+        };
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else { return refused("not UTF-8 text: save the file as UTF-8") };
+    if lower.ends_with(".json") {
+        app::hsds::import::read_json(name, text, reference)
+    } else if lower.ends_with(".csv") {
+        app::hsds::sheet::read_sheet(name, text, reference)
+    } else {
+        refused("give a .zip package, a .json list or a .csv sheet")
+    }
+}
+
+/// Checks `package` and, unless `dry_run` or a problem is found, writes it in one transaction as `actor`.
+pub async fn apply(
+    db: &app::store::Db,
+    package: &Package,
+    actor: Option<i64>,
+    dry_run: bool,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Report, app::store::StoreError> {
+    if !package.problems.is_empty() {
+        return Ok(Report::Problems(package.problems.clone()));
+    }
+    let now = chrono::Utc::now().timestamp();
+    let outcome = app::store::import::apply(db, package, actor, now, !dry_run, progress).await?;
+    if !outcome.problems.is_empty() {
+        return Ok(Report::Problems(outcome.problems));
+    }
+    Ok(Report::Planned(outcome))
+}
+
+/// Checks the package (a folder) or file at `path` and, unless `dry_run` or a problem is found, writes it.
 pub async fn import(
     db: &app::store::Db,
     path: &Path,
@@ -42,15 +123,7 @@ pub async fn import(
         app::hsds::import::read(&read_folder(path)?, &reference)
     } else {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        app::hsds::sheet::read_sheet(&name, &std::fs::read_to_string(path)?, &reference)
+        read_file(&name, &std::fs::read(path)?, &reference)
     };
-    if !package.problems.is_empty() {
-        return Ok(Report::Problems(package.problems));
-    }
-    let now = chrono::Utc::now().timestamp();
-    let outcome = app::store::import::apply(db, &package, None, now, !dry_run, progress).await?;
-    if !outcome.problems.is_empty() {
-        return Ok(Report::Problems(outcome.problems));
-    }
-    Ok(Report::Planned(outcome))
+    Ok(apply(db, &package, None, dry_run, progress).await?)
 }

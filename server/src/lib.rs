@@ -16,3 +16,4 @@ pub mod seed;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
+pub mod upload;

@@ -200,6 +200,11 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         )
         .route("/oversight/export.csv", axum::routing::get(crate::export::export_csv))
         .merge(crate::hsds::routes())
+        .route(
+            crate::upload::PAGE,
+            axum::routing::post(crate::upload::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::limits::MAX_UPLOAD_BYTES)),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -94,6 +94,8 @@ pub enum AppError {
     SiteName,
     /// Opening hours too long.
     Hours,
+    /// No file, or one that is neither a package, a JSON list nor a sheet.
+    ImportFile,
     /// Not a phone number.
     Phone,
     /// More services in one bulk update than allowed.
@@ -199,6 +201,7 @@ code_enum!(AppError {
     SiteName => "site_name" / "Enter a name (at most 120 characters) and an address of at most 200.",
     Phone => "phone" / "Enter a phone number such as 860-555-0100.",
     Hours => "hours" / "Enter the hours in at most 120 characters, such as 24/7 or Mon–Fri 9am–5pm.",
+    ImportFile => "import_file" / "Choose the file to import: a .zip package, a .json list or a .csv sheet.",
     TooManyServices => "too_many_services" / "Update at most 200 services at once.",
     Town => "town" / "Choose the town the site is in.",
     ServiceName => "service_name" / "Enter a service name of 1 to 120 characters.",
@@ -274,6 +277,7 @@ impl AppError {
             Languages => "languages",
             Phone => "intake_phone",
             Hours => "hours",
+            ImportFile => "file",
             TaxonomyTerm => "taxonomy_term",
             Website => "website",
             ConfirmRetire => "confirm",

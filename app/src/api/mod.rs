@@ -8,6 +8,7 @@ pub mod coordinator;
 pub mod describe;
 pub mod directory;
 pub mod error;
+pub mod import;
 pub mod map;
 pub mod oversight;
 pub mod provider;

@@ -72,6 +72,7 @@ pub fn navigation(role: Role) -> &'static [NavLink] {
             ("/admin/organizations", "Organizations", Area::Administration),
             ("/my-capacity/new", "Add a site or service", Area::Directory),
             ("/admin/taxonomy", "Taxonomy", Area::Administration),
+            ("/admin/import", "Import", Area::Administration),
             ("/admin/audit", "Audit log", Area::Administration),
         ],
         Role::Coordinator => &[

@@ -25,3 +25,4 @@ pub mod series;
 pub mod suppression;
 pub mod taxonomy;
 pub mod throttle;
+pub mod zip_code;

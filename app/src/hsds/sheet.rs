@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::csv::parse;
-use super::import::{OrganizationIn, Package, Problem, Reference, ServiceIn, SiteIn};
+use super::import::{AddressPart, OrganizationIn, Package, Problem, Reference, ServiceIn, SiteIn};
 use crate::domain::profile::{Eligibility, LanguageCode};
 
 /// The columns every line needs.
@@ -48,17 +48,21 @@ pub fn read_sheet(file: &str, text: &str, reference: &Reference) -> Package {
             need("organization"),
             need("site_id"),
             need("site"),
-            need("town"),
+            get("town").unwrap_or_default(),
             need("service_id"),
             need("service"),
             need("category"),
         );
         let yes =
             |column: &str| get(column).is_some_and(|v| matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "1"));
-        let town_id = reference.towns.get(&town.to_lowercase()).copied();
-        if town_id.is_none() && !town.is_empty() {
-            row_problems.push(("town".into(), format!("unknown town {town:?}: not one of Connecticut's 169 towns")));
-        }
+        let town_id = match reference.town(Some(&town), get("postal_code").as_deref()) {
+            Ok(town) => Some(town),
+            Err((part, message)) => {
+                let column = if part == AddressPart::PostalCode { "postal_code" } else { "town" };
+                row_problems.push((column.into(), message));
+                None
+            }
+        };
         let category_code = reference.categories.get(&category).cloned();
         if category_code.is_none() && !category.is_empty() {
             row_problems
@@ -231,10 +235,10 @@ mod tests {
     use super::*;
 
     fn reference() -> Reference {
-        Reference {
-            towns: [("norwich".to_owned(), 7), ("hartford".to_owned(), 3)].into(),
-            categories: [("safe_house".to_owned(), "safe_house".to_owned())].into(),
-        }
+        Reference::new(
+            vec![(7, "Norwich".to_owned()), (3, "Hartford".to_owned()), (9, "Mansfield".to_owned())],
+            vec![("safe_house".to_owned(), None)],
+        )
     }
 
     const HEADER: &str = "organization_id,organization,site_id,site,town,street_address,confidential,intake_phone,service_id,service,category,total,available,serves,languages";
@@ -278,5 +282,22 @@ mod tests {
         assert!(
             read_sheet("s.csv", "organization_id,service\n", &reference()).problems.iter().any(|x| x.column == "town")
         );
+    }
+
+    #[test]
+    fn a_village_or_a_blank_town_is_placed_by_its_zip_code() {
+        let header = "organization_id,organization,site_id,site,town,postal_code,service_id,service,category";
+        let text = format!(
+            "{header}\no1,Harbor,s1,Storrs House,Storrs,06268,v1,Beds,safe_house\n\
+             o1,Harbor,s2,Hall,,06268-4000,v2,Beds,safe_house\n\
+             o1,Harbor,s3,Away,Storrs,,v3,Beds,safe_house\n\
+             o1,Harbor,s4,Far,,01001,v4,Beds,safe_house\n\
+             o1,Harbor,s5,Nowhere,,,v5,Beds,safe_house\n"
+        );
+        let p = read_sheet("sheet.csv", &text, &reference());
+        assert_eq!(p.sites.iter().map(|s| s.town_id).collect::<Vec<_>>(), [9, 9], "Storrs is in Mansfield");
+        let at: Vec<(usize, &str)> = p.problems.iter().map(|x| (x.line, x.column.as_str())).collect();
+        assert_eq!(at, [(4, "town"), (5, "postal_code"), (6, "town")]);
+        assert!(p.problems[1].message.contains("not a Connecticut ZIP code"), "{}", p.problems[1]);
     }
 }

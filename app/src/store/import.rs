@@ -45,17 +45,7 @@ pub async fn reference(db: &Db) -> Result<Reference, StoreError> {
     let towns: Vec<(i64, String)> = query("SELECT id, name FROM towns").fetch_all(db).await?;
     let categories: Vec<(String, Option<String>)> =
         query("SELECT code, taxonomy_term FROM categories").fetch_all(db).await?;
-    let mut by_code = HashMap::new();
-    for (code, term) in categories {
-        if let Some(term) = term {
-            by_code.insert(term, code.clone());
-        }
-        by_code.insert(code.clone(), code);
-    }
-    Ok(Reference {
-        towns: towns.into_iter().map(|(id, name)| (name.to_lowercase(), id)).collect(),
-        categories: by_code,
-    })
+    Ok(Reference::new(towns, categories))
 }
 
 /// Applies `package` (read without problems) at `now`; writes only when `write` and nothing went wrong.
@@ -423,4 +413,25 @@ async fn retire_absent(tx: &mut WriteTx, table: &str, named: &HashSet<String>, n
         super::directory::retire_in(tx, table, *id, now).await?;
     }
     Ok(gone.len())
+}
+
+/// Keeps an uploaded import's report (JSON) for the upload page; returns its id.
+pub async fn save_report(db: &Db, user_id: i64, report: &str, now: i64) -> Result<i64, StoreError> {
+    let mut tx = db.write().await?;
+    let (id,): (i64,) =
+        query("INSERT INTO import_reports (user_id, created_at, report) VALUES ($1, $2, $3) RETURNING id")
+            .bind(user_id)
+            .bind(now)
+            .bind(report)
+            .fetch_one(&mut tx)
+            .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The report (JSON) of import `id`, if there is one.
+pub async fn report(db: &Db, id: i64) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> =
+        query("SELECT report FROM import_reports WHERE id = $1").bind(id).fetch_optional(db).await?;
+    Ok(row.map(|(r,)| r))
 }

@@ -108,3 +108,42 @@ impl TestApp {
         self.call("/api/whoami", Some(session), &[]).await.json().await.unwrap()
     }
 }
+
+impl TestApp {
+    /// Uploads `bytes` as the file `name` to the directory import form (`POST /admin/import`), as a browser
+    /// sends a multipart form, ticking "dry run" when asked.
+    pub async fn upload(
+        &self,
+        session: Option<&Session>,
+        name: &str,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> reqwest::Response {
+        const BOUNDARY: &str = "continuum-test-boundary-5c1e";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+        if dry_run {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\nyes\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let mut request = self
+            .client
+            .post(format!("{}/admin/import", self.address))
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body);
+        if let Some(s) = session {
+            request = request.header("cookie", format!("__Host-session={}", s.cookie));
+        }
+        request.send().await.unwrap()
+    }
+}

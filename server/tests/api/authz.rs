@@ -158,6 +158,7 @@ fn server_functions(org: i64, site: i64) -> Vec<(&'static str, Access, Body)> {
             Form(vec![("user_id", "999999".into()), ("disabled", "true".into())]),
         ),
         ("/api/admin_audit", Access::Roles(ADMIN), Form(vec![])),
+        ("/api/import_report", Access::Roles(ADMIN), Form(vec![("id", "999999".into())])),
         ("/api/admin_organizations", Access::Roles(ADMIN), Form(vec![])),
         ("/api/admin_add_organization", Access::Roles(ADMIN), Form(vec![("name", "ORG".into())])),
         ("/api/admin_organization", Access::Roles(ADMIN), Form(vec![("organization_id", "999999".into())])),
@@ -203,6 +204,7 @@ fn pages(service: i64, site: i64) -> Vec<(String, Access)> {
         ("/admin/organizations".into(), Access::Roles(ADMIN)),
         ("/admin/organizations/999999".into(), Access::Roles(ADMIN)),
         ("/admin/taxonomy".into(), Access::Roles(ADMIN)),
+        ("/admin/import".into(), Access::Roles(ADMIN)),
         ("/admin/audit".into(), Access::Roles(ADMIN)),
     ]
 }
@@ -297,6 +299,16 @@ async fn every_route_and_server_function_answers_each_role_as_specified() {
             } else {
                 assert_eq!(status, if role.is_none() { 401 } else { 403 }, "{path} as {who}");
             }
+        }
+        // The directory upload, a raw multipart POST: an administrator with no file is sent back to the form.
+        let response = app.upload(session.as_ref(), "empty.csv", b"", false).await;
+        let status = response.status().as_u16();
+        if allowed(Access::Roles(ADMIN), *role) {
+            assert_eq!(status, 303, "upload as {who}");
+            let location = response.headers().get("location").unwrap().to_str().unwrap();
+            assert_eq!(location, "/admin/import?error=import_file");
+        } else {
+            assert_eq!(status, if role.is_none() { 401 } else { 403 }, "upload as {who}");
         }
         for (path, access, body) in &table {
             let response = call(&app, path, session.as_ref(), body, n).await;

@@ -173,7 +173,96 @@ async fn a_one_sheet_directory_imports_and_imports_again_as_a_no_op(app: TestApp
     assert!(!serde_json::to_string(&found).unwrap().contains("Hidden Way"), "a confidential street stays hidden");
 }
 
+async fn a_json_service_list_imports_as_its_package_did(source: TestApp) {
+    let package = generated_package(&source, 60).await;
+    let target = crate::helpers::spawn_app(source.backend()).await.unwrap();
+    let json = package.path().join("json/services.json");
+    let Report::Planned(done) = import(&target, &json, false).await else { panic!("problems") };
+    assert_eq!((done.organizations.added, done.services.added, done.written), (20, 60, true));
+    let Report::Planned(again) = import(&target, &json, false).await else { panic!("problems") };
+    assert_eq!((again.services.unchanged, again.services.changed, again.sites.changed), (60, 0, 0), "a no-op");
+    let back = TempDir::new();
+    server::hsds::export(&target.db, &app::domain::freshness::FreshnessPolicy::default(), back.path()).await.unwrap();
+    let (sent, received) = (files(package.path()), files(back.path()));
+    assert_eq!(sent.len(), received.len());
+    for ((name, a), (_, b)) in sent.iter().zip(&received) {
+        assert!(a == b, "{name} differs after a round trip through JSON");
+    }
+}
+
+/// The package folder at `dir` packed as a zip archive, inside a folder of its own as archivers do.
+fn zipped(dir: &Path) -> Vec<u8> {
+    use std::io::Write;
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let name = format!("directory/{}", path.file_name().unwrap().to_string_lossy());
+            archive.start_file(name, options).unwrap();
+            archive.write_all(&std::fs::read(&path).unwrap()).unwrap();
+        }
+    }
+    archive.finish().unwrap().into_inner()
+}
+
+async fn a_zipped_package_imports_as_its_folder_does(source: TestApp) {
+    let package = generated_package(&source, 30).await;
+    let dir = TempDir::new();
+    let zip = dir.path().join("directory.zip");
+    std::fs::write(&zip, zipped(package.path())).unwrap();
+    let target = crate::helpers::spawn_app(source.backend()).await.unwrap();
+    let Report::Planned(done) = import(&target, &zip, false).await else { panic!("problems") };
+    assert_eq!((done.organizations.added, done.services.added), (10, 30));
+    std::fs::write(&zip, b"PK not really").unwrap();
+    let found = problems(import(&target, &zip, false).await);
+    assert_eq!(found, [("directory.zip".to_owned(), 0, String::new())], "a broken archive is named");
+}
+
+/// The report page an upload was sent to.
+async fn report_page(app: &TestApp, upload: reqwest::Response, session: &crate::accounts::Session) -> String {
+    assert_eq!(upload.status(), 303, "an upload answers with the report's page");
+    let location = upload.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/admin/import?report="), "{location}");
+    let page = app.page(&location, Some(session)).await;
+    assert_eq!(page.status(), 200);
+    page.text().await.unwrap()
+}
+
+async fn an_administrator_uploads_checks_and_then_imports(source: TestApp) {
+    let package = generated_package(&source, 210).await;
+    let json = std::fs::read(package.path().join("json/services.json")).unwrap();
+    assert!(json.len() > server::limits::MAX_BODY_BYTES, "larger than any form: {} bytes", json.len());
+    let app = crate::helpers::spawn_app(source.backend()).await.unwrap();
+    let admin = app.signed_in(app::domain::account::Role::Administrator, &[]).await;
+
+    let checked = report_page(&app, app.upload(Some(&admin), "services.json", &json, true).await, &admin).await;
+    assert!(checked.contains("The plan") && checked.contains("Dry run: nothing was written"), "{checked}");
+    assert_eq!(count(&app).await, (0, 0, 0), "a dry run writes nothing");
+
+    let done = report_page(&app, app.upload(Some(&admin), "services.json", &json, false).await, &admin).await;
+    assert!(done.contains("What was imported"), "{done}");
+    assert_eq!(count(&app).await, (70, 210, 210));
+
+    let broken = String::from_utf8(json).unwrap().replacen("\"city\": \"", "\"city\": \"Springfield", 1);
+    let refused =
+        report_page(&app, app.upload(Some(&admin), "services.json", broken.as_bytes(), false).await, &admin).await;
+    assert!(refused.contains("nothing was written") && refused.contains("data-testid=\"import-problems\""));
+    assert!(refused.contains("$[") && refused.contains(".addresses[0].city"), "the place in the JSON: {refused}");
+    assert_eq!(count(&app).await, (70, 210, 210), "a file with problems writes nothing");
+    let entries: (i64,) =
+        app::store::query("SELECT COUNT(*) FROM audit_log WHERE action = 'directory.import' AND actor_id = $1")
+            .bind(admin.user_id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(entries.0, 1, "the one import that wrote is audited");
+}
+
 both_backends!(
+    a_json_service_list_imports_as_its_package_did,
+    a_zipped_package_imports_as_its_folder_does,
+    an_administrator_uploads_checks_and_then_imports,
     a_one_sheet_directory_imports_and_imports_again_as_a_no_op,
     open_referrals_example_is_refused_with_every_problem_where_it_is,
     a_connecticut_directory_imports_again_as_a_no_op_and_exports_as_it_came_in,

@@ -7,8 +7,11 @@ use std::collections::{HashMap, HashSet};
 use super::csv::{Csv, parse};
 use crate::domain::profile::Eligibility;
 
+mod json;
 mod services;
 mod sites;
+
+pub use json::read_json;
 
 /// The files of a package, by name (`organizations.csv`, `datapackage.json`, ...).
 pub type Files = HashMap<String, String>;
@@ -18,9 +21,9 @@ pub type Files = HashMap<String, String>;
 pub struct Problem {
     /// File.
     pub file: String,
-    /// Line (1 is the header; 0 for the file as a whole).
+    /// Line (1 is the header; 0 for the file as a whole, or for JSON, where the column is the place).
     pub line: usize,
-    /// Column (empty for a whole line or file).
+    /// Column (empty for a whole line or file); in JSON, the place (`$[3].addresses[0].city`).
     pub column: String,
     /// What is wrong, in words.
     pub message: String,
@@ -29,7 +32,8 @@ pub struct Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.line, self.column.is_empty()) {
-            (0, _) => write!(f, "{}: {}", self.file, self.message),
+            (0, true) => write!(f, "{}: {}", self.file, self.message),
+            (0, false) => write!(f, "{} at {}: {}", self.file, self.column, self.message),
             (_, true) => write!(f, "{} line {}: {}", self.file, self.line, self.message),
             (_, false) => write!(f, "{} line {}, column {}: {}", self.file, self.line, self.column, self.message),
         }
@@ -43,6 +47,62 @@ pub struct Reference {
     pub towns: HashMap<String, i64>,
     /// Category codes, by the code itself and by the shared taxonomy term each carries.
     pub categories: HashMap<String, String>,
+    /// Connecticut's ZIP codes: five digits to the id of the town each is taken to mean.
+    pub zip_codes: HashMap<String, i64>,
+}
+
+/// Which part of an address a town problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressPart {
+    /// The locality (city or town).
+    Locality,
+    /// The ZIP code.
+    PostalCode,
+}
+
+impl Reference {
+    /// Builds the reference from the towns (id, name) and categories (code, shared taxonomy term) the database
+    /// holds; ZIP codes come from the embedded table.
+    pub fn new(towns: Vec<(i64, String)>, categories: Vec<(String, Option<String>)>) -> Self {
+        let towns: HashMap<String, i64> = towns.into_iter().map(|(id, name)| (name.to_lowercase(), id)).collect();
+        let zip_codes = crate::domain::zip_code::zip_codes()
+            .filter_map(|(zip, town)| Some((zip.to_owned(), *towns.get(&town.to_lowercase())?)))
+            .collect();
+        let mut by_code = HashMap::new();
+        for (code, term) in categories {
+            if let Some(term) = term {
+                by_code.insert(term, code.clone());
+            }
+            by_code.insert(code.clone(), code);
+        }
+        Reference { towns, categories: by_code, zip_codes }
+    }
+
+    /// The town an address is in: its locality when that is one of the 169 towns, otherwise the town its
+    /// ZIP code is taken to mean (villages and postal names such as "Storrs" or "Cos Cob"). Without either,
+    /// the problem and the part of the address it is in.
+    pub fn town(&self, locality: Option<&str>, postal_code: Option<&str>) -> Result<i64, (AddressPart, String)> {
+        let locality = locality.map(str::trim).filter(|l| !l.is_empty());
+        let postal_code = postal_code.map(str::trim).filter(|p| !p.is_empty());
+        if let Some(id) = locality.and_then(|l| self.towns.get(&l.to_lowercase())) {
+            return Ok(*id);
+        }
+        let zip = postal_code.map(|p| crate::domain::zip_code::five_digits(p).and_then(|z| self.zip_codes.get(z)));
+        match (locality, zip) {
+            (_, Some(Some(id))) => Ok(*id),
+            (Some(l), _) => Err((
+                AddressPart::Locality,
+                format!(
+                    "unknown town {l:?}: not one of Connecticut's 169 towns, and no Connecticut ZIP code places it"
+                ),
+            )),
+            (None, Some(None)) => Err((
+                AddressPart::PostalCode,
+                format!("{:?} is not a Connecticut ZIP code", postal_code.unwrap_or_default()),
+            )),
+            (None, None) => Err((AddressPart::Locality, "no town: give the town or a Connecticut ZIP code".into())),
+        }
+    }
 }
 
 /// An organization as the package describes it.
@@ -283,4 +343,46 @@ fn organizations(r: &mut Reader) -> HashMap<String, OrganizationIn> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(addresses: &str) -> Package {
+        let files: Files = [
+            ("organizations.csv", "id,name\no1,Harbor\n"),
+            ("locations.csv", "id,organization_id,name\nl1,o1,Storrs House\nl2,o1,Hall\nl3,o1,Away\n"),
+            ("addresses.csv", addresses),
+            ("services.csv", "id,name\n"),
+        ]
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), text.to_owned()))
+        .collect();
+        let reference = Reference::new(vec![(9, "Mansfield".to_owned())], vec![]);
+        read(&files, &reference)
+    }
+
+    #[test]
+    fn a_location_in_a_village_is_placed_in_its_town_by_zip_code() {
+        let p = package(
+            "id,location_id,address_1,city,state_province,postal_code\n\
+             a1,l1,1 Main St,Storrs,CT,06268\n\
+             a2,l2,2 Main St,,CT,06269-1000\n\
+             a3,l3,3 Main St,Storrs,CT,\n",
+        );
+        assert_eq!(
+            p.sites.iter().map(|s| (s.external_id.as_str(), s.town_id)).collect::<Vec<_>>(),
+            [("l1", 9), ("l2", 9)]
+        );
+        let at: Vec<_> = p.problems.iter().map(|x| (x.file.as_str(), x.line, x.column.as_str())).collect();
+        assert_eq!(at, [("addresses.csv", 4, "city")], "a village without a ZIP code: {:?}", p.problems);
+    }
+
+    #[test]
+    fn a_zip_code_outside_connecticut_is_named_as_such() {
+        let p = package("id,location_id,address_1,city,state_province,postal_code\na1,l1,1 Main St,,CT,01001\n");
+        let problem = p.problems.iter().find(|x| x.column == "postal_code").expect("a postal code problem");
+        assert!(problem.message.contains("not a Connecticut ZIP code"), "{problem}");
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{OrganizationIn, Reader, SiteIn, Tag};
+use super::{AddressPart, OrganizationIn, Reader, SiteIn, Tag};
 use crate::hsds::profile;
 
 pub(super) fn sites(
@@ -57,7 +57,7 @@ pub(super) fn sites(
         let tags = attributes.get(&id).map(Vec::as_slice).unwrap_or_default();
         let confidential = tags.iter().any(|t| t.code == profile::CONFIDENTIAL);
         let (mut street, mut postal_code) = (None, None);
-        let town = match addresses.get(&id) {
+        let town_id = match addresses.get(&id) {
             Some((at, address)) => {
                 street = r.get("addresses.csv", address, "address_1");
                 postal_code = r.get("addresses.csv", address, "postal_code");
@@ -70,25 +70,34 @@ pub(super) fn sites(
                         format!("{:?} is not Connecticut", state.as_deref().unwrap_or_default()),
                     );
                 }
-                r.get("addresses.csv", address, "city").map(|city| (*at, "addresses.csv", "city", city))
-            }
-            None => tags
-                .iter()
-                .find(|t| t.code == profile::TOWN)
-                .and_then(|t| t.value.clone().map(|v| (t.line, "attributes.csv", "value", v))),
-        };
-        let town_id = match town {
-            None => {
-                r.problem(file, line, "id", "no town: give an address with its city, or a continuum:town attribute");
-                None
-            }
-            Some((at, where_, column, town)) => {
-                let found = r.reference.towns.get(&town.to_lowercase()).copied();
-                if found.is_none() {
-                    r.problem(where_, at, column, format!("unknown town {town:?}: not one of Connecticut's 169 towns"));
+                let city = r.get("addresses.csv", address, "city");
+                match r.reference.town(city.as_deref(), postal_code.as_deref()) {
+                    Ok(town) => Some(town),
+                    Err((part, message)) => {
+                        let column = if part == AddressPart::PostalCode { "postal_code" } else { "city" };
+                        r.problem("addresses.csv", *at, column, message);
+                        None
+                    }
                 }
-                found
             }
+            None => match tags.iter().find(|t| t.code == profile::TOWN) {
+                Some(tag) => match r.reference.town(tag.value.as_deref(), None) {
+                    Ok(town) => Some(town),
+                    Err((_, message)) => {
+                        r.problem("attributes.csv", tag.line, "value", message);
+                        None
+                    }
+                },
+                None => {
+                    r.problem(
+                        file,
+                        line,
+                        "id",
+                        "no town: give an address with its city, or a continuum:town attribute",
+                    );
+                    None
+                }
+            },
         };
         let hours = hours.get(&id).cloned();
         if hours.as_ref().is_some_and(|h| h.chars().count() > 120) {

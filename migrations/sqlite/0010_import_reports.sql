@@ -1,0 +1,11 @@
+-- What each import uploaded by an administrator found and did, for the upload page to show (SQLite dialect).
+-- Kept in step with migrations/postgres/0010_import_reports.sql. A report holds counts and problems by file,
+-- line and column; never a street address.
+
+CREATE TABLE import_reports (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    created_at  INTEGER NOT NULL,
+    report      TEXT NOT NULL
+);
+CREATE INDEX import_reports_user ON import_reports(user_id, created_at);

@@ -1,0 +1,108 @@
+//! `POST /admin/import`: an administrator uploads a directory (a `.zip` package, a `.json` list or a `.csv`
+//! sheet) as a plain multipart form, so it works without JavaScript. The import runs as for the command line,
+//! its report is kept, and the browser is sent to the upload page showing it.
+
+use app::api::AppError;
+use app::api::import::{ImportReport, ProblemLine, REPORTED_PROBLEMS, Tally};
+use app::domain::access::Area;
+use app::state::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::import::Report;
+use crate::limits::plain_error;
+
+/// Where the upload form is.
+pub const PAGE: &str = "/admin/import";
+
+/// The uploaded file and whether only to check it.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+    dry_run: bool,
+}
+
+async fn read_form(mut form: Multipart) -> Result<Option<Upload>, Response> {
+    let unreadable = || plain_error(StatusCode::BAD_REQUEST, "The upload could not be read. Try again.");
+    let (mut file, mut dry_run) = (None, false);
+    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(|_| unreadable())?;
+                if !name.is_empty() && !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            Some("dry_run") => dry_run = true,
+            _ => {}
+        }
+    }
+    Ok(file.map(|(name, bytes)| Upload { name, bytes, dry_run }))
+}
+
+/// Imports the uploaded file and redirects to its report.
+pub async fn upload(State(state): State<AppState>, headers: HeaderMap, form: Multipart) -> Response {
+    let (viewer, _) = match crate::door::admit(&state, &headers, Area::Administration.roles()).await {
+        Ok(admitted) => admitted,
+        Err(refusal) => return refusal,
+    };
+    let upload = match read_form(form).await {
+        Ok(Some(upload)) => upload,
+        Ok(None) => return Redirect::to(&format!("{PAGE}?error={}", AppError::ImportFile.code())).into_response(),
+        Err(refusal) => return refusal,
+    };
+    let report = async {
+        let reference = app::store::import::reference(&state.db).await?;
+        let package = crate::import::read_file(&upload.name, &upload.bytes, &reference);
+        let report = crate::import::apply(&state.db, &package, Some(viewer.id), upload.dry_run, &mut |_, _| {}).await?;
+        let now = chrono::Utc::now().timestamp();
+        let text = serde_json::to_string(&shown(&upload, &report, now)).unwrap_or_default();
+        app::store::import::save_report(&state.db, viewer.id, &text, now).await
+    };
+    match report.await {
+        Ok(id) => {
+            if !upload.dry_run {
+                state.events.publish(&state.db, app::live::LiveEvent::service("directory", 0)).await;
+            }
+            Redirect::to(&format!("{PAGE}?report={id}")).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, "an uploaded import failed");
+            plain_error(StatusCode::SERVICE_UNAVAILABLE, "The import could not finish. Nothing was written. Try again.")
+        }
+    }
+}
+
+/// The report as the upload page shows it.
+fn shown(upload: &Upload, report: &Report, now: i64) -> ImportReport {
+    let (tallies, problems, written) = match report {
+        Report::Planned(o) => {
+            let tally = |what: &str, c: app::store::import::Counts| Tally {
+                what: what.to_owned(),
+                added: c.added,
+                changed: c.changed,
+                unchanged: c.unchanged,
+                retired: c.retired,
+            };
+            let tallies =
+                vec![tally("organizations", o.organizations), tally("sites", o.sites), tally("services", o.services)];
+            (tallies, Vec::new(), o.written)
+        }
+        Report::Problems(p) => (Vec::new(), p.clone(), false),
+    };
+    ImportReport {
+        file: upload.name.clone(),
+        dry_run: upload.dry_run,
+        written,
+        at: now,
+        tallies,
+        more_problems: problems.len().saturating_sub(REPORTED_PROBLEMS),
+        problems: problems
+            .into_iter()
+            .take(REPORTED_PROBLEMS)
+            .map(|p| ProblemLine { file: p.file, line: p.line, column: p.column, message: p.message })
+            .collect(),
+    }
+}
