@@ -132,15 +132,15 @@ async function signIn(page, js, email, { password = DEMO_PASSWORD, secret = null
   }
 }
 /**
- * On `page`, signed in as a provider admin: adds a site (in Norwich, with a confidential address) and services
+ * On `page`, signed in as a provider admin: adds a site (in `town`, with a confidential address) and services
  * to it through the "Add a site or service" forms, as a person would; a spec creates the rows it changes.
  * `services` are `[name, total, free]`; the category is given by its label.
  */
-async function addServices(page, js, site, category, services) {
+async function addServices(page, js, site, category, services, town = 'Norwich') {
   await open(page, js, '/my-capacity/new');
   await page.getByLabel('Organization', { exact: true }).selectOption({ index: 1 });
   await page.getByLabel('Name', { exact: true }).fill(site);
-  await page.getByLabel('Town', { exact: true }).selectOption({ label: 'Norwich' });
+  await page.getByLabel('Town', { exact: true }).selectOption({ label: town });
   await page.getByLabel('Street address', { exact: true }).fill('12 Spec Lane');
   await page.getByLabel(/Confidential address/).check();
   await page.getByLabel('Intake phone', { exact: true }).fill('860-555-0199');
@@ -148,7 +148,7 @@ async function addServices(page, js, site, category, services) {
   await expect(page.getByTestId('form-notice')).toContainText('Site added');
   for (const [name, total, free] of services) {
     await open(page, js, '/my-capacity/new');
-    await page.getByLabel('Site', { exact: true }).selectOption({ label: `${site} · Norwich` });
+    await page.getByLabel('Site', { exact: true }).selectOption({ label: `${site} · ${town}` });
     await page.getByLabel('Kind of service', { exact: true }).selectOption({ label: category });
     await page.getByLabel('Service name', { exact: true }).fill(name);
     await page.getByLabel(/^Total/).fill(String(total));

@@ -97,12 +97,12 @@ async fn main() {
 
             let target = fresh(backend, &format!("{n}_target")).await;
             let started = Instant::now();
-            let report = server::import::import(&target, &dir, false, &mut |_, _| {}).await.unwrap();
+            let report = server::import::import(&target, &dir, Default::default(), &mut |_, _| {}).await.unwrap();
             let import = started.elapsed().as_secs_f64();
             let server::import::Report::Planned(plan) = report else { panic!("the package has problems") };
             assert_eq!(plan.services.added, n);
             let started = Instant::now();
-            server::import::import(&target, &dir, false, &mut |_, _| {}).await.unwrap();
+            server::import::import(&target, &dir, Default::default(), &mut |_, _| {}).await.unwrap();
             let again = started.elapsed().as_secs_f64();
 
             let bare = fresh(backend, &format!("{n}_bare")).await;

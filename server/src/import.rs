@@ -8,10 +8,19 @@ use std::io::Read;
 use std::path::Path;
 
 use app::hsds::import::{Files, Package, Problem, Reference};
-use app::store::import::Outcome;
+use app::store::import::{Outcome, Scope};
 
 /// The most an archive may unpack to: a directory of 10,000 services is a few megabytes.
 const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How an import is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Check and plan only; write nothing.
+    pub dry_run: bool,
+    /// What the file speaks for, and so may retire.
+    pub scope: Scope,
+}
 
 /// What an import found and did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -92,30 +101,30 @@ pub fn read_file(name: &str, bytes: &[u8], reference: &Reference) -> Package {
     }
 }
 
-/// Checks `package` and, unless `dry_run` or a problem is found, writes it in one transaction as `actor`.
+/// Checks `package` and, unless a dry run or a problem is found, writes it in one transaction as `actor`.
 pub async fn apply(
     db: &app::store::Db,
     package: &Package,
     actor: Option<i64>,
-    dry_run: bool,
+    options: Options,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Report, app::store::StoreError> {
     if !package.problems.is_empty() {
         return Ok(Report::Problems(package.problems.clone()));
     }
     let now = chrono::Utc::now().timestamp();
-    let outcome = app::store::import::apply(db, package, actor, now, !dry_run, progress).await?;
+    let outcome = app::store::import::apply(db, package, actor, now, !options.dry_run, options.scope, progress).await?;
     if !outcome.problems.is_empty() {
         return Ok(Report::Problems(outcome.problems));
     }
     Ok(Report::Planned(outcome))
 }
 
-/// Checks the package (a folder) or file at `path` and, unless `dry_run` or a problem is found, writes it.
+/// Checks the package (a folder) or file at `path` and, unless a dry run or a problem is found, writes it.
 pub async fn import(
     db: &app::store::Db,
     path: &Path,
-    dry_run: bool,
+    options: Options,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Report, Box<dyn std::error::Error>> {
     let reference = app::store::import::reference(db).await?;
@@ -125,5 +134,5 @@ pub async fn import(
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         read_file(&name, &std::fs::read(path)?, &reference)
     };
-    Ok(apply(db, &package, None, dry_run, progress).await?)
+    Ok(apply(db, &package, None, options, progress).await?)
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use app::store::import::Scope;
 use clap::{Parser, Subcommand};
 use server::config::Config;
 use server::startup::{Application, open_database};
@@ -42,16 +43,22 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Bring a directory in from an HSDS 3.1 tabular data package (a folder with datapackage.json and one
-    /// CSV per table). Rows are matched by their HSDS ids: importing the same package again changes nothing,
-    /// and what an earlier import brought in that the package no longer names is retired. Every problem is
-    /// reported by file, line and column, and nothing is written while any remains (exit status 1).
+    /// Bring a directory in: an HSDS 3.1 tabular data package (a folder or .zip with datapackage.json and one
+    /// CSV per table), HSDS 3.1 JSON (a .json list of services or organizations) or the one-sheet template
+    /// (.csv). Rows are matched by their ids: importing the same file again changes nothing, and within the
+    /// organizations it names, what an earlier import brought in that it no longer lists is retired. Every
+    /// problem is reported by file, line and column, and nothing is written while any remains (exit status 1).
     Import {
-        /// The package's folder.
+        /// The package's folder, or the .zip, .json or .csv file.
         path: PathBuf,
         /// Report the plan and every problem, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The file is the whole directory: also retire organizations (and their sites and services) that an
+        /// earlier import brought in and the file no longer names. Without it, an import speaks only for the
+        /// organizations it names.
+        #[arg(long)]
+        whole_directory: bool,
     },
     /// Write the directory out in a standard format.
     #[command(subcommand)]
@@ -131,7 +138,10 @@ fn main() -> ExitCode {
             Command::User(command) => users(&config, command).await,
             Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
             Command::Export(ExportCommand::Hsds { dir }) => export_hsds(&config, &dir).await,
-            Command::Import { path, dry_run } => import(&config, &path, dry_run).await,
+            Command::Import { path, dry_run, whole_directory } => {
+                let scope = if whole_directory { Scope::WholeDirectory } else { Scope::NamedOrganizations };
+                import(&config, &path, server::import::Options { dry_run, scope }).await
+            }
             Command::DemoCode => {
                 let now = chrono::Utc::now().timestamp();
                 match app::auth::totp::code_at(seed::demo::DEMO_TOTP_SECRET, now) {
@@ -276,14 +286,14 @@ async fn verify_audit(config: &Config) -> ExitCode {
     }
 }
 
-async fn import(config: &Config, path: &std::path::Path, dry_run: bool) -> ExitCode {
+async fn import(config: &Config, path: &std::path::Path, options: server::import::Options) -> ExitCode {
     use server::import::Report;
     let db = match open_database(config).await {
         Ok(db) => db,
         Err(e) => return fail(&e),
     };
     let mut progress = |done: usize, of: usize| eprintln!("services: {done} of {of}");
-    match server::import::import(&db, path, dry_run, &mut progress).await {
+    match server::import::import(&db, path, options, &mut progress).await {
         Ok(Report::Problems(problems)) => {
             for p in &problems {
                 println!("{p}");

@@ -16,16 +16,16 @@ use crate::limits::plain_error;
 /// Where the upload form is.
 pub const PAGE: &str = "/admin/import";
 
-/// The uploaded file and whether only to check it.
+/// The uploaded file and how to apply it.
 struct Upload {
     name: String,
     bytes: Vec<u8>,
-    dry_run: bool,
+    options: crate::import::Options,
 }
 
 async fn read_form(mut form: Multipart) -> Result<Option<Upload>, Response> {
     let unreadable = || plain_error(StatusCode::BAD_REQUEST, "The upload could not be read. Try again.");
-    let (mut file, mut dry_run) = (None, false);
+    let (mut file, mut options) = (None, crate::import::Options::default());
     while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
         match field.name() {
             Some("file") => {
@@ -35,11 +35,12 @@ async fn read_form(mut form: Multipart) -> Result<Option<Upload>, Response> {
                     file = Some((name, bytes.to_vec()));
                 }
             }
-            Some("dry_run") => dry_run = true,
+            Some("dry_run") => options.dry_run = true,
+            Some("whole_directory") => options.scope = app::store::import::Scope::WholeDirectory,
             _ => {}
         }
     }
-    Ok(file.map(|(name, bytes)| Upload { name, bytes, dry_run }))
+    Ok(file.map(|(name, bytes)| Upload { name, bytes, options }))
 }
 
 /// Imports the uploaded file and redirects to its report.
@@ -56,14 +57,14 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, form: Mul
     let report = async {
         let reference = app::store::import::reference(&state.db).await?;
         let package = crate::import::read_file(&upload.name, &upload.bytes, &reference);
-        let report = crate::import::apply(&state.db, &package, Some(viewer.id), upload.dry_run, &mut |_, _| {}).await?;
+        let report = crate::import::apply(&state.db, &package, Some(viewer.id), upload.options, &mut |_, _| {}).await?;
         let now = chrono::Utc::now().timestamp();
         let text = serde_json::to_string(&shown(&upload, &report, now)).unwrap_or_default();
         app::store::import::save_report(&state.db, viewer.id, &text, now).await
     };
     match report.await {
         Ok(id) => {
-            if !upload.dry_run {
+            if !upload.options.dry_run {
                 state.events.publish(&state.db, app::live::LiveEvent::service("directory", 0)).await;
             }
             Redirect::to(&format!("{PAGE}?report={id}")).into_response()
@@ -94,7 +95,7 @@ fn shown(upload: &Upload, report: &Report, now: i64) -> ImportReport {
     };
     ImportReport {
         file: upload.name.clone(),
-        dry_run: upload.dry_run,
+        dry_run: upload.options.dry_run,
         written,
         at: now,
         tallies,

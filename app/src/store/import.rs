@@ -12,6 +12,18 @@ use crate::domain::profile::LanguageCode;
 use crate::domain::taxonomy::CategoryCode;
 use crate::hsds::import::{OrganizationIn, Package, Problem, Reference, ServiceIn, SiteIn};
 
+/// What an import speaks for, and so may retire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The organizations the file names: their sites and services an earlier import brought in that the file
+    /// no longer lists are retired; every other organization is left alone, so several sources can coexist.
+    #[default]
+    NamedOrganizations,
+    /// The whole directory: whatever an earlier import brought in that the file no longer names is retired,
+    /// organizations included.
+    WholeDirectory,
+}
+
 /// How many rows of one kind the import adds, changes, leaves as they are and retires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Counts {
@@ -48,14 +60,15 @@ pub async fn reference(db: &Db) -> Result<Reference, StoreError> {
     Ok(Reference::new(towns, categories))
 }
 
-/// Applies `package` (read without problems) at `now`; writes only when `write` and nothing went wrong.
-/// `progress` hears how many services are done out of how many.
+/// Applies `package` (read without problems) at `now`, retiring what it no longer names within `scope`;
+/// writes only when `write` and nothing went wrong. `progress` hears how many services are done out of how many.
 pub async fn apply(
     db: &Db,
     package: &Package,
     actor: Option<i64>,
     now: i64,
     write: bool,
+    scope: Scope,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Outcome, StoreError> {
     let mut tx = db.write().await?;
@@ -80,18 +93,17 @@ pub async fn apply(
         }
     }
     let named = |ids: Vec<&str>| ids.into_iter().map(str::to_owned).collect::<HashSet<String>>();
-    out.services.retired = retire_absent(
-        &mut tx,
-        "services",
-        &named(package.services.iter().map(|s| s.external_id.as_str()).collect()),
-        now,
-    )
-    .await?;
-    out.sites.retired =
-        retire_absent(&mut tx, "sites", &named(package.sites.iter().map(|s| s.external_id.as_str()).collect()), now)
-            .await?;
+    let within = match scope {
+        Scope::NamedOrganizations => Some(organizations.values().copied().collect::<HashSet<i64>>()),
+        Scope::WholeDirectory => None,
+    };
+    let absent = Absent { within: within.as_ref(), now };
+    let services = named(package.services.iter().map(|s| s.external_id.as_str()).collect());
+    out.services.retired = absent.retire(&mut tx, "services", &services).await?;
+    let sites = named(package.sites.iter().map(|s| s.external_id.as_str()).collect());
+    out.sites.retired = absent.retire(&mut tx, "sites", &sites).await?;
     let orgs = named(package.organizations.iter().map(|o| o.external_id.as_str()).collect());
-    out.organizations.retired = retire_absent(&mut tx, "organizations", &orgs, now).await?;
+    out.organizations.retired = absent.retire(&mut tx, "organizations", &orgs).await?;
     if !write || !out.problems.is_empty() {
         return Ok(out);
     }
@@ -403,16 +415,37 @@ async fn service(
 
 /// Retires the rows of `table` an earlier import brought in that `named` no longer names; returns how many.
 /// A site or organization retired this way takes its services with it.
-async fn retire_absent(tx: &mut WriteTx, table: &str, named: &HashSet<String>, now: i64) -> Result<usize, StoreError> {
-    let live: Vec<(i64, String)> =
-        query(format!("SELECT id, external_id FROM {table} WHERE external_id IS NOT NULL AND retired_at IS NULL"))
-            .fetch_all(&mut *tx)
-            .await?;
-    let gone: Vec<i64> = live.into_iter().filter(|(_, e)| !named.contains(e)).map(|(id, _)| id).collect();
-    for id in &gone {
-        super::directory::retire_in(tx, table, *id, now).await?;
+/// Retiring what an earlier import brought in and this one no longer names: only within the organizations of
+/// `within`, or everywhere when it is `None`.
+struct Absent<'a> {
+    within: Option<&'a HashSet<i64>>,
+    now: i64,
+}
+
+impl Absent<'_> {
+    async fn retire(&self, tx: &mut WriteTx, table: &str, named: &HashSet<String>) -> Result<usize, StoreError> {
+        let sql = match table {
+            "services" => {
+                "SELECT v.id, v.external_id, s.organization_id FROM services v JOIN sites s ON s.id = v.site_id
+                 WHERE v.external_id IS NOT NULL AND v.retired_at IS NULL"
+            }
+            "sites" => {
+                "SELECT id, external_id, organization_id FROM sites WHERE external_id IS NOT NULL AND retired_at IS NULL"
+            }
+            _ => "SELECT id, external_id, id FROM organizations WHERE external_id IS NOT NULL AND retired_at IS NULL",
+        };
+        let live: Vec<(i64, String, i64)> = query(sql).fetch_all(&mut *tx).await?;
+        let spoken_for = |organization: i64| match self.within {
+            Some(within) => table != "organizations" && within.contains(&organization),
+            None => true,
+        };
+        let gone: Vec<i64> =
+            live.into_iter().filter(|(_, e, o)| !named.contains(e) && spoken_for(*o)).map(|(id, _, _)| id).collect();
+        for id in &gone {
+            super::directory::retire_in(tx, table, *id, self.now).await?;
+        }
+        Ok(gone.len())
     }
-    Ok(gone.len())
 }
 
 /// Keeps an uploaded import's report (JSON) for the upload page; returns its id.

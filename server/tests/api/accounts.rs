@@ -111,13 +111,13 @@ impl TestApp {
 
 impl TestApp {
     /// Uploads `bytes` as the file `name` to the directory import form (`POST /admin/import`), as a browser
-    /// sends a multipart form, ticking "dry run" when asked.
+    /// sends a multipart form, with the checkboxes named in `ticked` ticked.
     pub async fn upload(
         &self,
         session: Option<&Session>,
         name: &str,
         bytes: &[u8],
-        dry_run: bool,
+        ticked: &[&str],
     ) -> reqwest::Response {
         const BOUNDARY: &str = "continuum-test-boundary-5c1e";
         let mut body = Vec::new();
@@ -130,9 +130,9 @@ impl TestApp {
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
-        if dry_run {
+        for field in ticked {
             body.extend_from_slice(
-                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\nyes\r\n").as_bytes(),
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\nyes\r\n").as_bytes(),
             );
         }
         body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());

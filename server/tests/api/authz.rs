@@ -301,7 +301,7 @@ async fn every_route_and_server_function_answers_each_role_as_specified() {
             }
         }
         // The directory upload, a raw multipart POST: an administrator with no file is sent back to the form.
-        let response = app.upload(session.as_ref(), "empty.csv", b"", false).await;
+        let response = app.upload(session.as_ref(), "empty.csv", b"", &[]).await;
         let status = response.status().as_u16();
         if allowed(Access::Roles(ADMIN), *role) {
             assert_eq!(status, 303, "upload as {who}");

@@ -27,7 +27,8 @@ async fn count(app: &TestApp) -> (i64, i64, i64) {
 }
 
 async fn import(app: &TestApp, path: &Path, dry_run: bool) -> Report {
-    server::import::import(&app.db, path, dry_run, &mut |_, _| {}).await.unwrap()
+    let options = server::import::Options { dry_run, ..Default::default() };
+    server::import::import(&app.db, path, options, &mut |_, _| {}).await.unwrap()
 }
 
 fn problems(report: Report) -> Vec<(String, usize, String)> {
@@ -236,17 +237,17 @@ async fn an_administrator_uploads_checks_and_then_imports(source: TestApp) {
     let app = crate::helpers::spawn_app(source.backend()).await.unwrap();
     let admin = app.signed_in(app::domain::account::Role::Administrator, &[]).await;
 
-    let checked = report_page(&app, app.upload(Some(&admin), "services.json", &json, true).await, &admin).await;
+    let checked = report_page(&app, app.upload(Some(&admin), "services.json", &json, &["dry_run"]).await, &admin).await;
     assert!(checked.contains("The plan") && checked.contains("Dry run: nothing was written"), "{checked}");
     assert_eq!(count(&app).await, (0, 0, 0), "a dry run writes nothing");
 
-    let done = report_page(&app, app.upload(Some(&admin), "services.json", &json, false).await, &admin).await;
+    let done = report_page(&app, app.upload(Some(&admin), "services.json", &json, &[]).await, &admin).await;
     assert!(done.contains("What was imported"), "{done}");
     assert_eq!(count(&app).await, (70, 210, 210));
 
     let broken = String::from_utf8(json).unwrap().replacen("\"city\": \"", "\"city\": \"Springfield", 1);
     let refused =
-        report_page(&app, app.upload(Some(&admin), "services.json", broken.as_bytes(), false).await, &admin).await;
+        report_page(&app, app.upload(Some(&admin), "services.json", broken.as_bytes(), &[]).await, &admin).await;
     assert!(refused.contains("nothing was written") && refused.contains("data-testid=\"import-problems\""));
     assert!(refused.contains("$[") && refused.contains(".addresses[0].city"), "the place in the JSON: {refused}");
     assert_eq!(count(&app).await, (70, 210, 210), "a file with problems writes nothing");
@@ -257,9 +258,54 @@ async fn an_administrator_uploads_checks_and_then_imports(source: TestApp) {
             .await
             .unwrap();
     assert_eq!(entries.0, 1, "the one import that wrote is audited");
+
+    // A sheet naming one new organization, uploaded as the whole directory: everything else is retired.
+    let sheet = "organization_id,organization,site_id,site,town,service_id,service,category\n\
+                 tf-1,Taskforce Network,tf-1-a,Taskforce House,Hartford,tf-1-a-1,Beds,safe_house\n";
+    let whole = app.upload(Some(&admin), "taskforce.csv", sheet.as_bytes(), &["whole_directory"]).await;
+    let retired = report_page(&app, whole, &admin).await;
+    assert!(retired.contains("What was imported"), "{retired}");
+    let (live,): (i64,) =
+        app::store::query("SELECT COUNT(*) FROM services WHERE retired_at IS NULL").fetch_one(&app.db).await.unwrap();
+    assert_eq!(live, 1, "the whole directory is now the sheet's one service");
+}
+
+async fn an_import_retires_only_within_its_organizations_unless_it_is_the_whole_directory(source: TestApp) {
+    let package = generated_package(&source, 30).await;
+    let app = crate::helpers::spawn_app(source.backend()).await.unwrap();
+    let Report::Planned(first) = import(&app, package.path(), false).await else { panic!("problems") };
+    assert_eq!(first.organizations.added, 10, "one source: the state's HSDS directory");
+    let dir = TempDir::new();
+    let sheet = dir.path().join("taskforce.csv");
+    let line = |service: &str| {
+        format!("tf-1,Taskforce Network,tf-1-a,Taskforce House,Hartford,{service},Beds {service},safe_house\n")
+    };
+    let header = "organization_id,organization,site_id,site,town,service_id,service,category\n";
+    std::fs::write(&sheet, format!("{header}{}{}", line("tf-1-a-1"), line("tf-1-a-2"))).unwrap();
+    let Report::Planned(added) = import(&app, &sheet, false).await else { panic!("problems") };
+    assert_eq!(
+        (added.services.added, added.organizations.retired, added.services.retired),
+        (2, 0, 0),
+        "another source"
+    );
+
+    std::fs::write(&sheet, format!("{header}{}", line("tf-1-a-1"))).unwrap();
+    let Report::Planned(dropped) = import(&app, &sheet, false).await else { panic!("problems") };
+    assert_eq!((dropped.services.unchanged, dropped.services.retired), (1, 1), "its own dropped service is retired");
+    let db = &app.db;
+    let live = |sql: &'static str| async move { app::store::query(sql).fetch_one::<(i64,)>(db).await.unwrap().0 };
+    assert_eq!(live("SELECT COUNT(*) FROM organizations WHERE retired_at IS NULL").await, 11, "the others stay");
+
+    let whole = server::import::Options { scope: app::store::import::Scope::WholeDirectory, ..Default::default() };
+    let Report::Planned(only) = server::import::import(&app.db, &sheet, whole, &mut |_, _| {}).await.unwrap() else {
+        panic!("problems")
+    };
+    assert_eq!((only.organizations.retired, only.services.retired), (10, 30), "the whole directory speaks for all");
+    assert_eq!(live("SELECT COUNT(*) FROM services WHERE retired_at IS NULL").await, 1);
 }
 
 both_backends!(
+    an_import_retires_only_within_its_organizations_unless_it_is_the_whole_directory,
     a_json_service_list_imports_as_its_package_did,
     a_zipped_package_imports_as_its_folder_does,
     an_administrator_uploads_checks_and_then_imports,

@@ -32,7 +32,9 @@ fn Import() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match report.await {
                     Ok(Some(report)) => view! { <Report report /> }.into_any(),
@@ -60,6 +62,15 @@ fn Import() -> impl IntoView {
                 <input type="checkbox" name="dry_run" value="yes" checked />
                 "Dry run: check the file and show the plan, write nothing"
             </label>
+            <label class="checkbox">
+                <input type="checkbox" name="whole_directory" value="yes" aria-describedby="whole-hint" />
+                "This file is the whole directory"
+            </label>
+            <p class="hint" id="whole-hint">
+                "Without this, the file speaks only for the organizations it names: their sites and services it "
+                "no longer lists are retired, and every other organization is left as it is. With it, whatever an "
+                "earlier import brought in that the file no longer names is retired, organizations included."
+            </p>
             <button type="submit">"Check and import"</button>
         </form>
     }
