@@ -38,8 +38,12 @@ fn problems(report: Report) -> Vec<(String, usize, String)> {
     }
 }
 
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hsds-3.1/examples")
+}
+
 fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hsds-3.1/examples/csv")
+    example_dir().join("csv")
 }
 
 async fn open_referrals_example_is_refused_with_every_problem_where_it_is(app: TestApp) {
@@ -55,6 +59,19 @@ async fn open_referrals_example_is_refused_with_every_problem_where_it_is(app: T
         assert!(found.contains(&expected), "{expected:?} not in {found:?}");
     }
     assert_eq!(count(&app).await, before, "nothing was written");
+}
+
+async fn open_referrals_json_examples_are_refused_by_their_place(app: TestApp) {
+    for example in ["service_full.json", "organization_full.json"] {
+        let path = example_dir().join(example);
+        let found = problems(import(&app, &path, false).await);
+        assert!(found.iter().all(|(file, line, _)| file == example && *line == 0), "{found:?}");
+        assert!(
+            found.iter().any(|(_, _, place)| place.starts_with("$[0].") && place.ends_with(".city")),
+            "{example}: the town named at its address: {found:?}"
+        );
+    }
+    assert_eq!(count(&app).await, (0, 0, 0), "nothing was written");
 }
 
 /// A generated directory of `services` services in Connecticut's towns, exported as HSDS into a new folder.
@@ -305,6 +322,7 @@ async fn an_import_retires_only_within_its_organizations_unless_it_is_the_whole_
 }
 
 both_backends!(
+    open_referrals_json_examples_are_refused_by_their_place,
     an_import_retires_only_within_its_organizations_unless_it_is_the_whole_directory,
     a_json_service_list_imports_as_its_package_did,
     a_zipped_package_imports_as_its_folder_does,

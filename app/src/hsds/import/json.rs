@@ -66,6 +66,7 @@ struct Table {
     ids: HashSet<String>,
 }
 
+/// The tables being filled from the documents.
 #[derive(Default)]
 struct Flattener {
     tables: HashMap<&'static str, Table>,
@@ -75,6 +76,7 @@ impl Flattener {
     /// Lays `object` (at `place`, in `table`) flat, with everything nested in it; returns its id. A nested row
     /// met again (the same organization under many services) is kept once; top-level rows are all kept, so a
     /// duplicate id in the list itself is still reported.
+    ///
     /// A location nested in a service (through its service at location) belongs to the service's organization,
     /// `organization`, when it does not name its own.
     fn add(
