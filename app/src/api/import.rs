@@ -57,6 +57,30 @@ pub struct ImportReport {
     pub more_problems: usize,
 }
 
+/// An earlier import, as the list of recent ones shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Its report's id.
+    pub id: i64,
+    /// The report.
+    pub report: ImportReport,
+}
+
+/// How many recent imports the upload page lists.
+pub const RECENT_IMPORTS: i64 = 20;
+
+/// The latest imports, newest first, for an administrator.
+#[server(prefix = "/api", endpoint = "recent_imports")]
+pub async fn recent_imports() -> Result<Vec<ImportSummary>, AppError> {
+    crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
+    let state = crate::state::app_state()?;
+    let rows = crate::store::import::recent_reports(&state.db, RECENT_IMPORTS).await.map_err(super::internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, text)| Some(ImportSummary { id, report: serde_json::from_str(&text).ok()? }))
+        .collect())
+}
+
 /// The report of import `id`, for an administrator.
 #[server(prefix = "/api", endpoint = "import_report")]
 pub async fn uploaded_import(id: i64) -> Result<Option<ImportReport>, AppError> {

@@ -462,6 +462,11 @@ pub async fn save_report(db: &Db, user_id: i64, report: &str, now: i64) -> Resul
     Ok(id)
 }
 
+/// The latest `limit` reports: id and report (JSON), newest first.
+pub async fn recent_reports(db: &Db, limit: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    query("SELECT id, report FROM import_reports ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(db).await
+}
+
 /// The report (JSON) of import `id`, if there is one.
 pub async fn report(db: &Db, id: i64) -> Result<Option<String>, StoreError> {
     let row: Option<(String,)> =

@@ -159,6 +159,7 @@ fn server_functions(org: i64, site: i64) -> Vec<(&'static str, Access, Body)> {
         ),
         ("/api/admin_audit", Access::Roles(ADMIN), Form(vec![])),
         ("/api/import_report", Access::Roles(ADMIN), Form(vec![("id", "999999".into())])),
+        ("/api/recent_imports", Access::Roles(ADMIN), Form(vec![])),
         ("/api/admin_organizations", Access::Roles(ADMIN), Form(vec![])),
         ("/api/admin_add_organization", Access::Roles(ADMIN), Form(vec![("name", "ORG".into())])),
         ("/api/admin_organization", Access::Roles(ADMIN), Form(vec![("organization_id", "999999".into())])),

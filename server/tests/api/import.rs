@@ -285,6 +285,12 @@ async fn an_administrator_uploads_checks_and_then_imports(source: TestApp) {
     let (live,): (i64,) =
         app::store::query("SELECT COUNT(*) FROM services WHERE retired_at IS NULL").fetch_one(&app.db).await.unwrap();
     assert_eq!(live, 1, "the whole directory is now the sheet's one service");
+    let page = app.page("/admin/import", Some(&admin)).await.text().await.unwrap();
+    let recent = &page[page.find("data-testid=\"recent-imports\"").expect("the recent imports")..];
+    let mut at = 0;
+    for outcome in ["taskforce.csv", "imported", "problem", "imported", "dry run"] {
+        at += recent[at..].find(outcome).unwrap_or_else(|| panic!("{outcome} after the later ones: {recent}"));
+    }
 }
 
 async fn an_import_retires_only_within_its_organizations_unless_it_is_the_whole_directory(source: TestApp) {

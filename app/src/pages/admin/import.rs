@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::import::{ImportReport, uploaded_import};
+use crate::api::import::{ImportReport, recent_imports, uploaded_import};
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
 use crate::components::record_table::RecordTable;
@@ -73,6 +73,61 @@ fn Import() -> impl IntoView {
             </p>
             <button type="submit">"Check and import"</button>
         </form>
+        <RecentImports />
+    }
+}
+
+/// The report's outcome in a few words.
+fn outcome_label(report: &ImportReport) -> String {
+    if !report.problems.is_empty() {
+        let n = report.problems.len() + report.more_problems;
+        format!("{n} problem{}, nothing written", if n == 1 { "" } else { "s" })
+    } else if report.written {
+        "imported".to_owned()
+    } else {
+        "dry run, nothing written".to_owned()
+    }
+}
+
+/// The latest imports, newest first, each linking to its report.
+#[component]
+fn RecentImports() -> impl IntoView {
+    let recent = Resource::new(|| (), |_| recent_imports());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = recent.await.unwrap_or_default();
+                (!list.is_empty())
+                    .then(|| {
+                        view! {
+                            <h2>"Recent imports"</h2>
+                            <RecordTable
+                                caption="Recent imports"
+                                caption_hidden=true
+                                columns=vec!["When", "File", "Outcome"]
+                                testid="recent-imports"
+                            >
+                                {list
+                                    .into_iter()
+                                    .map(|i| {
+                                        let when = chrono::DateTime::from_timestamp(i.report.at, 0)
+                                            .map(crate::domain::local_time::date_time);
+                                        view! {
+                                            <tr>
+                                                <td>
+                                                    <a href=format!("/admin/import?report={}", i.id)>{when}</a>
+                                                </td>
+                                                <td>{i.report.file.clone()}</td>
+                                                <td>{outcome_label(&i.report)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </RecordTable>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }
 
