@@ -10,7 +10,7 @@ use std::path::Path;
 use app::hsds::import::{Files, Package, Problem, Reference};
 use app::store::import::{Outcome, Scope};
 
-/// The most an archive may unpack to: a directory of 10,000 services is a few megabytes.
+/// The most an archive may unpack to, so a small archive cannot expand without bound in memory.
 const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How an import is applied.

@@ -49,7 +49,7 @@ pub async fn bound_request(limit: Duration, request: Request, next: Next) -> Res
 /// organization) is a few kilobytes; the one file Continuum accepts, a directory upload, has its own limit.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// The largest directory upload (`POST /admin/import`): a zipped package of 10,000 services is about 2 MB.
+/// The largest directory upload (`POST /admin/import`), read into memory before the import starts.
 pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
 /// The most `request` may carry.

@@ -413,8 +413,6 @@ async fn service(
     Ok(())
 }
 
-/// Retires the rows of `table` an earlier import brought in that `named` no longer names; returns how many.
-/// A site or organization retired this way takes its services with it.
 /// Retiring what an earlier import brought in and this one no longer names: only within the organizations of
 /// `within`, or everywhere when it is `None`.
 struct Absent<'a> {
@@ -423,6 +421,8 @@ struct Absent<'a> {
 }
 
 impl Absent<'_> {
+    /// Retires the rows of `table` an earlier import brought in that `named` no longer names; returns how many.
+    /// A site or organization retired this way takes its services with it.
     async fn retire(&self, tx: &mut WriteTx, table: &str, named: &HashSet<String>) -> Result<usize, StoreError> {
         let sql = match table {
             "services" => {
