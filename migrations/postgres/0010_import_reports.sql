@@ -6,6 +6,8 @@ CREATE TABLE import_reports (
     id          BIGSERIAL PRIMARY KEY,
     user_id     BIGINT NOT NULL REFERENCES users(id),
     created_at  BIGINT NOT NULL,
+    file_name   TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
     report      TEXT NOT NULL
 );
 CREATE INDEX import_reports_user ON import_reports(user_id, created_at);

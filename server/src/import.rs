@@ -23,7 +23,7 @@ pub struct Options {
 }
 
 /// What an import found and did.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub enum Report {
     /// The package has problems: nothing was written.
     Problems(Vec<Problem>),
@@ -102,7 +102,7 @@ pub fn read_file(name: &str, bytes: &[u8], reference: &Reference) -> Package {
 }
 
 /// Checks `package` and, unless a dry run or a problem is found, writes it in one transaction as `actor`.
-pub async fn apply(
+async fn apply(
     db: &app::store::Db,
     package: &Package,
     actor: Option<i64>,
@@ -120,6 +120,19 @@ pub async fn apply(
     Ok(Report::Planned(outcome))
 }
 
+/// Checks the file `name` (its content `bytes`) and, unless a dry run or a problem is found, writes it as `actor`.
+pub async fn import_file(
+    db: &app::store::Db,
+    name: &str,
+    bytes: &[u8],
+    actor: Option<i64>,
+    options: Options,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Report, app::store::StoreError> {
+    let reference = app::store::import::reference(db).await?;
+    apply(db, &read_file(name, bytes, &reference), actor, options, progress).await
+}
+
 /// Checks the package (a folder) or file at `path` and, unless a dry run or a problem is found, writes it.
 pub async fn import(
     db: &app::store::Db,
@@ -127,12 +140,11 @@ pub async fn import(
     options: Options,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Report, Box<dyn std::error::Error>> {
-    let reference = app::store::import::reference(db).await?;
-    let package = if path.is_dir() {
-        app::hsds::import::read(&read_folder(path)?, &reference)
-    } else {
+    if !path.is_dir() {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        read_file(&name, &std::fs::read(path)?, &reference)
-    };
+        return Ok(import_file(db, &name, &std::fs::read(path)?, None, options, progress).await?);
+    }
+    let reference = app::store::import::reference(db).await?;
+    let package = app::hsds::import::read(&read_folder(path)?, &reference);
     Ok(apply(db, &package, None, options, progress).await?)
 }

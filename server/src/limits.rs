@@ -1,5 +1,5 @@
-//! Bounds on every request: its body is at most [`MAX_BODY_BYTES`] (an administrator's directory upload,
-//! [`MAX_UPLOAD_BYTES`]; else `413`), and the whole request
+//! Bounds on every request: its body is at most [`MAX_BODY_BYTES`] (else `413`; the directory upload, routed
+//! outside this limit, has [`MAX_UPLOAD_BYTES`]), and the whole request
 //! (reading its body included) must finish within the configured time, or it ends with `503` and a log line
 //! naming the route. The event stream is exempt from the time limit: it is meant to stay open, and shutdown
 //! ends it.
@@ -52,29 +52,19 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The largest directory upload (`POST /admin/import`), read into memory before the import starts.
 pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
-/// The most `request` may carry.
-fn body_limit(request: &Request) -> usize {
-    if request.method() == Method::POST && request.uri().path() == crate::upload::PAGE {
-        MAX_UPLOAD_BYTES
-    } else {
-        MAX_BODY_BYTES
-    }
-}
-
 /// Reads the body (bounded) before the handler runs: larger bodies, announced or not, end with `413`.
 pub async fn limit_body(request: Request, next: Next) -> Response {
     let too_large = || plain_error(StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.");
-    let limit = body_limit(&request);
     let announced =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > limit as u64) {
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return too_large();
     }
     if matches!(*request.method(), Method::GET | Method::HEAD) && announced.is_none() {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, limit).await {
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
         Err(_) => too_large(),
     }

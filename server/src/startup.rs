@@ -200,11 +200,6 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         )
         .route("/oversight/export.csv", axum::routing::get(crate::export::export_csv))
         .merge(crate::hsds::routes())
-        .route(
-            crate::upload::PAGE,
-            axum::routing::post(crate::upload::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::limits::MAX_UPLOAD_BYTES)),
-        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -214,6 +209,12 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::page_viewer::resolve_page_viewer))
         .layer(axum::middleware::from_fn(crate::limits::limit_body))
+        // Added after the body limit, so it has only its own: the one request that carries a file.
+        .route(
+            crate::upload::PAGE,
+            axum::routing::post(crate::upload::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::limits::MAX_UPLOAD_BYTES)),
+        )
         .layer(axum::middleware::from_fn(move |req, next| crate::limits::bound_request(request_timeout, req, next)))
         .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
         .layer(axum::middleware::from_fn(move |req, next| crate::security::security_headers(hsts, req, next)))

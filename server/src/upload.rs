@@ -3,7 +3,7 @@
 //! its report is kept, and the browser is sent to the upload page showing it.
 
 use app::api::AppError;
-use app::api::import::{ImportReport, ProblemLine, REPORTED_PROBLEMS, Tally};
+use app::api::import::{ImportReport, REPORTED_PROBLEMS, Tally};
 use app::domain::access::Area;
 use app::state::AppState;
 use axum::extract::{Multipart, State};
@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::import::Report;
-use crate::limits::plain_error;
+use crate::limits::{plain_error, plain_error_text};
 
 /// Where the upload form is.
 pub const PAGE: &str = "/admin/import";
@@ -24,13 +24,20 @@ struct Upload {
 }
 
 async fn read_form(mut form: Multipart) -> Result<Option<Upload>, Response> {
-    let unreadable = || plain_error(StatusCode::BAD_REQUEST, "The upload could not be read. Try again.");
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let most = crate::limits::MAX_UPLOAD_BYTES / (1024 * 1024);
+            plain_error_text(StatusCode::PAYLOAD_TOO_LARGE, format!("The file is too large: upload at most {most} MB."))
+        } else {
+            plain_error(StatusCode::BAD_REQUEST, "The upload could not be read. Try again.")
+        }
+    };
     let (mut file, mut options) = (None, crate::import::Options::default());
-    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+    while let Some(field) = form.next_field().await.map_err(unreadable)? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(|_| unreadable())?;
+                let bytes = field.bytes().await.map_err(unreadable)?;
                 if !name.is_empty() && !bytes.is_empty() {
                     file = Some((name, bytes.to_vec()));
                 }
@@ -54,18 +61,25 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, form: Mul
         Ok(None) => return Redirect::to(&format!("{PAGE}?error={}", AppError::ImportFile.code())).into_response(),
         Err(refusal) => return refusal,
     };
-    let report = async {
-        let reference = app::store::import::reference(&state.db).await?;
-        let package = crate::import::read_file(&upload.name, &upload.bytes, &reference);
-        let report = crate::import::apply(&state.db, &package, Some(viewer.id), upload.options, &mut |_, _| {}).await?;
-        let now = chrono::Utc::now().timestamp();
-        let text = serde_json::to_string(&shown(&upload, &report, now)).unwrap_or_default();
-        app::store::import::save_report(&state.db, viewer.id, &text, now).await
+    let now = chrono::Utc::now().timestamp();
+    let saved = async {
+        let report = crate::import::import_file(
+            &state.db,
+            &upload.name,
+            &upload.bytes,
+            Some(viewer.id),
+            upload.options,
+            &mut |_, _| {},
+        )
+        .await?;
+        let shown = shown(&upload, report, now);
+        let text = serde_json::to_string(&shown).unwrap_or_default();
+        app::store::import::save_report(&state.db, viewer.id, now, &shown.file, &shown.outcome(), &text).await
     };
-    match report.await {
+    match saved.await {
         Ok(id) => {
             if !upload.options.dry_run {
-                state.events.publish(&state.db, app::live::LiveEvent::service("directory", 0)).await;
+                state.events.publish(&state.db, app::live::LiveEvent::resync()).await;
             }
             Redirect::to(&format!("{PAGE}?report={id}")).into_response()
         }
@@ -77,33 +91,25 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, form: Mul
 }
 
 /// The report as the upload page shows it.
-fn shown(upload: &Upload, report: &Report, now: i64) -> ImportReport {
-    let (tallies, problems, written) = match report {
+fn shown(upload: &Upload, report: Report, now: i64) -> ImportReport {
+    let (tallies, mut problems, written) = match report {
         Report::Planned(o) => {
-            let tally = |what: &str, c: app::store::import::Counts| Tally {
-                what: what.to_owned(),
-                added: c.added,
-                changed: c.changed,
-                unchanged: c.unchanged,
-                retired: c.retired,
-            };
+            let tally = |what: &str, counts| Tally { what: what.to_owned(), counts };
             let tallies =
                 vec![tally("organizations", o.organizations), tally("sites", o.sites), tally("services", o.services)];
             (tallies, Vec::new(), o.written)
         }
-        Report::Problems(p) => (Vec::new(), p.clone(), false),
+        Report::Problems(p) => (Vec::new(), p, false),
     };
+    let more_problems = problems.len().saturating_sub(REPORTED_PROBLEMS);
+    problems.truncate(REPORTED_PROBLEMS);
     ImportReport {
         file: upload.name.clone(),
         dry_run: upload.options.dry_run,
         written,
         at: now,
         tallies,
-        more_problems: problems.len().saturating_sub(REPORTED_PROBLEMS),
-        problems: problems
-            .into_iter()
-            .take(REPORTED_PROBLEMS)
-            .map(|p| ProblemLine { file: p.file, line: p.line, column: p.column, message: p.message })
-            .collect(),
+        problems,
+        more_problems,
     }
 }

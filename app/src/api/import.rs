@@ -6,36 +6,18 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::AppError;
+use crate::domain::import::{Counts, Problem};
 
 /// How many problems a report keeps; the rest are counted.
 pub const REPORTED_PROBLEMS: usize = 500;
 
-/// What an import adds, changes, leaves and retires of one kind (organizations, sites or services).
+/// What an import adds, changes, leaves and retires of one kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// "organizations", "sites" or "services".
     pub what: String,
-    /// New.
-    pub added: usize,
-    /// Different from what the database held.
-    pub changed: usize,
-    /// Already as the file says.
-    pub unchanged: usize,
-    /// Imported before, absent now.
-    pub retired: usize,
-}
-
-/// One problem, where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProblemLine {
-    /// The file (inside a package, the table's file).
-    pub file: String,
-    /// The line (0: the whole file, or JSON, where `column` is the place).
-    pub line: usize,
-    /// The column, or the place in JSON.
-    pub column: String,
-    /// What is wrong.
-    pub message: String,
+    /// The counts.
+    pub counts: Counts,
 }
 
 /// What one uploaded import found and did.
@@ -52,9 +34,26 @@ pub struct ImportReport {
     /// The plan or what was done (empty when problems stopped it).
     pub tallies: Vec<Tally>,
     /// The first [`REPORTED_PROBLEMS`] problems.
-    pub problems: Vec<ProblemLine>,
+    pub problems: Vec<Problem>,
     /// Problems beyond those listed.
     pub more_problems: usize,
+}
+
+impl ImportReport {
+    /// Every problem found, listed or not.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len() + self.more_problems
+    }
+
+    /// The outcome in a few words, for the list of recent imports.
+    pub fn outcome(&self) -> String {
+        match self.problem_count() {
+            0 if self.written => "imported".to_owned(),
+            0 => "dry run, nothing written".to_owned(),
+            1 => "1 problem, nothing written".to_owned(),
+            n => format!("{n} problems, nothing written"),
+        }
+    }
 }
 
 /// An earlier import, as the list of recent ones shows it.
@@ -62,8 +61,12 @@ pub struct ImportReport {
 pub struct ImportSummary {
     /// Its report's id.
     pub id: i64,
-    /// The report.
-    pub report: ImportReport,
+    /// When (UTC seconds).
+    pub at: i64,
+    /// The uploaded file's name.
+    pub file: String,
+    /// [`ImportReport::outcome`].
+    pub outcome: String,
 }
 
 /// How many recent imports the upload page lists.
@@ -75,10 +78,7 @@ pub async fn recent_imports() -> Result<Vec<ImportSummary>, AppError> {
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
     let rows = crate::store::import::recent_reports(&state.db, RECENT_IMPORTS).await.map_err(super::internal)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, text)| Some(ImportSummary { id, report: serde_json::from_str(&text).ok()? }))
-        .collect())
+    Ok(rows.into_iter().map(|(id, at, file, outcome)| ImportSummary { id, at, file, outcome }).collect())
 }
 
 /// The report of import `id`, for an administrator.

@@ -13,6 +13,7 @@ pub mod disclosure_audit;
 pub mod freshness;
 pub mod gaps;
 pub mod hold;
+pub mod import;
 pub mod local_time;
 pub mod need;
 #[cfg(feature = "ssr")]

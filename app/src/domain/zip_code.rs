@@ -15,11 +15,11 @@ pub fn zip_codes() -> impl Iterator<Item = (&'static str, &'static str)> {
 
 /// The five-digit ZIP code at the start of `postal_code` ("06268" and "06268-1234" both give "06268").
 pub fn five_digits(postal_code: &str) -> Option<&str> {
-    let zip = postal_code.trim().get(..5)?;
-    let rest = &postal_code.trim()[5..];
-    let plus_four =
-        rest.is_empty() || (rest.len() == 5 && rest.starts_with('-') && rest[1..].bytes().all(|b| b.is_ascii_digit()));
-    (zip.bytes().all(|b| b.is_ascii_digit()) && plus_four).then_some(zip)
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let code = postal_code.trim();
+    let (zip, rest) = (code.get(..5)?, &code[5..]);
+    let plus_four = rest.is_empty() || rest.strip_prefix('-').is_some_and(|four| four.len() == 4 && digits(four));
+    (digits(zip) && plus_four).then_some(zip)
 }
 
 #[cfg(test)]

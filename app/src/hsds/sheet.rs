@@ -55,7 +55,8 @@ pub fn read_sheet(file: &str, text: &str, reference: &Reference) -> Package {
         );
         let yes =
             |column: &str| get(column).is_some_and(|v| matches!(v.to_lowercase().as_str(), "yes" | "y" | "true" | "1"));
-        let town_id = match reference.town(Some(&town), get("postal_code").as_deref()) {
+        let postal_code = get("postal_code");
+        let town_id = match reference.town(Some(&town), postal_code.as_deref()) {
             Ok(town) => Some(town),
             Err((part, message)) => {
                 let column = if part == AddressPart::PostalCode { "postal_code" } else { "town" };
@@ -120,7 +121,7 @@ pub fn read_sheet(file: &str, text: &str, reference: &Reference) -> Package {
             name: site_name,
             town_id,
             street_address: get("street_address"),
-            postal_code: get("postal_code"),
+            postal_code,
             confidential: yes("confidential"),
             intake_phone: phone,
             hours: get("hours"),

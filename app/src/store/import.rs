@@ -8,6 +8,7 @@ use super::capacity::HistoryLine;
 use super::providers::{EligibilityRow, NewService, NewSite, SiteInfo};
 use super::{Db, StoreError, WriteTx, query};
 use crate::domain::capacity::CapacityCounts;
+pub use crate::domain::import::Counts;
 use crate::domain::profile::LanguageCode;
 use crate::domain::taxonomy::CategoryCode;
 use crate::hsds::import::{OrganizationIn, Package, Problem, Reference, ServiceIn, SiteIn};
@@ -22,19 +23,6 @@ pub enum Scope {
     /// The whole directory: whatever an earlier import brought in that the file no longer names is retired,
     /// organizations included.
     WholeDirectory,
-}
-
-/// How many rows of one kind the import adds, changes, leaves as they are and retires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-pub struct Counts {
-    /// New.
-    pub added: usize,
-    /// Different from what the database held.
-    pub changed: usize,
-    /// Already as the package says.
-    pub unchanged: usize,
-    /// Imported before, absent now: retired.
-    pub retired: usize,
 }
 
 /// What an import did (or, on a dry run or with problems, would have done: nothing was written then).
@@ -448,23 +436,38 @@ impl Absent<'_> {
     }
 }
 
-/// Keeps an uploaded import's report (JSON) for the upload page; returns its id.
-pub async fn save_report(db: &Db, user_id: i64, report: &str, now: i64) -> Result<i64, StoreError> {
+/// Keeps an uploaded import's report for the upload page: its file name and outcome for the list of recent
+/// imports, the whole report (JSON) for its own page. Returns its id.
+pub async fn save_report(
+    db: &Db,
+    user_id: i64,
+    now: i64,
+    file: &str,
+    outcome: &str,
+    report: &str,
+) -> Result<i64, StoreError> {
     let mut tx = db.write().await?;
-    let (id,): (i64,) =
-        query("INSERT INTO import_reports (user_id, created_at, report) VALUES ($1, $2, $3) RETURNING id")
-            .bind(user_id)
-            .bind(now)
-            .bind(report)
-            .fetch_one(&mut tx)
-            .await?;
+    let (id,): (i64,) = query(
+        "INSERT INTO import_reports (user_id, created_at, file_name, outcome, report) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(file)
+    .bind(outcome)
+    .bind(report)
+    .fetch_one(&mut tx)
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// The latest `limit` reports: id and report (JSON), newest first.
-pub async fn recent_reports(db: &Db, limit: i64) -> Result<Vec<(i64, String)>, StoreError> {
-    query("SELECT id, report FROM import_reports ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(db).await
+/// The latest `limit` imports, newest first: id, when, file name and outcome.
+pub async fn recent_reports(db: &Db, limit: i64) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
+    query("SELECT id, created_at, file_name, outcome FROM import_reports ORDER BY id DESC LIMIT $1")
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// The report (JSON) of import `id`, if there is one.

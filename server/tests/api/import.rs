@@ -253,6 +253,10 @@ async fn an_administrator_uploads_checks_and_then_imports(source: TestApp) {
     assert!(json.len() > server::limits::MAX_BODY_BYTES, "larger than any form: {} bytes", json.len());
     let app = crate::helpers::spawn_app(source.backend()).await.unwrap();
     let admin = app.signed_in(app::domain::account::Role::Administrator, &[]).await;
+    let huge = vec![b' '; server::limits::MAX_UPLOAD_BYTES + 1];
+    let refused = app.upload(Some(&admin), "services.json", &huge, &[]).await;
+    assert_eq!(refused.status(), 413, "an upload has a limit of its own");
+    assert!(refused.text().await.unwrap().contains("32 MB"));
 
     let checked = report_page(&app, app.upload(Some(&admin), "services.json", &json, &["dry_run"]).await, &admin).await;
     assert!(checked.contains("The plan") && checked.contains("Dry run: nothing was written"), "{checked}");

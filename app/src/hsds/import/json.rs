@@ -8,8 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::{Files, Package, Problem, Reference, read};
-use crate::hsds::files::to_csv;
+use super::{Csv, Package, Problem, Reference, Tables, read_tables};
 
 /// The table a nested object belongs to, by the key it is nested under.
 fn table_of(key: &str) -> Option<&'static str> {
@@ -167,7 +166,7 @@ impl Flattener {
 type Places = HashMap<&'static str, Vec<String>>;
 
 /// The documents of `text` as the tables of a package, or the problem that the file is not HSDS JSON.
-fn flatten(file: &str, text: &str) -> Result<(Files, Places), Problem> {
+fn flatten(file: &str, text: &str) -> Result<(Tables, Places), Problem> {
     let whole =
         |message: &str| Problem { file: file.to_owned(), line: 0, column: String::new(), message: message.to_owned() };
     let value: Value = serde_json::from_str(text).map_err(|e| Problem {
@@ -195,28 +194,28 @@ fn flatten(file: &str, text: &str) -> Result<(Files, Places), Problem> {
         let table = if is_organization { "organizations.csv" } else { "services.csv" };
         flat.add(table, object, format!("$[{i}]"), None, None, true);
     }
-    let mut files = Files::new();
+    let mut tables = Tables::new();
     let mut places = Places::new();
     for (name, table) in flat.tables {
-        let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
-        let rows: Vec<Vec<String>> = table
+        let records = table
             .rows
             .iter()
-            .map(|row| columns.iter().map(|c| row.get(*c).cloned().unwrap_or_default()).collect())
+            .enumerate()
+            .map(|(i, row)| (i + 2, table.columns.iter().map(|c| row.get(c).cloned().unwrap_or_default()).collect()))
             .collect();
-        files.insert(name.to_owned(), to_csv(&columns, &rows));
+        tables.insert(name, Csv { header: table.columns, records });
         places.insert(name, table.places);
     }
-    Ok((files, places))
+    Ok((tables, places))
 }
 
 /// Reads the HSDS JSON file `file`. Every problem names the file and the place in it.
 pub fn read_json(file: &str, text: &str, reference: &Reference) -> Package {
-    let (files, places) = match flatten(file, text) {
+    let (tables, places) = match flatten(file, text) {
         Ok(flat) => flat,
         Err(problem) => return Package { problems: vec![problem], ..Package::default() },
     };
-    let mut package = read(&files, reference);
+    let mut package = read_tables(tables, Vec::new(), reference);
     for problem in &mut package.problems {
         let place = places.get(problem.file.as_str()).and_then(|p| p.get(problem.line.checked_sub(2)?));
         let table = problem.file.trim_end_matches(".csv").to_owned();

@@ -11,34 +11,11 @@ mod json;
 mod services;
 mod sites;
 
+pub use crate::domain::import::Problem;
 pub use json::read_json;
 
 /// The files of a package, by name (`organizations.csv`, `datapackage.json`, ...).
 pub type Files = HashMap<String, String>;
-
-/// One thing wrong with the package, where it is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct Problem {
-    /// File.
-    pub file: String,
-    /// Line (1 is the header; 0 for the file as a whole, or for JSON, where the column is the place).
-    pub line: usize,
-    /// Column (empty for a whole line or file); in JSON, the place (`$[3].addresses[0].city`).
-    pub column: String,
-    /// What is wrong, in words.
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.column.is_empty()) {
-            (0, true) => write!(f, "{}: {}", self.file, self.message),
-            (0, false) => write!(f, "{} at {}: {}", self.file, self.column, self.message),
-            (_, true) => write!(f, "{} line {}: {}", self.file, self.line, self.message),
-            (_, false) => write!(f, "{} line {}, column {}: {}", self.file, self.line, self.column, self.message),
-        }
-    }
-}
 
 /// What the database knows that a package is checked against.
 #[derive(Debug, Clone, Default)]
@@ -236,24 +213,40 @@ impl Reader<'_> {
     }
 }
 
-/// Reads a package. Every problem is collected; the caller writes nothing while any remains.
+/// The tables of a package, by file name.
+pub type Tables = HashMap<&'static str, Csv>;
+
+/// Reads a package's files. Every problem is collected; the caller writes nothing while any remains.
 pub fn read(files: &Files, reference: &Reference) -> Package {
-    let mut r = Reader { tables: HashMap::new(), problems: Vec::new(), reference };
+    let mut problems = Vec::new();
     if let Some(text) = files.get("datapackage.json")
         && serde_json::from_str::<serde_json::Value>(text).map_or(true, |v| !v["resources"].is_array())
     {
-        r.problem("datapackage.json", 0, "", "not a data package description (JSON with a list of resources)");
+        problems.push(whole("datapackage.json", 0, "not a data package description (JSON with a list of resources)"));
     }
+    let mut tables = Tables::new();
     for name in TABLES {
         match files.get(name).map(|text| parse(text)) {
             Some(Ok(csv)) => {
-                r.tables.insert(name, csv);
+                tables.insert(name, csv);
             }
-            Some(Err(e)) => r.problem(name, e.line, "", "a quoted field is never closed"),
-            None if name == "organizations.csv" || name == "services.csv" => {
-                r.problem(name, 0, "", "missing: a package needs its organizations and services");
-            }
+            Some(Err(e)) => problems.push(whole(name, e.line, "a quoted field is never closed")),
             None => {}
+        }
+    }
+    read_tables(tables, problems, reference)
+}
+
+fn whole(file: &str, line: usize, message: &str) -> Problem {
+    Problem { file: file.to_owned(), line, column: String::new(), message: message.to_owned() }
+}
+
+/// Reads a package's parsed tables, after the `problems` found in reading its files.
+pub fn read_tables(tables: Tables, problems: Vec<Problem>, reference: &Reference) -> Package {
+    let mut r = Reader { tables, problems, reference };
+    for name in ["organizations.csv", "services.csv"] {
+        if !r.tables.contains_key(name) && !r.problems.iter().any(|p| p.file == name) {
+            r.problem(name, 0, "", "missing: a package needs its organizations and services");
         }
     }
     let terms = terms(&mut r);

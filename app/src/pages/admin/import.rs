@@ -77,18 +77,6 @@ fn Import() -> impl IntoView {
     }
 }
 
-/// The report's outcome in a few words.
-fn outcome_label(report: &ImportReport) -> String {
-    if !report.problems.is_empty() {
-        let n = report.problems.len() + report.more_problems;
-        format!("{n} problem{}, nothing written", if n == 1 { "" } else { "s" })
-    } else if report.written {
-        "imported".to_owned()
-    } else {
-        "dry run, nothing written".to_owned()
-    }
-}
-
 /// The latest imports, newest first, each linking to its report.
 #[component]
 fn RecentImports() -> impl IntoView {
@@ -110,15 +98,15 @@ fn RecentImports() -> impl IntoView {
                                 {list
                                     .into_iter()
                                     .map(|i| {
-                                        let when = chrono::DateTime::from_timestamp(i.report.at, 0)
+                                        let when = chrono::DateTime::from_timestamp(i.at, 0)
                                             .map(crate::domain::local_time::date_time);
                                         view! {
                                             <tr>
                                                 <td>
                                                     <a href=format!("/admin/import?report={}", i.id)>{when}</a>
                                                 </td>
-                                                <td>{i.report.file.clone()}</td>
-                                                <td>{outcome_label(&i.report)}</td>
+                                                <td>{i.file}</td>
+                                                <td>{i.outcome}</td>
                                             </tr>
                                         }
                                     })
@@ -136,7 +124,7 @@ fn RecentImports() -> impl IntoView {
 fn Report(report: ImportReport) -> impl IntoView {
     let when = chrono::DateTime::from_timestamp(report.at, 0).map(crate::domain::local_time::date_time);
     let outcome = if !report.problems.is_empty() {
-        let n = report.problems.len() + report.more_problems;
+        let n = report.problem_count();
         format!("{n} problem{} found: nothing was written. Fix them and upload again.", if n == 1 { "" } else { "s" })
     } else if report.written {
         "Imported: the directory now holds what the file says.".to_owned()
@@ -166,10 +154,10 @@ fn Report(report: ImportReport) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <th scope="row">{t.what.clone()}</th>
-                                            <td>{t.added}</td>
-                                            <td>{t.changed}</td>
-                                            <td>{t.unchanged}</td>
-                                            <td>{t.retired}</td>
+                                            <td>{t.counts.added}</td>
+                                            <td>{t.counts.changed}</td>
+                                            <td>{t.counts.unchanged}</td>
+                                            <td>{t.counts.retired}</td>
                                         </tr>
                                     }
                                 })
