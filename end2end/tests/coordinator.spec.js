@@ -102,6 +102,12 @@ test('a coordinator records a need and closes it as not placed for lack of capac
   await page.getByRole('link', { name: 'Record a need for this profile' }).click();
   await expect(page.getByLabel('Age group')).toHaveValue('adult');
   await expect(page.getByLabel('Trafficking type')).toHaveValue('labor');
+  // Towns grouped by county: the profile chosen so far stays.
+  await page.getByRole('navigation', { name: 'Group towns by' }).getByRole('link', { name: 'Counties' }).click();
+  await expect(page.getByLabel('Trafficking type')).toHaveValue('labor');
+  const town = page.getByLabel('Town where help is needed');
+  await expect(town.locator('optgroup[label="New London County"] option', { hasText: 'Norwich' })).toHaveCount(1);
+  await town.selectOption({ label: 'Norwich' });
   await expectAccessible(page, js);
   await page.getByRole('button', { name: 'Record need' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('Need recorded');

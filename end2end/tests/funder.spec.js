@@ -27,6 +27,28 @@ test('a funder changes filters, sees the charts and downloads a CSV that matches
   expect(csvRow).toEqual(firstRow);
 });
 
+test('a funder reads the dashboard by county and downloads it under the county\'s name', async ({ page, js }) => {
+  await signIn(page, js, 'funder@demo.continuum.test');
+  await page.getByRole('navigation', { name: 'Group towns by' }).getByRole('link', { name: 'Counties' }).click();
+  await expect(page).toHaveURL(/scheme=county/);
+  const region = page.getByRole('combobox', { name: 'County' });
+  await region.selectOption({ label: 'Fairfield County' });
+  await page.getByLabel('Split needs not placed by').selectOption('region');
+  await page.getByRole('button', { name: 'Update' }).click();
+  await expect(page).toHaveURL(/scheme=county&region=\d+/);
+  await expect(page.getByRole('combobox', { name: 'County' })).toHaveValue(/\d+/);
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const notPlaced = page.getByTestId('data-table').filter({ hasText: 'Needs not placed, by week' });
+  await expect(notPlaced.locator('tbody tr').filter({ hasText: 'Tolland County' })).toHaveCount(1);
+  await expect(notPlaced.locator('tbody tr').filter({ hasText: 'Planning Region' })).toHaveCount(0);
+  await expectAccessible(page, js);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /Download “Needs by week: met and unmet” as CSV/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/_county-\d+_all-victims_all-services\.csv$/);
+});
+
 test('the public statewide page needs no sign-in and names no organization', async ({ page, js }) => {
   await open(page, js, '/public');
   await expect(page.getByTestId('last-updated')).toContainText('Last updated');

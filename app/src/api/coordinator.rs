@@ -97,18 +97,19 @@ pub async fn coordinator_holds() -> Result<Vec<HoldCard>, AppError> {
         .collect())
 }
 
-/// Records a need from form fields `need[region]`, `need[age]`, `need[type]`, `need[gender]`,
+/// Records a need from form fields `need[town]` (or, when the town is not known, `need[region]`: a planning
+/// region), `need[age]`, `need[type]`, `need[gender]`,
 /// `need[household]`, `need[urgency]`, `need[wheelchair]`, `need[category_CODE]`, `need[lang_CODE]`.
 /// Any other field is refused: nothing identifying can ride along.
 #[server(prefix = "/api", endpoint = "record_need")]
 pub async fn record_need(need: HashMap<String, String>) -> Result<i64, AppError> {
-    use crate::domain::need::{NeedInput, Urgency};
+    use crate::domain::need::{NeedInput, NeedPlace, Urgency};
     use crate::domain::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
     use crate::domain::taxonomy::CategoryCode;
     let viewer = crate::auth::require(crate::domain::access::Area::Placement.roles()).await?;
     let state = crate::state::app_state()?;
     let back = "/needs/new";
-    let known = ["region", "age", "type", "gender", "household", "urgency", "wheelchair"];
+    let known = ["town", "region", "age", "type", "gender", "household", "urgency", "wheelchair"];
     let is_known = |k: &str| {
         known.contains(&k)
             || k.strip_prefix("category_").is_some_and(|c| CategoryCode::parse(c).is_ok())
@@ -125,16 +126,18 @@ pub async fn record_need(need: HashMap<String, String>) -> Result<i64, AppError>
         need.keys().filter_map(|k| k.strip_prefix("category_")).filter_map(|c| CategoryCode::parse(c).ok()).collect();
     let languages: Vec<LanguageCode> =
         need.keys().filter_map(|k| k.strip_prefix("lang_")).filter_map(|l| LanguageCode::parse(l).ok()).collect();
-    let (Ok(region_id), Some(age_group), Some(trafficking_type), Some(urgency)) = (
-        get("region").parse::<i64>(),
-        AgeGroup::parse(get("age")),
-        TraffickingType::parse(get("type")),
-        Urgency::parse(get("urgency")),
-    ) else {
+    let place = match (get("town").parse::<i64>(), get("region").parse::<i64>()) {
+        (Ok(town), _) => Some(NeedPlace::Town(town)),
+        (_, Ok(region)) => Some(NeedPlace::Region(region)),
+        _ => None,
+    };
+    let (Some(place), Some(age_group), Some(trafficking_type), Some(urgency)) =
+        (place, AgeGroup::parse(get("age")), TraffickingType::parse(get("type")), Urgency::parse(get("urgency")))
+    else {
         return Err(super::form_error(back, AppError::NeedFields).await);
     };
     let input = NeedInput {
-        region_id,
+        place,
         age_group,
         trafficking_type,
         gender: Gender::parse(get("gender")),

@@ -156,6 +156,8 @@ pub enum AppError {
     PeriodReversed,
     /// A period over two years.
     PeriodTooLong,
+    /// A region scheme that is neither planning regions nor counties.
+    BadScheme,
 }
 
 // Every error with its code (its serialized form, and what a URL may carry) and the words a person reads;
@@ -210,7 +212,7 @@ code_enum!(AppError {
     ServiceCounts => "service_counts" / "Enter the total and how many are free now as whole numbers, free at most the total.",
     SearchTooBroad => "search_too_broad" / "Choose fewer regions, categories or languages.",
     UnknownField => "unknown_field" / "The form carried a field Continuum does not record.",
-    NeedFields => "need_fields" / "Choose a region, age group, trafficking type and urgency.",
+    NeedFields => "need_fields" / "Choose a town (or, if it is not known, a planning region), age group, trafficking type and urgency.",
     NeedInvalid => "need_invalid" / "Check the need: choose at least one service, a household of 1 to 12 and at most five languages.",
     Outcome => "outcome" / "Choose an outcome.",
     HoldOutcome => "hold_outcome" / "Choose arrived or release.",
@@ -230,6 +232,7 @@ code_enum!(AppError {
     WeekNotOver => "week_not_over" / "Only weeks that have ended are published: end on a Sunday before today.",
     PeriodReversed => "period_reversed" / "The period ends before it starts: check the two dates.",
     PeriodTooLong => "period_too_long" / "Choose at most two years at a time.",
+    BadScheme => "bad_scheme" / "Group towns by planning regions or counties.",
 });
 
 impl AppError {
@@ -252,7 +255,7 @@ impl AppError {
             Internal => 500,
             Unreachable => 503,
             BadRequest | SearchTooBroad | BadDate | NotMonday | NotSunday | WeekNotOver | PeriodReversed
-            | PeriodTooLong => 400,
+            | PeriodTooLong | BadScheme => 400,
             _ => 422,
         }
     }
@@ -331,6 +334,7 @@ impl From<crate::domain::oversight::FilterError> for AppError {
             FilterError::WeekNotOver => AppError::WeekNotOver,
             FilterError::Reversed => AppError::PeriodReversed,
             FilterError::TooLong => AppError::PeriodTooLong,
+            FilterError::BadScheme => AppError::BadScheme,
         }
     }
 }

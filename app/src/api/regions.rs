@@ -26,3 +26,10 @@ pub async fn towns() -> Result<Vec<(i64, String)>, AppError> {
     let state = crate::state::app_state()?;
     crate::store::regions::towns(&state.db).await.map_err(super::internal)
 }
+
+/// Connecticut's towns grouped by the regions of `scheme` (planning regions when none is named), for pickers.
+#[server(prefix = "/api", endpoint = "towns_by_region")]
+pub async fn towns_by_region(scheme: Option<RegionScheme>) -> Result<Vec<(String, Vec<(i64, String)>)>, AppError> {
+    let state = crate::state::app_state()?;
+    crate::store::regions::towns_by_region(&state.db, scheme.unwrap_or_default()).await.map_err(super::internal)
+}

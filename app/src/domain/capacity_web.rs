@@ -9,10 +9,12 @@
 use std::collections::BTreeSet;
 
 use super::disclosure::CountWeb;
+use super::disclosure_audit::{Hardening, Seen};
+use super::region_layout::RegionLayout;
 use super::suppression::MIN_CONTRIBUTORS;
 
 /// One region's capacity in one family: units, and the organizations behind them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct CapacityCell {
     /// Total units.
     pub total: i64,
@@ -27,6 +29,7 @@ pub struct CapacityCell {
 pub struct SuppressedCapacity {
     families: usize,
     cells: Vec<CapacityCell>,
+    /// By figure: whether it is hidden (places are, always).
     hidden: Vec<bool>,
 }
 
@@ -34,60 +37,103 @@ impl SuppressedCapacity {
     /// Suppresses `cells`, given by region (0-based, `regions` of them) then family (`families`), with
     /// threshold `k` on units in use.
     pub fn build(regions: usize, families: usize, cells: &[CapacityCell], k: i64) -> Self {
-        debug_assert_eq!(cells.len(), regions * families);
+        Self::build_by_place(&RegionLayout::single(regions), families, cells, k)
+    }
+
+    /// Suppresses `cells`, given by place of `layout` (0-based) then family, so that every scheme of the
+    /// layout can be published at once: a place is never published, and no figure of one scheme beside
+    /// those of another gives away a place's units in use, or the units of a place with too few
+    /// organizations. After the lines are made safe, a reader holding every shown figure is audited as
+    /// for needs ([`Hardening`]).
+    pub fn build_by_place(layout: &RegionLayout, families: usize, cells: &[CapacityCell], k: i64) -> Self {
+        debug_assert_eq!(cells.len(), layout.places() * families);
+        let coordinates = layout.coordinates();
         let index = |r: usize, f: usize| r * (families + 1) + f;
-        let mut sums = vec![CapacityCell::default(); (regions + 1) * (families + 1)];
-        for r in 0..regions {
+        let mut sums = vec![CapacityCell::default(); coordinates * (families + 1)];
+        let mut members = vec![Vec::new(); sums.len()];
+        for p in 1..=layout.places() {
             for f in 0..families {
-                let cell = &cells[r * families + f];
-                for i in [index(r + 1, f + 1), index(r + 1, 0), index(0, f + 1), index(0, 0)] {
-                    sums[i].total += cell.total;
-                    sums[i].free += cell.free;
-                    sums[i].organizations.extend(&cell.organizations);
+                let atom = (p - 1) * families + f;
+                let cell = &cells[atom];
+                for r in layout.regions_of(p) {
+                    for i in [index(r, f + 1), index(r, 0)] {
+                        sums[i].total += cell.total;
+                        sums[i].free += cell.free;
+                        sums[i].organizations.extend(&cell.organizations);
+                        members[i].push(atom);
+                    }
                 }
             }
         }
+        let published: Vec<bool> = (0..sums.len()).map(|i| i / (families + 1) <= layout.published()).collect();
+        // Figures with too few organizations behind them: never shown, never to be worked out.
+        let few: Vec<usize> =
+            (0..sums.len()).filter(|&i| (1..MIN_CONTRIBUTORS).contains(&sums[i].organizations.len())).collect();
         let web = |value: fn(&CapacityCell) -> i64| {
             let mut web = CountWeb::new();
-            for cell in &sums {
-                web.count(value(cell), true);
+            for (cell, published) in sums.iter().zip(&published) {
+                web.count(value(cell), *published);
             }
-            for r in 0..=regions {
-                web.sum(index(r, 0), (1..=families).map(|f| index(r, f)).collect());
+            for &i in &few {
+                web.protect(i);
             }
             for f in 0..=families {
-                web.sum(index(0, f), (1..=regions).map(|r| index(r, f)).collect());
+                for (whole, parts) in layout.parts() {
+                    web.sum(index(whole, f), parts.iter().map(|&r| index(r, f)).collect());
+                }
+            }
+            for r in 0..coordinates {
+                web.sum(index(r, 0), (1..=families).map(|f| index(r, f)).collect());
             }
             web
         };
         let in_use = web(|c| c.total - c.free);
         // Total units count no one: only subtraction is guarded against (k = 1 hides nothing small).
         let totals = web(|c| c.total);
-        // A figure nobody is behind is a zero anyone can tell from the directory: shown, as zeros are.
-        let mut hidden: Vec<usize> =
-            (0..sums.len()).filter(|&i| (1..MIN_CONTRIBUTORS).contains(&sums[i].organizations.len())).collect();
-        // Each pass hides no less than the one before, so this settles with both webs safe.
-        loop {
-            let by_use = in_use.suppress_also(k, &hidden);
-            let next: Vec<usize> = totals
-                .suppress_also(1, &(0..sums.len()).filter(|&i| by_use[i]).collect::<Vec<_>>())
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, h)| h.then_some(i))
-                .collect();
-            if next == hidden {
-                break;
+        // Both webs safe, starting from `also` hidden: each pass hides no less than the one before.
+        let settle = |also: &[usize]| {
+            let mut hidden: Vec<usize> = also.iter().copied().filter(|&i| published[i]).collect();
+            loop {
+                let by_use = in_use.suppress_also(k, &hidden);
+                let by_total = totals.suppress_also(1, &(0..sums.len()).filter(|&i| by_use[i]).collect::<Vec<_>>());
+                let next: Vec<usize> = (0..sums.len()).filter(|&i| by_total[i]).collect();
+                if next == hidden {
+                    return by_total;
+                }
+                hidden = next;
             }
-            hidden = next;
+        };
+        // A figure nobody is behind is a zero anyone can tell from the directory: shown, as zeros are.
+        let mut hidden = settle(&few);
+        if layout.coordinates() > 1 + layout.published() {
+            // Across schemes a place can follow from several figures at once: audit as a reader would.
+            let values = |value: fn(&CapacityCell) -> i64| sums.iter().map(value).collect::<Vec<i64>>();
+            let (use_values, total_values) = (values(|c| c.total - c.free), values(|c| c.total));
+            let atoms = |value: fn(&CapacityCell) -> i64| cells.iter().map(value).collect::<Vec<i64>>();
+            let (use_truth, total_truth) = (atoms(|c| c.total - c.free), atoms(|c| c.total));
+            let guarded = |values: &[i64], seen: &[Seen], small_below: i64| -> Vec<Vec<usize>> {
+                let unknown = |i: usize| seen[i] != Seen::Shown(values[i]);
+                (0..values.len())
+                    .filter(|&i| values[i] > 0 && unknown(i) && (values[i] < small_below || few.contains(&i)))
+                    .map(|i| vec![i])
+                    .collect()
+            };
+            loop {
+                let before = hidden.clone();
+                let by_use = Hardening::new(&members, &use_truth, &use_values, &published);
+                hidden = by_use.harden(hidden, |seen| guarded(&use_values, seen, k), |also| settle(also));
+                let by_total = Hardening::new(&members, &total_truth, &total_values, &published);
+                hidden = by_total.harden(hidden, |seen| guarded(&total_values, seen, 1), |also| settle(also));
+                if hidden == before {
+                    break;
+                }
+            }
         }
-        let mut mask = vec![false; sums.len()];
-        for i in hidden {
-            mask[i] = true;
-        }
-        Self { families, cells: sums, hidden: mask }
+        Self { families, cells: sums, hidden }
     }
 
     /// Total and free units of `region` and `family` (0 for all, else 1-based), or `None` when hidden.
+    /// `region` is a coordinate of the layout built with ([`RegionLayout::region`]).
     pub fn figure(&self, region: usize, family: usize) -> Option<(i64, i64)> {
         let i = region * (self.families + 1) + family;
         (!self.hidden[i]).then(|| (self.cells[i].total, self.cells[i].free))
@@ -133,6 +179,19 @@ mod tests {
         let week = SuppressedCapacity::build(3, 1, &cells, 5);
         assert_eq!(week.figure(2, 1), Some((0, 0)));
         assert!(week.figure(1, 1).is_none() || week.figure(0, 1).is_none());
+    }
+
+    #[test]
+    fn one_house_between_two_schemes_cannot_be_recovered_from_a_county_minus_a_region() {
+        // Scheme A: regions 1 and 2; scheme B: regions 1 and 2. Place 2 (A's 2 inside B's 1) is one house.
+        let layout = RegionLayout::crossed(vec![2, 2], vec![vec![1, 1], vec![2, 1], vec![2, 2]]);
+        let cells = [cell(10, 4, 0..3), cell(6, 2, 3..4), cell(9, 3, 4..7)];
+        let week = SuppressedCapacity::build_by_place(&layout, 1, &cells, 5);
+        let (a1, b1) = (week.figure(layout.region(0, 1), 1), week.figure(layout.region(1, 1), 1));
+        assert!(a1.is_none() || b1.is_none(), "B1's 16 minus A1's 10 would be the one house's 6: {a1:?} {b1:?}");
+        let (a2, b2) = (week.figure(layout.region(0, 2), 1), week.figure(layout.region(1, 2), 1));
+        assert!(a2.is_none() || b2.is_none(), "A2's 15 minus B2's 9 too: {a2:?} {b2:?}");
+        assert_eq!(week.figure(0, 1), Some((25, 9)), "the state has seven organizations");
     }
 
     #[test]

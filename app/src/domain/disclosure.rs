@@ -8,6 +8,8 @@
 pub struct CountWeb {
     values: Vec<i64>,
     published: Vec<bool>,
+    /// Unpublished counts that must not be worked out even when not small (see [`CountWeb::protect`]).
+    protected: Vec<bool>,
     relations: Vec<Relation>,
 }
 
@@ -27,14 +29,28 @@ pub(crate) fn small(n: i64, k: i64) -> bool {
 /// alone is the total minus the rest; several whose sum is small pin each other down. Safe when there are
 /// none, or at least two whose sum leaves each of them anywhere from 1 to k-1 (sum at least k + m - 2).
 pub fn line_reveals(values: &[i64], unknown: &[bool], k: i64) -> bool {
-    let m = unknown.iter().filter(|u| **u).count() as i64;
-    let sum: i64 = values.iter().zip(unknown).filter(|(_, u)| **u).map(|(v, _)| *v).sum();
-    reveals(m, sum, k)
+    line_reveals_unpublished(values, unknown, &vec![false; values.len()], k)
 }
 
-/// [`line_reveals`] for `m` unknown members whose values sum to `sum`.
-fn reveals(m: i64, sum: i64, k: i64) -> bool {
-    m == 1 || (m >= 2 && sum < k + m - 2)
+/// [`line_reveals`] for a line some of whose unknown members are `unpublished`: a reader knows a hidden
+/// count is at least 1 (zeros are shown), but an unpublished one only at least 0.
+pub fn line_reveals_unpublished(values: &[i64], unknown: &[bool], unpublished: &[bool], k: i64) -> bool {
+    let (mut m, mut hidden, mut sum) = (0, 0, 0);
+    for ((v, u), p) in values.iter().zip(unknown).zip(unpublished) {
+        if *u {
+            m += 1;
+            hidden += i64::from(!*p);
+            sum += v;
+        }
+    }
+    reveals(m, hidden, sum, k)
+}
+
+/// [`line_reveals_unpublished`] for `m` unknown members, `hidden` of them published, whose values sum to
+/// `sum`. Several are safe when one can be k-1 while each other hidden one is 1 and each unpublished one 0
+/// (sum at least k + hidden - 2, and k - 1 with none hidden); a sum of zero reveals no one.
+fn reveals(m: i64, hidden: i64, sum: i64, k: i64) -> bool {
+    m == 1 || (m >= 2 && sum > 0 && sum < k + hidden.max(1) - 2)
 }
 
 impl CountWeb {
@@ -48,7 +64,14 @@ impl CountWeb {
     pub fn count(&mut self, value: i64, published: bool) -> usize {
         self.values.push(value);
         self.published.push(published);
+        self.protected.push(false);
         self.values.len() - 1
+    }
+
+    /// Marks count `i` as one no reader may work out whatever its size (a figure with too few providers
+    /// behind it); published, it should also be hidden from the start ([`CountWeb::suppress_also`]).
+    pub fn protect(&mut self, i: usize) {
+        self.protected[i] = true;
     }
 
     /// Records that count `total` is the sum of `members`.
@@ -116,20 +139,23 @@ impl CountWeb {
 
     fn leaks(&self, relation: &Relation, unknown: &[bool], k: i64) -> bool {
         // Counted without allocating: this runs for every sum of every week on each pass.
-        let (mut m, mut sum) = (0i64, 0i64);
+        let (mut m, mut hidden, mut sum) = (0i64, 0i64, 0i64);
         for &i in &relation.members {
             if unknown[i] {
                 m += 1;
+                hidden += i64::from(self.published[i]);
                 sum += self.values[i];
             }
         }
         if m + i64::from(unknown[relation.total]) == 1 {
             // One unknown count in a sum: the others give it away. That matters unless it is zero, or an
-            // unpublished count that is not small.
+            // unpublished count that is neither small nor protected.
             let i = relation.members.iter().copied().chain(std::iter::once(relation.total)).find(|&i| unknown[i]);
-            return i.is_some_and(|i| self.values[i] > 0 && (self.published[i] || small(self.values[i], k)));
+            return i.is_some_and(|i| {
+                self.values[i] > 0 && (self.published[i] || self.protected[i] || small(self.values[i], k))
+            });
         }
-        !unknown[relation.total] && reveals(m, sum, k)
+        !unknown[relation.total] && reveals(m, hidden, sum, k)
     }
 }
 
@@ -155,6 +181,20 @@ mod tests {
         let rest = web.count(2, false);
         web.sum(all, vec![housing, rest]);
         assert_eq!(web.suppress(5), vec![false, true, false], "housing hidden; 10 + 2 leaves each 1 to 11");
+    }
+
+    #[test]
+    fn unpublished_parts_of_a_shown_total_may_all_be_zero() {
+        // A region of 0 made of two unpublished places: nothing to hide. Of 6 made of an unpublished 4 and
+        // 2: each could be anything from 0 to 6, so the region is safe to show.
+        let mut web = CountWeb::new();
+        let (zero, a, b) = (web.count(0, true), web.count(0, false), web.count(0, false));
+        web.sum(zero, vec![a, b]);
+        let (six, c, d) = (web.count(6, true), web.count(4, false), web.count(2, false));
+        web.sum(six, vec![c, d]);
+        assert_eq!(web.suppress(5), vec![false; 6]);
+        assert!(line_reveals(&[3, 1], &[true, true], 5), "two hidden counts, each at least 1: their small sum 4");
+        assert!(!line_reveals_unpublished(&[3, 1], &[true, true], &[true, true], 5), "unpublished: 0 to 4 each");
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //! sum one of them already moves is not pinned. Hiding more only widens what a reader must allow for, so
 //! those solutions stay valid as suppression grows.
 
+use std::collections::HashSet;
+
 use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOutcome};
 
 /// How far a group's sum must be movable, at least, for it not to be pinned (one whole need; the margin
@@ -234,6 +236,92 @@ impl<'a> Audit<'a> {
             Err(microlp::Error::Unbounded) => Extreme::Unbounded,
             _ => Extreme::Unknown,
         }
+    }
+}
+
+/// A web of counts over atoms, hardened against a reader who solves for them: see [`Hardening::harden`].
+pub struct Hardening<'a> {
+    /// The atoms of each count.
+    members: &'a [Vec<usize>],
+    /// The counts each atom is part of.
+    counts_of: Vec<Vec<usize>>,
+    /// What each atom truly holds.
+    truth: &'a [i64],
+    /// Each count's value.
+    values: &'a [i64],
+    /// Whether each count appears anywhere.
+    published: &'a [bool],
+}
+
+impl<'a> Hardening<'a> {
+    /// A web whose count `i` is the sum of atoms `members[i]`, worth `values[i]`, where atom `a` truly holds
+    /// `truth[a]`; `published[i]` when some view shows count `i`.
+    pub fn new(members: &'a [Vec<usize>], truth: &'a [i64], values: &'a [i64], published: &'a [bool]) -> Self {
+        let mut counts_of = vec![Vec::new(); truth.len()];
+        for (i, atoms) in members.iter().enumerate() {
+            for &a in atoms {
+                counts_of[a].push(i);
+            }
+        }
+        Self { members, counts_of, truth, values, published }
+    }
+
+    /// What a reader sees of each count when `hidden` ones are suppressed.
+    fn seen(&self, hidden: &[bool]) -> Vec<Seen> {
+        (0..self.values.len())
+            .map(|i| match (self.published[i], hidden[i]) {
+                (false, _) => Seen::Unpublished,
+                (true, true) => Seen::Hidden,
+                (true, false) => Seen::Shown(self.values[i]),
+            })
+            .collect()
+    }
+
+    /// Extends `hidden` until a reader holding every shown count pins none of the groups `targets` names
+    /// for what they see: while one is pinned, the smallest shown count that includes one of its atoms is
+    /// hidden too, and `resuppress` (given everything to hide) makes the web's lines safe again. Each round
+    /// hides at least one more count, and with every non-zero count hidden nothing can be pinned, so this
+    /// ends.
+    pub fn harden(
+        &self,
+        mut hidden: Vec<bool>,
+        targets: impl Fn(&[Seen]) -> Vec<Vec<usize>>,
+        mut resuppress: impl FnMut(&[usize]) -> Vec<bool>,
+    ) -> Vec<bool> {
+        let mut solutions = Vec::new();
+        let mut cleared: HashSet<Vec<usize>> = HashSet::new();
+        loop {
+            let seen = self.seen(&hidden);
+            let mut audit = Audit::new(self.truth, self.members, &seen, &mut solutions);
+            let groups: Vec<Vec<usize>> = targets(&seen).into_iter().filter(|g| !cleared.contains(g)).collect();
+            let Some(first) = audit.first_pinned(&groups) else { return hidden };
+            let group = groups[first].clone();
+            // Hiding more only widens what a reader must allow for: a group once free stays free.
+            cleared.extend(groups.into_iter().take(first));
+            // With no non-zero count shown, every atom is unbounded and nothing can be pinned, so there is
+            // always a partner here; the `else` only keeps the loop total.
+            let Some(partner) = self.partner(&seen, &group) else { return hidden };
+            // Starting from everything hidden so far keeps each round hiding no less than the last, which
+            // the solutions and cleared groups carried over rely on.
+            let mut also: Vec<usize> = (0..hidden.len()).filter(|&i| hidden[i]).collect();
+            also.push(partner);
+            hidden = resuppress(&also);
+        }
+    }
+
+    /// The count to hide next for a pinned `group`: the smallest shown non-zero count that includes one of
+    /// the group's non-empty atoms, or else the smallest shown non-zero count of all; `None` when nothing is
+    /// shown.
+    fn partner(&self, seen: &[Seen], group: &[usize]) -> Option<usize> {
+        let shown = |i: usize| matches!(seen[i], Seen::Shown(v) if v > 0);
+        let near = group
+            .iter()
+            .flat_map(|&c| self.members[c].iter().copied())
+            .filter(|&a| self.truth[a] > 0)
+            .flat_map(|a| self.counts_of[a].iter().copied())
+            .filter(|&i| shown(i))
+            .min_by_key(|&i| (self.values[i], i));
+        near.or_else(|| (0..self.values.len()).filter(|&i| shown(i)).min_by_key(|&i| (self.values[i], i)))
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod account;
 pub mod capacity;
+#[cfg(feature = "ssr")]
 pub mod capacity_web;
 pub mod contact;
 pub mod disclosure;
@@ -21,6 +22,8 @@ pub mod need_web;
 pub mod oversight;
 pub mod profile;
 pub mod region;
+#[cfg(feature = "ssr")]
+pub mod region_layout;
 pub mod search;
 pub mod series;
 pub mod suppression;

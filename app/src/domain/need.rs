@@ -84,12 +84,23 @@ code_enum!(UnmetReason {
     Other => "other" / "Other",
 });
 
+/// Where help is needed: a town, whose planning region and county are recorded (the town itself is not), or
+/// a planning region alone when the town is not known (its county then stays unrecorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedPlace {
+    /// A town id.
+    Town(i64),
+    /// A planning region id.
+    Region(i64),
+}
+
 /// A need as a coordinator records it. Unknown fields are rejected, so nothing identifying can ride along.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NeedInput {
-    /// Region id (planning scheme) where help is needed.
-    pub region_id: i64,
+    /// Where help is needed.
+    pub place: NeedPlace,
     /// Age group.
     pub age_group: AgeGroup,
     /// Trafficking type.
@@ -181,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_need_carrying_a_name_is_rejected_not_ignored() {
-        let json = r#"{"region_id":1,"age_group":"adult","trafficking_type":"labor","gender":null,
+        let json = r#"{"place":{"town":1},"age_group":"adult","trafficking_type":"labor","gender":null,
             "household_size":1,"categories":["safe_house"],"urgency":"urgent","name":"Jane Doe"}"#;
         let err = serde_json::from_str::<NeedInput>(json).unwrap_err();
         assert!(err.to_string().contains("unknown field `name`"), "{err}");

@@ -4,6 +4,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::profile::VictimType;
+use super::region::RegionScheme;
 use super::series::NeedSplit;
 use super::suppression::SafeTable;
 use super::taxonomy::CategoryFamily;
@@ -39,6 +40,9 @@ pub enum FilterError {
     /// Longer than [`MAX_WEEKS`].
     #[error("Choose at most two years at a time.")]
     TooLong,
+    /// Not a region scheme.
+    #[error("Group towns by planning regions or counties.")]
+    BadScheme,
 }
 
 /// Filters of the oversight dashboard (all in the URL). The period is always whole, ended Connecticut weeks:
@@ -49,7 +53,10 @@ pub struct OversightFilter {
     pub from: NaiveDate,
     /// Last day (local).
     pub to: NaiveDate,
-    /// Planning region, or statewide.
+    /// How towns are grouped into regions (planning regions or counties).
+    #[serde(default)]
+    pub scheme: RegionScheme,
+    /// A region of `scheme`, or statewide.
     pub region_id: Option<i64>,
     /// Victim type, or all.
     pub victim: Option<VictimType>,
@@ -66,6 +73,7 @@ impl OversightFilter {
         Self {
             from: this_monday - chrono::Duration::weeks(weeks),
             to: this_monday - chrono::Duration::days(1),
+            scheme: RegionScheme::default(),
             region_id: None,
             victim: None,
             family: None,
@@ -93,6 +101,7 @@ impl OversightFilter {
             match k.as_ref() {
                 "from" if !v.is_empty() => f.from = date(v)?,
                 "to" if !v.is_empty() => f.to = date(v)?,
+                "scheme" => f.scheme = RegionScheme::parse(v).map_err(|_| FilterError::BadScheme)?,
                 "region" => f.region_id = v.parse().ok(),
                 "victim" => f.victim = VictimType::parse(v),
                 "family" => f.family = CategoryFamily::parse(v),
@@ -127,6 +136,9 @@ impl OversightFilter {
     pub fn to_query_string(&self) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         query.append_pair("from", &self.from.to_string()).append_pair("to", &self.to.to_string());
+        if self.scheme != RegionScheme::default() {
+            query.append_pair("scheme", self.scheme.code());
+        }
         if let Some(r) = self.region_id {
             query.append_pair("region", &r.to_string());
         }
@@ -145,7 +157,8 @@ impl OversightFilter {
     /// A file-name-safe summary of the filters, e.g. `2026-09-01_2026-11-28_region-3_adult_labor_housing`.
     pub fn file_stem(&self) -> String {
         let mut parts = vec![self.from.to_string(), self.to.to_string()];
-        parts.push(self.region_id.map_or("statewide".to_owned(), |r| format!("region-{r}")));
+        let region = if self.scheme == RegionScheme::County { "county" } else { "region" };
+        parts.push(self.region_id.map_or("statewide".to_owned(), |r| format!("{region}-{r}")));
         parts.push(self.victim.map_or("all-victims".to_owned(), |v| v.code().to_owned()));
         parts.push(self.family.map_or("all-services".to_owned(), |f| f.code().to_owned()));
         parts.join("_")
@@ -269,6 +282,10 @@ mod tests {
         let encoded = OversightFilter::from_query(today, "from=2026%2D10%2D05&victim=adult%5Flabor").unwrap();
         assert_eq!((encoded.from, encoded.victim), (f.from, f.victim), "percent-encoded values are decoded");
         assert_eq!(f.file_stem(), "2026-10-05_2026-11-22_region-3_adult_labor_housing");
+        let by_county = OversightFilter::from_pairs(today, [("scheme", "county"), ("region", "12")]).unwrap();
+        assert_eq!(OversightFilter::from_query(today, &by_county.to_query_string()).unwrap(), by_county);
+        assert!(by_county.file_stem().contains("_county-12_"), "{}", by_county.file_stem());
+        assert_eq!(OversightFilter::from_pairs(today, [("scheme", "zip")]), Err(FilterError::BadScheme));
     }
 
     #[test]

@@ -45,8 +45,10 @@ pub struct NeedFact {
     pub closed_at: Option<i64>,
     /// Outcome once closed.
     pub outcome: Option<Outcome>,
-    /// Region in the requested scheme.
+    /// Planning region.
     pub region: String,
+    /// County, when the need was recorded with its town.
+    pub county: Option<String>,
     /// Age group.
     pub age_group: AgeGroup,
     /// Trafficking type.
@@ -193,6 +195,7 @@ mod tests {
             closed_at: Some(utc(2026, 6, 4, 15)),
             outcome: Some(outcome),
             region: "Capitol".into(),
+            county: None,
             age_group: AgeGroup::Adult,
             trafficking_type: TraffickingType::Labor,
             families: vec![CategoryFamily::Housing, CategoryFamily::Legal],

@@ -7,13 +7,15 @@ use crate::domain::capacity_web::{CapacityCell, SuppressedCapacity};
 use crate::domain::freshness::FreshnessPolicy;
 use crate::domain::local_time::midnight_utc;
 use crate::domain::oversight::{OversightFilter, OversightView, WeeklyValue};
-use crate::domain::region::RegionScheme;
 use crate::domain::series::{Bucket, NeedFact};
 use crate::domain::suppression::DEFAULT_K;
 use crate::domain::taxonomy::CategoryFamily;
 use crate::store::{Db, StoreError, regions, series};
 
+mod geography;
 mod needs;
+
+pub use geography::{COUNTY_NOT_RECORDED, Geography};
 
 /// Builds every aggregate for `filter`.
 pub async fn build(
@@ -25,11 +27,13 @@ pub async fn build(
     let k = DEFAULT_K;
     let from = midnight_utc(filter.from);
     let to = midnight_utc(filter.to.succ_opt().unwrap_or(filter.to));
-    let planning = regions::summaries(db, RegionScheme::Planning).await?;
-    let region_name = filter.region_id.and_then(|id| planning.iter().find(|r| r.id == id).map(|r| r.name.clone()));
-    let region_names: Vec<String> = planning.into_iter().map(|r| r.name).collect();
-    // Every need of the period, unfiltered: each week is suppressed as a whole, then filtered.
+    // Every need of the period, unfiltered: each week is suppressed as a whole, by both schemes at once,
+    // then filtered.
     let facts: Vec<NeedFact> = series::need_facts(db, from, to).await?;
+    let geography = Geography::load(db, &facts).await?;
+    let in_scheme = regions::summaries(db, filter.scheme).await?;
+    let region_name = filter.region_id.and_then(|id| in_scheme.iter().find(|r| r.id == id).map(|r| r.name.clone()));
+    let region_names = geography.regions(filter.scheme);
 
     // Weeks in range, so empty weeks still appear.
     let mut weeks = Vec::new();
@@ -38,28 +42,30 @@ pub async fn build(
         weeks.push(week);
         week = Bucket::Week.next(week);
     }
-    let tables = needs::build(&facts, &weeks, &region_names, region_name.as_deref(), filter, k);
+    let tables = needs::build(&facts, &weeks, &geography, region_name.as_deref(), filter, k);
 
-    // Capacity and compliance, replayed from history at the end of each week.
-    let points =
-        series::capacity_series(db, RegionScheme::Planning, filter.from, filter.to, Bucket::Week, policy).await?;
+    // Capacity and compliance, replayed from history at the end of each week, by place.
+    let points = series::capacity_by_place(db, filter.from, filter.to, Bucket::Week, policy).await?;
     let families = CategoryFamily::ALL.len();
+    let scheme = Geography::index(filter.scheme);
     let mut by_week: BTreeMap<chrono::NaiveDate, (i64, i64)> = BTreeMap::new();
     let mut cells_by_week: BTreeMap<chrono::NaiveDate, Vec<CapacityCell>> = BTreeMap::new();
     let mut by_region_last: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let last_week = weeks.last().copied();
-    for ((week, region, family), p) in &points {
-        // Every region and family of the week goes into its capacity web, whatever the filter.
-        let cells =
-            cells_by_week.entry(*week).or_insert_with(|| vec![CapacityCell::default(); region_names.len() * families]);
-        if let (Some(r), Some(f)) =
-            (region_names.iter().position(|n| n == region), CategoryFamily::ALL.iter().position(|x| x == family))
+    for ((week, (planning, county), family), p) in &points {
+        // Every place and family of the week goes into its capacity web, whatever the filter.
+        let cells = cells_by_week
+            .entry(*week)
+            .or_insert_with(|| vec![CapacityCell::default(); geography.place_count() * families]);
+        if let (Some(place), Some(f)) =
+            (geography.place_of(planning, Some(county)), CategoryFamily::ALL.iter().position(|x| x == family))
         {
-            let cell = &mut cells[r * families + f];
+            let cell = &mut cells[(place - 1) * families + f];
             cell.total += p.total;
             cell.free += p.countable_available;
             cell.organizations.extend(&p.organization_ids);
         }
+        let region = if scheme == 0 { planning } else { county };
         if region_name.as_ref().is_some_and(|r| r != region) || filter.family.is_some_and(|f| f != *family) {
             continue;
         }
@@ -72,16 +78,18 @@ pub async fn build(
             r.1 += p.fresh_services;
         }
     }
-    // Total minus free is how many people are housed: each week's figures for every region and family are
-    // suppressed together (enough organizations behind each, no small number in use, nothing recoverable
-    // by subtraction), and the filter reads its own.
+    // Total minus free is how many people are housed: each week's figures for every region of both schemes
+    // and family are suppressed together (enough organizations behind each, no small number in use,
+    // nothing recoverable by subtraction, within a scheme or across the two), and the filter reads its own.
+    let layout = geography.layout();
     let position = |i: Option<usize>| i.map_or(0, |i| i + 1);
-    let at_region = position(region_name.as_ref().and_then(|n| region_names.iter().position(|r| r == n)));
+    let at_region =
+        layout.region(scheme, position(region_name.as_ref().and_then(|n| region_names.iter().position(|r| r == n))));
     let at_family = position(filter.family.and_then(|f| CategoryFamily::ALL.iter().position(|x| *x == f)));
     let capacity = cells_by_week
         .iter()
         .map(|(w, cells)| {
-            let figure = SuppressedCapacity::build(region_names.len(), families, cells, k).figure(at_region, at_family);
+            let figure = suppressed_capacity(&layout, families, cells, k).figure(at_region, at_family);
             WeeklyValue { week: *w, values: vec![figure.map(|f| f.0 as f64), figure.map(|f| f.1 as f64)] }
         })
         .collect();
@@ -103,4 +111,32 @@ pub async fn build(
         compliance_by_organization,
         k,
     })
+}
+
+/// How many suppressed capacity weeks [`suppressed_capacity`] keeps.
+const KEPT_CAPACITY_WEEKS: usize = 512;
+
+/// A week's capacity suppression, worked out once for the same figures (its cross-scheme audit solves
+/// linear programs): every filter and export of the week reads the same one.
+fn suppressed_capacity(
+    layout: &crate::domain::region_layout::RegionLayout,
+    families: usize,
+    cells: &[CapacityCell],
+    k: i64,
+) -> std::sync::Arc<SuppressedCapacity> {
+    use std::sync::{Arc, LazyLock, Mutex};
+    type Key = (crate::domain::region_layout::RegionLayout, usize, Vec<CapacityCell>, i64);
+    static KEPT: LazyLock<Mutex<std::collections::HashMap<Key, Arc<SuppressedCapacity>>>> =
+        LazyLock::new(Default::default);
+    let key = (layout.clone(), families, cells.to_vec(), k);
+    if let Some(week) = KEPT.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Arc::clone(week);
+    }
+    let week = Arc::new(SuppressedCapacity::build_by_place(layout, families, cells, k));
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= KEPT_CAPACITY_WEEKS {
+        kept.clear();
+    }
+    kept.insert(key, Arc::clone(&week));
+    week
 }

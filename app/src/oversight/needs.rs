@@ -6,6 +6,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::NaiveDate;
 
+use super::Geography;
 use crate::domain::need_web::{NeedAtom, OUTCOMES, Shape, SuppressedWeek};
 use crate::domain::oversight::{LabelledTable, OversightFilter, WeeklyValue};
 use crate::domain::profile::{AgeGroup, VictimType};
@@ -42,13 +43,13 @@ fn families_of(fact: &NeedFact) -> u32 {
 }
 
 /// The week's counts as [`NeedAtom`]s (needs closed with an outcome the tables count; others are left out).
-fn atom(fact: &NeedFact, regions: &[String]) -> Option<NeedAtom> {
+fn atom(fact: &NeedFact, geography: &Geography) -> Option<NeedAtom> {
     let outcome = 1 + OUTCOMES.iter().position(|o| Some(*o) == fact.outcome)?;
-    let region = 1 + regions.iter().position(|r| *r == fact.region)?;
-    Some(NeedAtom { region, victim: victim_class(fact), outcome, families: families_of(fact) })
+    let place = geography.place_of(&fact.region, fact.county.as_deref())?;
+    Some(NeedAtom { place, victim: victim_class(fact), outcome, families: families_of(fact) })
 }
 
-/// Which counts of a week a filter reads: family selector, region and victim class (0 for all).
+/// Which counts of a week a filter reads: family selector, region coordinate and victim class (0 for all).
 #[derive(Debug, Clone, Copy)]
 struct Selection {
     family: usize,
@@ -57,18 +58,20 @@ struct Selection {
 }
 
 impl Selection {
-    fn of(filter: &OversightFilter, regions: &[String], region: Option<&str>) -> Self {
+    fn of(filter: &OversightFilter, shape: &Shape, geography: &Geography, region: Option<&str>) -> Self {
         let position = |i: Option<usize>| i.map_or(0, |i| i + 1);
+        let scheme = Geography::index(filter.scheme);
+        let regions = geography.regions(filter.scheme);
         Self {
             family: position(filter.family.and_then(|f| CategoryFamily::ALL.iter().position(|x| *x == f))),
-            region: position(region.and_then(|name| regions.iter().position(|r| r == name))),
+            region: shape.region(scheme, position(region.and_then(|name| regions.iter().position(|r| r == name)))),
             victim: position(filter.victim.and_then(|v| VictimType::ALL.iter().position(|x| *x == v))),
         }
     }
 
-    fn matches(self, atom: &NeedAtom) -> bool {
+    fn matches(self, shape: &Shape, atom: &NeedAtom) -> bool {
         (self.family == 0 || atom.families & (1 << (self.family - 1)) != 0)
-            && (self.region == 0 || atom.region == self.region)
+            && shape.in_region(atom, self.region)
             && (self.victim == 0 || atom.victim == self.victim)
     }
 }
@@ -77,22 +80,23 @@ impl Selection {
 const NOT_PLACED: usize = 2;
 
 /// Builds the need tables of `filter` from every need recorded in `weeks`, unfiltered: each week is
-/// suppressed as a whole and the filter only picks which of its counts to read. `region` is the name of
-/// the filter's region, if any.
+/// suppressed as a whole, by both region schemes at once, and the filter only picks which of its counts to
+/// read. `region` is the name of the filter's region (in the filter's scheme), if any.
 pub fn build(
     facts: &[NeedFact],
     weeks: &[NaiveDate],
-    regions: &[String],
+    geography: &Geography,
     region: Option<&str>,
     filter: &OversightFilter,
     k: i64,
 ) -> NeedTables {
-    let shape = Shape {
-        families: CategoryFamily::ALL.len(),
-        regions: regions.len(),
-        victims: VictimType::ALL.len() + AgeGroup::ALL.len(),
-    };
-    let at = Selection::of(filter, regions, region);
+    let victims = VictimType::ALL.len() + AgeGroup::ALL.len();
+    let shape = Shape { families: CategoryFamily::ALL.len(), victims, regions: geography.layout() };
+    let at = Selection::of(filter, &shape, geography, region);
+    let regions = geography.regions(filter.scheme);
+    let scheme = Geography::index(filter.scheme);
+    // The filter's region within its scheme (1-based, 0 for statewide), for splits by region.
+    let chosen = if at.region == 0 { 0 } else { at.region + 1 - shape.region(scheme, 1) };
     let series = filter.split.series(regions);
     let mut needs_lines = Vec::new();
     let mut split_lines = Vec::new();
@@ -101,24 +105,29 @@ pub fn build(
     let mut needs_of_week: std::collections::BTreeMap<NaiveDate, Vec<(&NeedFact, Option<NeedAtom>)>> =
         Default::default();
     for fact in facts {
-        needs_of_week.entry(Bucket::Week.start_of(fact.created_at)).or_default().push((fact, atom(fact, regions)));
+        needs_of_week.entry(Bucket::Week.start_of(fact.created_at)).or_default().push((fact, atom(fact, geography)));
     }
     for week in weeks {
         let in_week = needs_of_week.remove(week).unwrap_or_default();
         let atoms: Vec<NeedAtom> = in_week.iter().filter_map(|(_, a)| *a).collect();
-        let counts = suppressed(shape, atoms, k);
+        let counts = suppressed(&shape, atoms, k);
         let cell = |s: Selection, outcome: usize| counts.cell(s.family, s.region, s.victim, outcome);
         needs_lines.push(((1..=OUTCOMES.len()).map(|o| cell(at, o)).collect(), cell(at, 0)));
         let split: Vec<Cell> = match filter.split {
             NeedSplit::None => vec![cell(at, NOT_PLACED)],
-            NeedSplit::Region => along(shape.regions, at.region, |r| cell(Selection { region: r, ..at }, NOT_PLACED)),
+            NeedSplit::Region => along(shape.regions(scheme), chosen, |r| {
+                cell(Selection { region: shape.region(scheme, r), ..at }, NOT_PLACED)
+            }),
             NeedSplit::VictimType => {
                 along(shape.victims, at.victim, |v| cell(Selection { victim: v, ..at }, NOT_PLACED))
             }
         };
         split_lines.push((split, cell(at, NOT_PLACED)));
-        let selected: Vec<NeedFact> =
-            in_week.iter().filter(|(_, a)| a.is_some_and(|a| at.matches(&a))).map(|(f, _)| (*f).clone()).collect();
+        let selected: Vec<NeedFact> = in_week
+            .iter()
+            .filter(|(_, a)| a.is_some_and(|a| at.matches(&shape, &a)))
+            .map(|(f, _)| (*f).clone())
+            .collect();
         let median = median_hours(&selected, cell(at, 1), cell(at, 3), k);
         placement_hours.push(WeeklyValue { week: *week, values: vec![median] });
     }
@@ -147,11 +156,11 @@ const KEPT_WEEKS: usize = 512;
 /// reads the same [`SuppressedWeek`], and its audit solves linear programs, so repeated views of the
 /// dashboard (a new filter, the CSV after the page) find it here. Keyed by the needs themselves, so a
 /// changed week is worked out anew.
-fn suppressed(shape: Shape, mut atoms: Vec<NeedAtom>, k: i64) -> Arc<SuppressedWeek> {
+fn suppressed(shape: &Shape, mut atoms: Vec<NeedAtom>, k: i64) -> Arc<SuppressedWeek> {
     type Key = (Shape, i64, Vec<NeedAtom>);
     static KEPT: LazyLock<Mutex<HashMap<Key, Arc<SuppressedWeek>>>> = LazyLock::new(Default::default);
     atoms.sort_unstable();
-    let key = (shape, k, atoms);
+    let key = (shape.clone(), k, atoms);
     if let Some(week) = KEPT.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return Arc::clone(week);
     }

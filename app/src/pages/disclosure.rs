@@ -18,9 +18,9 @@ pub fn DisclosurePage() -> impl IntoView {
         <h2>"What is published"</h2>
         <ul>
             <li>
-                "Needs by week and outcome (placed in region, not placed, placed outside region), statewide or for a planning region, a victim type and a service family."
+                "Needs by week and outcome (placed in region, not placed, placed outside region), statewide or for a planning region or a county, a victim type and a service family."
             </li>
-            <li>"Needs not placed, by week, split by region or by victim type."</li>
+            <li>"Needs not placed, by week, split by planning region, by county or by victim type."</li>
             <li>"The median hours from recording to placement, by the week a need was recorded."</li>
             <li>
                 "Capacity (total and fresh free units) at the end of each week, and the share of services whose counts were fresh."
@@ -43,7 +43,7 @@ pub fn DisclosurePage() -> impl IntoView {
             </li>
             <li>
                 <strong>"One suppression for every view of a week."</strong>
-                " A week's needs are counted once, in every combination a filter can choose (statewide or by region, by victim type, by service family), and hidden together: a count that one view hides cannot be recovered from another, such as the statewide figure minus a region's, or all needs minus those involving housing."
+                " A week's needs are counted once, in every combination a filter can choose (statewide, by planning region or by county, by victim type, by service family), and hidden together: a count that one view hides cannot be recovered from another, such as the statewide figure minus a region's, or all needs minus those involving housing. Planning regions and counties do not nest (Shelton is in Fairfield County but the Naugatuck Valley region), so a county minus the planning regions inside it would count the needs of a few towns: those overlaps are counted too, never published, and protected like any small count. A need keeps its planning region and county, never its town; needs recorded with a planning region alone are counted under “County not recorded”."
             </li>
             <li>
                 <strong>"Totals never give a hidden count away."</strong>
@@ -71,7 +71,7 @@ pub fn DisclosurePage() -> impl IntoView {
                 {MIN_CONTRIBUTORS}
                 " organizations are behind them and the units in use (total minus free, which counts people) are none or at least "
                 {k}
-                ". Otherwise the week shows “*”: where a region has one safe house, total minus free would say how many people live there. A week's figures for every region and family are suppressed together, so the statewide figure minus the other regions' never gives a hidden region's back."
+                ". Otherwise the week shows “*”: where a region has one safe house, total minus free would say how many people live there. A week's figures for every planning region, county and family are suppressed together, so neither the statewide figure minus the other regions' nor a county minus the planning regions inside it gives a hidden figure back."
             </li>
         </ol>
         <h2>"The audit"</h2>

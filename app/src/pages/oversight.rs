@@ -11,8 +11,10 @@ use crate::components::chart::{BarChart, LineChart, Series};
 use crate::components::guard::Guarded;
 use crate::components::messages::ErrorMessage;
 use crate::components::record_table::RecordTable;
+use crate::components::scheme_choice::scheme_choice;
 use crate::domain::oversight::{DEFAULT_WEEKS, FilterError, LabelledTable, MAX_WEEKS, OversightFilter};
 use crate::domain::profile::VictimType;
+use crate::domain::region::RegionScheme;
 use crate::domain::suppression::Cell;
 use crate::domain::taxonomy::CategoryFamily;
 
@@ -34,7 +36,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn filter_from(params: &leptos_router::params::ParamsMap) -> Result<OversightFilter, FilterError> {
-    let keys = ["from", "to", "region", "victim", "family", "split"];
+    let keys = ["from", "to", "scheme", "region", "victim", "family", "split"];
     let pairs: Vec<(&str, String)> = keys.iter().filter_map(|k| params.get(k).map(|v| (*k, v))).collect();
     OversightFilter::from_pairs(today(), pairs.iter().map(|(k, v)| (*k, v.as_str())))
 }
@@ -62,13 +64,26 @@ fn Dashboard() -> impl IntoView {
             }
         },
     );
-    let regions = Resource::new(|| (), |_| list_regions(None));
+    let scheme = Memo::new(move |_| filter.with(|f| f.as_ref().map(|f| f.scheme).unwrap_or_default()));
+    let regions = Resource::new(move || scheme.get(), |scheme| list_regions(Some(scheme)));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let all = regions.await.unwrap_or_default();
                 let f = filter.get_untracked().unwrap_or_else(|_| OversightFilter::last_weeks(today(), DEFAULT_WEEKS));
-                view! { <Filters filter=f regions=all /> }
+                let here = f.clone();
+                view! {
+                    {scheme_choice(
+                        f.scheme,
+                        &|scheme| {
+                            let mut other = here.clone();
+                            other.scheme = scheme;
+                            other.region_id = None;
+                            format!("/oversight?{}", other.to_query_string())
+                        },
+                    )}
+                    <Filters filter=f regions=all />
+                }
             })}
         </Suspense>
         <Transition fallback=|| {
@@ -333,6 +348,10 @@ fn week_options(days: &[chrono::NaiveDate], chosen: chrono::NaiveDate) -> impl I
 fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSummary>) -> impl IntoView {
     let splits = [("", "No split"), ("region", "Region"), ("victim", "Victim type")];
     let split_code = filter.split.code();
+    let region_label = match filter.scheme {
+        RegionScheme::Planning => "Planning region",
+        RegionScheme::County => "County",
+    };
     // Figures are published for whole weeks that have ended: the choices are Mondays and Sundays.
     let last = OversightFilter::last_weeks(today(), 1);
     let sundays: Vec<chrono::NaiveDate> = (0..MAX_WEEKS).map(|i| last.to - chrono::Duration::weeks(i)).collect();
@@ -347,7 +366,8 @@ fn Filters(filter: OversightFilter, regions: Vec<crate::domain::region::RegionSu
             <select id="o-to" name="to">
                 {week_options(&sundays, filter.to)}
             </select>
-            <label for="o-region">"Region"</label>
+            <input type="hidden" name="scheme" value=filter.scheme.code() />
+            <label for="o-region">{region_label}</label>
             <select id="o-region" name="region">
                 <option value="" selected=filter.region_id.is_none()>
                     "Statewide"

@@ -1,11 +1,12 @@
 //! Needs (profiles, never people) and their outcomes.
 
-use crate::domain::need::{NeedClosing, NeedError, NeedInput};
+use crate::domain::need::{NeedClosing, NeedError, NeedInput, NeedPlace};
+use crate::domain::region::RegionScheme;
 use crate::store::audit::AuditEntry;
 
 use super::{Db, StoreError, WriteTx, query};
 
-/// Records a need; unknown region or category is a [`NeedError::NotFound`] and nothing is written.
+/// Records a need; unknown town, region or category is a [`NeedError::NotFound`] and nothing is written.
 #[tracing::instrument(skip(db, input), fields(backend = db.backend()))]
 pub async fn create(
     db: &Db,
@@ -22,14 +23,41 @@ pub async fn create(
     Ok(out)
 }
 
+/// The planning region and county a need is recorded in: both from a town, or a planning region alone.
+/// `None` when the town or region is not one of Connecticut's (or the region is not a planning region).
+async fn regions_of(tx: &mut WriteTx, place: NeedPlace) -> Result<Option<(i64, Option<i64>)>, StoreError> {
+    match place {
+        NeedPlace::Town(town) => {
+            let found: Option<(i64, i64)> = query(
+                "SELECT p.region_id, c.region_id FROM town_regions p
+                 JOIN town_regions c ON c.town_id = p.town_id AND c.scheme = $2
+                 WHERE p.town_id = $1 AND p.scheme = $3",
+            )
+            .bind(town)
+            .bind(RegionScheme::County.code())
+            .bind(RegionScheme::Planning.code())
+            .fetch_optional(&mut *tx)
+            .await?;
+            Ok(found.map(|(region, county)| (region, Some(county))))
+        }
+        NeedPlace::Region(region) => {
+            let found: Option<(i64,)> = query("SELECT id FROM regions WHERE id = $1 AND scheme = $2")
+                .bind(region)
+                .bind(RegionScheme::Planning.code())
+                .fetch_optional(&mut *tx)
+                .await?;
+            Ok(found.map(|(region,)| (region, None)))
+        }
+    }
+}
+
 async fn create_in(
     tx: &mut WriteTx,
     input: &NeedInput,
     user_id: Option<i64>,
     now: i64,
 ) -> Result<Result<i64, NeedError>, StoreError> {
-    let region: Option<(i64,)> =
-        query("SELECT id FROM regions WHERE id = $1").bind(input.region_id).fetch_optional(&mut *tx).await?;
+    let region = regions_of(tx, input.place).await?;
     let mut known_categories = 0;
     for category in &input.categories {
         let found: Option<(String,)> = query("SELECT code FROM categories WHERE code = $1")
@@ -38,17 +66,18 @@ async fn create_in(
             .await?;
         known_categories += usize::from(found.is_some());
     }
-    if region.is_none() || known_categories != input.categories.len() {
+    let (Some((region_id, county_id)), true) = (region, known_categories == input.categories.len()) else {
         return Ok(Err(NeedError::NotFound));
-    }
+    };
     let (id,): (i64,) = query(
-        "INSERT INTO needs (created_at, created_by, region_id, age_group, trafficking_type, gender, household_size,
-                wheelchair, urgency)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO needs (created_at, created_by, region_id, county_id, age_group, trafficking_type, gender,
+                household_size, wheelchair, urgency)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(now)
     .bind(user_id)
-    .bind(input.region_id)
+    .bind(region_id)
+    .bind(county_id)
     .bind(input.age_group.code())
     .bind(input.trafficking_type.code())
     .bind(input.gender.map(|g| g.code()))

@@ -28,18 +28,18 @@ struct NeedRow {
     closed_at: Option<i64>,
     outcome: Option<String>,
     region: String,
+    county: Option<String>,
     age_group: String,
     trafficking_type: String,
 }
 
-/// Needs created in `[from, to)` (UTC seconds), with their planning region, the families of the categories
+/// Needs created in `[from, to)` (UTC seconds), with their planning region and county, the families of the categories
 /// they named (as the taxonomy in the database has them) and reasons.
 #[tracing::instrument(skip(db), fields(backend = db.backend()))]
 pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, StoreError> {
-    // A need's region is recorded in the default (planning) scheme.
-    const NEEDS: &str =
-        "SELECT n.id, n.created_at, n.closed_at, n.outcome, r.name AS region, n.age_group, n.trafficking_type
-        FROM needs n JOIN regions r ON r.id = n.region_id WHERE n.created_at >= $1 AND n.created_at < $2 ORDER BY n.id";
+    const NEEDS: &str = "SELECT n.id, n.created_at, n.closed_at, n.outcome, r.name AS region, c.name AS county,
+            n.age_group, n.trafficking_type
+        FROM needs n JOIN regions r ON r.id = n.region_id LEFT JOIN regions c ON c.id = n.county_id WHERE n.created_at >= $1 AND n.created_at < $2 ORDER BY n.id";
     const FAMILIES: &str = "SELECT DISTINCT nc.need_id, cat.family FROM need_categories nc
         JOIN categories cat ON cat.code = nc.category JOIN needs n ON n.id = nc.need_id
         WHERE n.created_at >= $1 AND n.created_at < $2";
@@ -74,6 +74,7 @@ pub async fn need_facts(db: &Db, from: i64, to: i64) -> Result<Vec<NeedFact>, St
                     .map(|o| Outcome::parse(o).ok_or_else(|| corrupt("outcome")))
                     .transpose()?,
                 region: r.region,
+                county: r.county,
                 age_group: AgeGroup::parse(&r.age_group).ok_or_else(|| corrupt("age group"))?,
                 trafficking_type: TraffickingType::parse(&r.trafficking_type)
                     .ok_or_else(|| corrupt("trafficking type"))?,
@@ -106,8 +107,25 @@ struct ServiceMeta {
     id: i64,
     family: String,
     region: String,
+    county: String,
     organization_id: i64,
     retired_at: Option<i64>,
+}
+
+/// A place: the planning region and county its towns share.
+pub type Place = (String, String);
+
+/// Capacity per bucket, place and family: the same as [`capacity_series`], keyed by each place's planning
+/// region and county (the towns the two schemes group alike), for figures published by both at once.
+#[tracing::instrument(skip(db, policy), fields(backend = db.backend()))]
+pub async fn capacity_by_place(
+    db: &Db,
+    from: NaiveDate,
+    to: NaiveDate,
+    bucket: Bucket,
+    policy: &FreshnessPolicy,
+) -> Result<BTreeMap<(NaiveDate, Place, CategoryFamily), CapacityPoint>, StoreError> {
+    replay(db, from, to, bucket, policy, |s| (s.region.clone(), s.county.clone())).await
 }
 
 /// Capacity per bucket (the state at the end of its last day), region and family, replayed from history.
@@ -120,14 +138,33 @@ pub async fn capacity_series(
     bucket: Bucket,
     policy: &FreshnessPolicy,
 ) -> Result<BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint>, StoreError> {
-    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region, si.organization_id, s.retired_at FROM services s
-        JOIN categories cat ON cat.code = s.category JOIN sites si ON si.id = s.site_id
-        JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = $1 JOIN regions r ON r.id = tr.region_id";
+    replay(db, from, to, bucket, policy, |s| match scheme {
+        RegionScheme::Planning => s.region.clone(),
+        RegionScheme::County => s.county.clone(),
+    })
+    .await
+}
+
+/// Replays capacity history into buckets, each service counted under `key` of its site's regions.
+async fn replay<K: Ord + Clone>(
+    db: &Db,
+    from: NaiveDate,
+    to: NaiveDate,
+    bucket: Bucket,
+    policy: &FreshnessPolicy,
+    key: impl Fn(&ServiceMeta) -> K,
+) -> Result<BTreeMap<(NaiveDate, K, CategoryFamily), CapacityPoint>, StoreError> {
+    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region, c.name AS county, si.organization_id,
+            s.retired_at
+        FROM services s JOIN categories cat ON cat.code = s.category JOIN sites si ON si.id = s.site_id
+        JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = $1 JOIN regions r ON r.id = tr.region_id
+        JOIN town_regions tc ON tc.town_id = si.town_id AND tc.scheme = $2 JOIN regions c ON c.id = tc.region_id";
     const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
         WHERE at < $1 ORDER BY service_id, at, id";
     let end_utc = midnight_utc(to.succ_opt().unwrap_or(to));
     let (services, history): (Vec<ServiceMeta>, Vec<HistoryPoint>) = {
-        let services = query(SERVICES).bind(scheme.code()).fetch_all(db).await?;
+        let services =
+            query(SERVICES).bind(RegionScheme::Planning.code()).bind(RegionScheme::County.code()).fetch_all(db).await?;
         let history = query(HISTORY).bind(end_utc).fetch_all(db).await?;
         (services, history)
     };
@@ -139,16 +176,17 @@ pub async fn capacity_series(
         ends.push((start, midnight_utc(next.min(to.succ_opt().unwrap_or(to)))));
         start = next;
     }
-    let meta: HashMap<i64, (CategoryFamily, &str, i64, Option<i64>)> = services
+    let meta: HashMap<i64, (CategoryFamily, K, i64, Option<i64>)> = services
         .iter()
         .filter_map(|s| {
             let family = CategoryFamily::parse(&s.family)?;
-            Some((s.id, (family, s.region.as_str(), s.organization_id, s.retired_at)))
+            Some((s.id, (family, key(s), s.organization_id, s.retired_at)))
         })
         .collect();
-    let mut out: BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint> = BTreeMap::new();
+    let mut out: BTreeMap<(NaiveDate, K, CategoryFamily), CapacityPoint> = BTreeMap::new();
     for events in history.chunk_by(|a, b| a.0 == b.0) {
-        let Some(&(family, region, organization_id, retired_at)) = meta.get(&events[0].0) else { continue };
+        let Some((family, region, organization_id, retired_at)) = meta.get(&events[0].0) else { continue };
+        let (family, organization_id, retired_at) = (*family, *organization_id, *retired_at);
         let thresholds = policy.for_family(family);
         let mut i = 0;
         let mut state: Option<(i64, i64, i64)> = None; // (at, total, vacant)
@@ -163,7 +201,7 @@ pub async fn capacity_series(
                 continue;
             }
             let band = thresholds.band(end - at);
-            let p = out.entry((start, region.to_owned(), family)).or_default();
+            let p = out.entry((start, region.clone(), family)).or_default();
             p.total += total;
             p.services += 1;
             p.organization_ids.insert(organization_id);

@@ -2,7 +2,7 @@
 //! category (confidential safe houses among them), 90 days of capacity history and about 400 needs.
 
 use app::domain::account::Role;
-use app::domain::need::{NeedClosing, NeedInput, Outcome, UnmetReason, Urgency};
+use app::domain::need::{NeedClosing, NeedInput, NeedPlace, Outcome, UnmetReason, Urgency};
 use app::domain::profile::{AgeGroup, Gender, LanguageCode, TraffickingType};
 use app::domain::region::RegionScheme;
 use app::domain::taxonomy::CategoryCode;
@@ -79,11 +79,15 @@ pub async fn load_if_empty(db: &Db, now: i64) -> Result<bool, SeedError> {
 async fn load_needs(db: &Db, coordinator: i64, now: i64) -> Result<(), SeedError> {
     let mut rng = Rng::new(49);
     let regions = regions::summaries(db, RegionScheme::Planning).await?;
+    let towns = regions::towns_by_region(db, RegionScheme::Planning).await?;
     let housing = ["emergency_shelter", "safe_house", "transitional_housing", "host_home", "rapid_rehousing"];
     let other = ["immigration_legal", "vacatur", "civil_legal", "labor_specialist", "case_management", "counseling"];
     for i in 0..400 {
         let created = now - DEMO_SPEC.days * DAY + i * (DEMO_SPEC.days * DAY / 400) + rng.range(0, 3600);
         let region = rng.pick(&regions);
+        // Recorded by town, as coordinators do: the need keeps its planning region and county.
+        let town = towns.iter().find(|(name, _)| *name == region.name).map(|(_, towns)| rng.pick(towns).0);
+        let place = town.map_or(NeedPlace::Region(region.id), NeedPlace::Town);
         let age_group = if rng.chance(30) { AgeGroup::Minor } else { AgeGroup::Adult };
         // Roughly the Connecticut report's mix: mostly sex trafficking, a few labor or both, many unscreened.
         let trafficking_type = match rng.range(0, 99) {
@@ -99,7 +103,7 @@ async fn load_needs(db: &Db, coordinator: i64, now: i64) -> Result<(), SeedError
             categories.push(category(extra)?);
         }
         let input = NeedInput {
-            region_id: region.id,
+            place,
             age_group,
             trafficking_type,
             gender: Some(*rng.pick(&[

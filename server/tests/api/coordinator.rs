@@ -143,6 +143,46 @@ async fn needs_are_profiles_and_anything_else_is_refused(app: TestApp) {
     assert_eq!(theirs.status(), 403);
 }
 
+async fn a_need_recorded_by_town_keeps_its_planning_region_and_county_but_not_the_town(app: TestApp) {
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    let shelton = regions::town_id(&app.db, "Shelton").await.unwrap().unwrap().to_string();
+    let form = [
+        ("need[town]", shelton.as_str()),
+        ("need[age]", "adult"),
+        ("need[type]", "sex"),
+        ("need[urgency]", "urgent"),
+        ("need[category_safe_house]", "on"),
+    ];
+    let id: i64 = app.call("/api/record_need", Some(&coordinator), &form).await.json().await.unwrap();
+    let (planning, county): (String, String) = app::store::query(
+        "SELECT r.name, c.name FROM needs n JOIN regions r ON r.id = n.region_id JOIN regions c ON c.id = n.county_id
+         WHERE n.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((planning.as_str(), county.as_str()), ("Naugatuck Valley Planning Region", "Fairfield County"));
+    let town_columns: (i64,) = match &app.db {
+        app::store::Db::Sqlite { .. } => {
+            app::store::query("SELECT COUNT(*) FROM pragma_table_info('needs') WHERE name LIKE '%town%'")
+        }
+        app::store::Db::Postgres(_) => app::store::query(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'needs' AND column_name LIKE '%town%'",
+        ),
+    }
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(town_columns.0, 0, "the town is not kept");
+    let missing = [("need[age]", "adult"), ("need[type]", "sex"), ("need[urgency]", "urgent")];
+    let refused = app.call("/api/record_need", Some(&coordinator), &missing).await;
+    assert_eq!(refused.status(), 422);
+    let error = refused.json::<app::api::AppError>().await.unwrap();
+    assert_eq!(error, app::api::AppError::NeedFields, "neither town nor region");
+    assert!(error.message().starts_with("Choose a town (or, if it is not known, a planning region)"));
+}
+
 async fn a_saved_alert_notifies_when_matching_fresh_capacity_appears(app: TestApp) {
     let mine = Fixture::new(&app.db, now()).owned(ServiceSpec::housing("Norwich", 5, 0)).await;
     let coordinator = app.signed_in(Role::Coordinator, &[]).await;
@@ -235,6 +275,7 @@ both_backends!(
     near_works_for_counties_too_and_the_map_draws_them,
     two_coordinators_racing_for_the_last_bed_get_one_hold_and_one_clear_refusal,
     needs_are_profiles_and_anything_else_is_refused,
+    a_need_recorded_by_town_keeps_its_planning_region_and_county_but_not_the_town,
     a_saved_alert_notifies_when_matching_fresh_capacity_appears,
     confidential_addresses_never_reach_search_gaps_map_or_events,
 );

@@ -1,6 +1,6 @@
 //! Needs as profiles, and their outcomes.
 
-use app::domain::need::{NeedClosing, NeedError, NeedInput, Outcome, UnmetReason, Urgency};
+use app::domain::need::{NeedClosing, NeedError, NeedInput, NeedPlace, Outcome, UnmetReason, Urgency};
 use app::domain::profile::{AgeGroup, TraffickingType};
 use app::domain::region::RegionScheme;
 use app::domain::taxonomy::CategoryCode;
@@ -14,7 +14,7 @@ const NOW: i64 = 1_790_000_000;
 async fn input(db: &app::store::Db) -> NeedInput {
     let region = regions::summaries(db, RegionScheme::Planning).await.unwrap()[0].id;
     NeedInput {
-        region_id: region,
+        place: NeedPlace::Region(region),
         age_group: AgeGroup::Minor,
         trafficking_type: TraffickingType::Labor,
         gender: None,
@@ -43,13 +43,22 @@ async fn a_need_is_recorded_and_closed_with_reasons_once(app: TestApp) {
     assert_eq!(reasons, 2);
 }
 
-async fn unknown_categories_or_regions_write_nothing(app: TestApp) {
+async fn unknown_categories_towns_or_regions_write_nothing(app: TestApp) {
     let mut bad = input(&app.db).await;
     bad.categories = vec![CategoryCode::parse("teleportation").unwrap()];
     assert_eq!(needs::create(&app.db, &bad, None, NOW).await.unwrap(), Err(NeedError::NotFound));
     let mut bad = input(&app.db).await;
-    bad.region_id = 999_999;
+    bad.place = NeedPlace::Region(999_999);
     assert_eq!(needs::create(&app.db, &bad, None, NOW).await.unwrap(), Err(NeedError::NotFound));
+    bad.place = NeedPlace::Town(999_999);
+    assert_eq!(needs::create(&app.db, &bad, None, NOW).await.unwrap(), Err(NeedError::NotFound), "no such town");
+    let county = regions::summaries(&app.db, RegionScheme::County).await.unwrap()[0].id;
+    bad.place = NeedPlace::Region(county);
+    assert_eq!(
+        needs::create(&app.db, &bad, None, NOW).await.unwrap(),
+        Err(NeedError::NotFound),
+        "a county is not a planning region: the need's planning region would be unknown"
+    );
     let (count,): (i64,) = app::store::query("SELECT COUNT(*) FROM needs").fetch_one(&app.db).await.unwrap();
     assert_eq!(count, 0);
 }
@@ -77,6 +86,6 @@ async fn the_schema_has_no_column_for_identity_or_narrative(app: TestApp) {
 
 both_backends!(
     a_need_is_recorded_and_closed_with_reasons_once,
-    unknown_categories_or_regions_write_nothing,
+    unknown_categories_towns_or_regions_write_nothing,
     the_schema_has_no_column_for_identity_or_narrative,
 );

@@ -1,7 +1,7 @@
 //! The oversight dashboard's aggregates on fixtures with known answers, and its exports.
 
 use app::domain::account::Role;
-use app::domain::need::{NeedClosing, NeedInput, Outcome, UnmetReason, Urgency};
+use app::domain::need::{NeedClosing, NeedInput, NeedPlace, Outcome, UnmetReason, Urgency};
 use app::domain::oversight::OversightFilter;
 use app::domain::profile::{AgeGroup, TraffickingType, VictimType};
 use app::domain::region::RegionScheme;
@@ -18,8 +18,18 @@ fn utc(y: i32, m: u32, d: u32, h: u32) -> i64 {
 }
 
 async fn need(app: &crate::helpers::TestApp, region: i64, kind: TraffickingType, at: i64, outcome: Outcome) {
+    need_at(app, NeedPlace::Region(region), kind, at, outcome).await;
+}
+
+/// A need recorded by town: it keeps the town's planning region and county.
+async fn need_in(app: &crate::helpers::TestApp, town: &str, at: i64, outcome: Outcome) {
+    let town = regions::town_id(&app.db, town).await.unwrap().unwrap();
+    need_at(app, NeedPlace::Town(town), TraffickingType::Sex, at, outcome).await;
+}
+
+async fn need_at(app: &crate::helpers::TestApp, place: NeedPlace, kind: TraffickingType, at: i64, outcome: Outcome) {
     let input = NeedInput {
-        region_id: region,
+        place,
         age_group: AgeGroup::Adult,
         trafficking_type: kind,
         gender: None,
@@ -237,7 +247,107 @@ async fn a_region_with_one_house_is_never_the_state_minus_the_others(app: TestAp
     );
 }
 
+async fn needs_are_read_by_county_and_one_without_a_county_is_counted_as_not_recorded(app: TestApp) {
+    let counties = regions::summaries(&app.db, RegionScheme::County).await.unwrap();
+    let fairfield = counties.iter().find(|r| r.name.starts_with("Fairfield")).unwrap().id;
+    // Bridgeport and Stamford are in Fairfield County, in two planning regions; Hartford is not.
+    for i in 0..6 {
+        need_in(&app, "Bridgeport", utc(2026, 11, 3, 15) + i, Outcome::NotPlaced).await;
+        need_in(&app, "Stamford", utc(2026, 11, 3, 16) + i, Outcome::NotPlaced).await;
+        need_in(&app, "Hartford", utc(2026, 11, 3, 17) + i, Outcome::NotPlaced).await;
+    }
+    let statewide = OversightFilter {
+        scheme: RegionScheme::County,
+        split: app::domain::series::NeedSplit::Region,
+        ..OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1)
+    };
+    let now = utc(2026, 11, 9, 12);
+    let view = app::oversight::build(&app.db, &statewide, now, &app.freshness).await.unwrap();
+    assert_eq!(view.not_placed.rows.len(), 8, "the eight counties: every need here has one");
+    let row = view.not_placed.rows.iter().position(|r| r.starts_with("Fairfield")).unwrap();
+    assert_eq!(view.not_placed.table.cells[row][0], Cell::Shown(12), "Bridgeport's and Stamford's");
+    let in_fairfield = OversightFilter { region_id: Some(fairfield), ..statewide.clone() };
+    let view = app::oversight::build(&app.db, &in_fairfield, now, &app.freshness).await.unwrap();
+    assert_eq!(view.needs.table.cells[0][1], Cell::Shown(12), "the county's not placed");
+
+    // A need recorded with its planning region alone has no county.
+    let capitol = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap();
+    let capitol = capitol.iter().find(|r| r.name.starts_with("Capitol")).unwrap().id;
+    for i in 0..5 {
+        need(&app, capitol, TraffickingType::Sex, utc(2026, 11, 4, 15) + i, Outcome::NotPlaced).await;
+    }
+    let view = app::oversight::build(&app.db, &statewide, now, &app.freshness).await.unwrap();
+    let unrecorded = view.not_placed.rows.iter().position(|r| r == app::oversight::COUNTY_NOT_RECORDED);
+    assert_eq!(unrecorded, Some(8), "a ninth row, last");
+    assert_eq!(view.not_placed.table.cells[8][0], Cell::Shown(5));
+}
+
+async fn a_county_minus_the_planning_regions_inside_it_never_gives_a_town_away(app: TestApp) {
+    // Shelton is in Fairfield County but the Naugatuck Valley region; Bridgeport is in both Fairfield County
+    // and the Greater Bridgeport region, which lies wholly inside the county. Fairfield's 12 beside Greater
+    // Bridgeport's 10 would say that 2 needs came from Shelton.
+    for i in 0..10 {
+        need_in(&app, "Bridgeport", utc(2026, 11, 3, 15) + i, Outcome::NotPlaced).await;
+    }
+    for i in 0..2 {
+        need_in(&app, "Shelton", utc(2026, 11, 4, 15) + i, Outcome::NotPlaced).await;
+    }
+    for i in 0..10 {
+        need_in(&app, "Hartford", utc(2026, 11, 4, 16) + i, Outcome::NotPlaced).await;
+    }
+    let week = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1);
+    let now = utc(2026, 11, 9, 12);
+    let planning = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap();
+    let counties = regions::summaries(&app.db, RegionScheme::County).await.unwrap();
+    let id = |all: &[app::domain::region::RegionSummary], prefix: &str| {
+        all.iter().find(|r| r.name.starts_with(prefix)).unwrap().id
+    };
+    let not_placed = async |scheme, region| {
+        let filter = OversightFilter { scheme, region_id: Some(region), ..week.clone() };
+        app::oversight::build(&app.db, &filter, now, &app.freshness).await.unwrap().needs.table.cells[0][1]
+    };
+    let county = not_placed(RegionScheme::County, id(&counties, "Fairfield")).await;
+    let region = not_placed(RegionScheme::Planning, id(&planning, "Greater Bridgeport")).await;
+    assert!(
+        county == Cell::Suppressed || region == Cell::Suppressed,
+        "Fairfield County's {county:?} beside Greater Bridgeport's {region:?} would show Shelton's 2"
+    );
+    assert_eq!(not_placed(RegionScheme::Planning, id(&planning, "Naugatuck")).await, Cell::Suppressed, "2 is small");
+}
+
+async fn one_house_between_a_county_and_its_planning_regions_stays_hidden(app: TestApp) {
+    // Fairfield County: three houses in Bridgeport (Greater Bridgeport), three in Stamford (Western
+    // Connecticut) and one in Shelton (Naugatuck Valley): the county minus the two regions is the one house.
+    let f = crate::fixtures::Fixture::new(&app.db, utc(2026, 11, 2, 15));
+    for town in ["Bridgeport", "Bridgeport", "Bridgeport", "Stamford", "Stamford", "Stamford", "Shelton"] {
+        f.service(crate::fixtures::ServiceSpec::housing(town, 10, 4)).await;
+    }
+    let planning = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap();
+    let counties = regions::summaries(&app.db, RegionScheme::County).await.unwrap();
+    let id = |all: &[app::domain::region::RegionSummary], prefix: &str| {
+        all.iter().find(|r| r.name.starts_with(prefix)).unwrap().id
+    };
+    let week = OversightFilter::last_weeks(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), 1);
+    let now = utc(2026, 11, 9, 12);
+    let capacity = async |scheme, region: i64| {
+        let filter = OversightFilter { scheme, region_id: Some(region), ..week.clone() };
+        let view = app::oversight::build(&app.db, &filter, now, &app.freshness).await.unwrap();
+        view.capacity.last().map(|w| w.values.clone()).unwrap()
+    };
+    let shown = |values: &Vec<Option<f64>>| values.iter().all(Option::is_some);
+    let county = capacity(RegionScheme::County, id(&counties, "Fairfield")).await;
+    let bridgeport = capacity(RegionScheme::Planning, id(&planning, "Greater Bridgeport")).await;
+    let western = capacity(RegionScheme::Planning, id(&planning, "Western")).await;
+    assert!(
+        !(shown(&county) && shown(&bridgeport) && shown(&western)),
+        "Fairfield's {county:?} minus Greater Bridgeport's {bridgeport:?} and Western's {western:?} is Shelton's house"
+    );
+}
+
 both_backends!(
+    needs_are_read_by_county_and_one_without_a_county_is_counted_as_not_recorded,
+    a_county_minus_the_planning_regions_inside_it_never_gives_a_town_away,
+    one_house_between_a_county_and_its_planning_regions_stays_hidden,
     a_line_of_ten_and_two_small_counts_never_gives_their_sum_away,
     a_region_with_one_house_is_never_the_state_minus_the_others,
     weekly_needs_are_counted_by_outcome_and_small_counts_are_suppressed,

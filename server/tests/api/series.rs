@@ -1,7 +1,7 @@
 //! Chart aggregations on fixtures with known answers, including local week boundaries and freshness over time.
 
 use app::domain::capacity::{CapacityChange, Version};
-use app::domain::need::{NeedClosing, NeedInput, Outcome, UnmetReason, Urgency};
+use app::domain::need::{NeedClosing, NeedInput, NeedPlace, Outcome, UnmetReason, Urgency};
 use app::domain::profile::{AgeGroup, TraffickingType};
 use app::domain::region::RegionScheme;
 use app::domain::series::{Bucket, NeedCounts, NeedSplit, count_needs};
@@ -24,7 +24,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 async fn weekly_needs_use_connecticut_weeks_not_utc_weeks(app: TestApp) {
     let region = regions::summaries(&app.db, RegionScheme::Planning).await.unwrap()[0].clone();
     let input = NeedInput {
-        region_id: region.id,
+        place: NeedPlace::Region(region.id),
         age_group: AgeGroup::Adult,
         trafficking_type: TraffickingType::Labor,
         gender: None,

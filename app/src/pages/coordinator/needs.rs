@@ -7,11 +7,13 @@ use leptos_router::hooks::use_query_map;
 
 use super::search_from;
 use crate::api::coordinator::my_needs;
-use crate::api::regions::list_regions;
+use crate::api::regions::{list_regions, towns_by_region};
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
+use crate::components::scheme_choice::scheme_choice;
 use crate::domain::need::{Outcome, UnmetReason, Urgency};
 use crate::domain::profile::{AgeGroup, COMMON_LANGUAGES, Gender, TraffickingType};
+use crate::domain::region::RegionScheme;
 use crate::domain::taxonomy::CategoryFamily;
 
 /// The needs list.
@@ -139,12 +141,17 @@ pub fn NewNeedPage() -> impl IntoView {
 
 #[component]
 fn NewNeed() -> impl IntoView {
-    let q = use_query_map().with_untracked(search_from);
+    let query = use_query_map();
+    let q = query.with_untracked(search_from);
     let regions = Resource::new(|| (), |_| list_regions(None));
     let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
     let p = q.profile.clone();
     let family = q.family;
-    let region = q.region_ids.first().copied();
+    // A search's region prefills the planning region; a county names no planning region.
+    let region = q.region_ids.first().copied().filter(|_| q.scheme == RegionScheme::Planning);
+    // The grouping of towns follows the address (the rest of the form keeps what was entered).
+    let scheme = Memo::new(move |_| query.with(|m| search_from(m).scheme));
+    let towns = Resource::new(move || scheme.get(), |scheme| towns_by_region(Some(scheme)));
     let option = |value: &'static str, label: &'static str, selected: bool| {
         view! {
             <option value=value selected=selected>
@@ -152,19 +159,63 @@ fn NewNeed() -> impl IntoView {
             </option>
         }
     };
+    let here = q.clone();
     view! {
+        {move || {
+            scheme_choice(
+                scheme.get(),
+                &|scheme| {
+                    let mut other = here.clone();
+                    other.scheme = scheme;
+                    other.region_ids.clear();
+                    format!("/needs/new?{}", other.to_query_string())
+                },
+            )
+        }}
         <form
             method="post"
             action=crate::api::coordinator::RecordNeed::PATH
             class="stacked-form"
             data-testid="need-form"
         >
-            <label for="n-region">"Region where help is needed"</label>
+            <label for="n-town">"Town where help is needed"</label>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let groups = towns.await.unwrap_or_default();
+                    view! {
+                        <select id="n-town" name="need[town]" aria-describedby="n-town-hint">
+                            <option value="">"Not known: choose the planning region below"</option>
+                            {groups
+                                .into_iter()
+                                .map(|(region, towns)| {
+                                    view! {
+                                        <optgroup label=region>
+                                            {towns
+                                                .into_iter()
+                                                .map(|(id, name)| {
+                                                    view! { <option value=id.to_string()>{name}</option> }
+                                                })
+                                                .collect_view()}
+                                        </optgroup>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    }
+                })}
+            </Suspense>
+            <p class="hint" id="n-town-hint">
+                "The town gives the need its planning region and county; the town itself is not kept."
+            </p>
+            <label for="n-region">"Planning region, when the town is not known"</label>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let all = regions.await.unwrap_or_default();
                     view! {
-                        <select id="n-region" name="need[region]" required>
+                        <select id="n-region" name="need[region]">
+                            <option value="" selected=region.is_none()>
+                                "Choose a town above, or a region here"
+                            </option>
                             {all
                                 .into_iter()
                                 .map(|r| {

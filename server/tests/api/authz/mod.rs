@@ -61,6 +61,7 @@ fn server_functions(org: i64, site: i64) -> Vec<(&'static str, Access, Body)> {
         ("/api/regions", Access::Public, Form(vec![])),
         ("/api/categories", Access::Public, Form(vec![])),
         ("/api/towns", Access::Public, Form(vec![])),
+        ("/api/towns_by_region", Access::Public, Form(vec![])),
         ("/api/public_overview", Access::Public, Form(vec![])),
         ("/api/totp_setup", Access::Signed, Form(vec![])),
         ("/api/totp_enable", Access::Signed, Form(vec![("code", "000000".into())])),
