@@ -23,6 +23,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// What one coordinator may hold and save.
     pub coordinator_limits: CoordinatorLimits,
+    /// How far the imports uploaded to this instance have come.
+    pub imports: crate::api::import::ImportProgress,
 }
 
 /// Bounds on one coordinator account, so no single account can make every bed look taken or slow down

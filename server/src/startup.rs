@@ -114,6 +114,7 @@ impl Application {
                 held_units: config.max_held_units_per_coordinator,
                 alerts: config.max_alerts_per_coordinator,
             },
+            imports: Default::default(),
         };
         let shutdown = Shutdown::default();
         let options = RouterOptions {

@@ -1,6 +1,6 @@
 //! `POST /admin/import`: an administrator uploads a directory (a `.zip` package, a `.json` list or a `.csv`
 //! sheet) as a plain multipart form, so it works without JavaScript. The import runs as for the command line,
-//! its report is kept, and the browser is sent to the upload page showing it.
+//! after the response: the browser is sent to its report, which shows how far it has come, then what it found.
 
 use app::api::AppError;
 use app::api::import::{ImportReport, REPORTED_PROBLEMS, Tally};
@@ -50,7 +50,9 @@ async fn read_form(mut form: Multipart) -> Result<Option<Upload>, Response> {
     Ok(file.map(|(name, bytes)| Upload { name, bytes, options }))
 }
 
-/// Imports the uploaded file and redirects to its report.
+/// Starts importing the uploaded file and sends the browser to its report: the finished report when the
+/// import is done within [`SHOWN_AT_ONCE`], else its progress until it is. The import runs on after the
+/// response, as for the command line.
 pub async fn upload(State(state): State<AppState>, headers: HeaderMap, form: Multipart) -> Response {
     let (viewer, _) = match crate::door::admit(&state, &headers, Area::Administration.roles()).await {
         Ok(admitted) => admitted,
@@ -62,32 +64,56 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, form: Mul
         Err(refusal) => return refusal,
     };
     let now = chrono::Utc::now().timestamp();
-    let saved = async {
-        let report = crate::import::import_file(
-            &state.db,
-            &upload.name,
-            &upload.bytes,
-            Some(viewer.id),
-            upload.options,
-            &mut |_, _| {},
-        )
-        .await?;
-        let shown = shown(&upload, report, now);
-        let text = serde_json::to_string(&shown).unwrap_or_default();
-        app::store::import::save_report(&state.db, viewer.id, now, &shown.file, &shown.outcome(), &text).await
+    let id = match app::store::import::start_report(&state.db, viewer.id, now, &upload.name).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!(error = ?e, "an uploaded import could not start");
+            return plain_error(StatusCode::SERVICE_UNAVAILABLE, "The import could not start. Try again.");
+        }
     };
-    match saved.await {
-        Ok(id) => {
-            if !upload.options.dry_run {
+    state.imports.start(id);
+    let mut running = tokio::spawn(run(state, upload, viewer.id, id, now));
+    // A small file is done at once and its report shows straight away; a large one shows its progress. The
+    // import goes on either way.
+    let _ = tokio::time::timeout(SHOWN_AT_ONCE, &mut running).await;
+    Redirect::to(&format!("{PAGE}?report={id}")).into_response()
+}
+
+/// How long the upload waits for its import before showing the progress instead of the report.
+const SHOWN_AT_ONCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Runs an uploaded import to its end and keeps its report (or that it could not finish).
+async fn run(state: AppState, upload: Upload, user_id: i64, id: i64, now: i64) {
+    let progress = state.imports.clone();
+    let done = crate::import::import_file(
+        &state.db,
+        &upload.name,
+        &upload.bytes,
+        Some(user_id),
+        upload.options,
+        &mut |done, total| progress.advance(id, done, total),
+    )
+    .await;
+    let kept = match done {
+        Ok(report) => {
+            let shown = shown(&upload, report, now);
+            let text = serde_json::to_string(&shown).unwrap_or_default();
+            let kept = app::store::import::finish_report(&state.db, id, &shown.outcome(), Some(&text)).await;
+            if shown.written {
                 state.events.publish(&state.db, app::live::LiveEvent::resync()).await;
             }
-            Redirect::to(&format!("{PAGE}?report={id}")).into_response()
+            kept
         }
         Err(e) => {
-            tracing::error!(error = ?e, "an uploaded import failed");
-            plain_error(StatusCode::SERVICE_UNAVAILABLE, "The import could not finish. Nothing was written. Try again.")
+            tracing::error!(error = ?e, report = id, "an uploaded import failed: nothing was written");
+            app::store::import::finish_report(&state.db, id, "could not finish, nothing written", None).await
         }
+    };
+    if let Err(e) = kept {
+        // The report stays "running" and reads as stopped once it is older than an import may take.
+        tracing::error!(error = ?e, report = id, "an uploaded import's report could not be kept");
     }
+    state.imports.finish(id);
 }
 
 /// The report as the upload page shows it.

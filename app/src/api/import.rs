@@ -81,11 +81,80 @@ pub async fn recent_imports() -> Result<Vec<ImportSummary>, AppError> {
     Ok(rows.into_iter().map(|(id, at, file, outcome)| ImportSummary { id, at, file, outcome }).collect())
 }
 
-/// The report of import `id`, for an administrator.
+/// Where an uploaded import stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportStatus {
+    /// Still running. `progress` is services checked out of all, known to the instance running it.
+    Running {
+        /// The uploaded file's name.
+        file: String,
+        /// When it started (UTC seconds).
+        at: i64,
+        /// Services checked and the package's services, once reading is done.
+        progress: Option<(usize, usize)>,
+    },
+    /// It stopped before finishing (the server restarted or the database failed): nothing was written.
+    Interrupted {
+        /// The uploaded file's name.
+        file: String,
+    },
+    /// Done: what it found and did.
+    Finished(ImportReport),
+}
+
+/// How long an import may run before a report still marked running is taken to have stopped.
+pub const STALE_IMPORT_SECONDS: i64 = 15 * 60;
+
+/// What the import of report `id` has come to, for an administrator.
 #[server(prefix = "/api", endpoint = "import_report")]
-pub async fn uploaded_import(id: i64) -> Result<Option<ImportReport>, AppError> {
+pub async fn uploaded_import(id: i64) -> Result<Option<ImportStatus>, AppError> {
+    use crate::store::import::Stored;
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
-    let text = crate::store::import::report(&state.db, id).await.map_err(super::internal)?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    let Some((file, at, stored)) = crate::store::import::report(&state.db, id).await.map_err(super::internal)? else {
+        return Ok(None);
+    };
+    let now = chrono::Utc::now().timestamp();
+    Ok(Some(match stored {
+        Stored::Running if now - at < STALE_IMPORT_SECONDS => {
+            ImportStatus::Running { file, at, progress: state.imports.of(id) }
+        }
+        Stored::Running | Stored::Failed => ImportStatus::Interrupted { file },
+        Stored::Report(text) => match serde_json::from_str(&text) {
+            Ok(report) => ImportStatus::Finished(report),
+            Err(_) => ImportStatus::Interrupted { file },
+        },
+    }))
+}
+
+/// The progress of the imports this instance is running, by report id (one per running app, in its state).
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Default)]
+pub struct ImportProgress(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (usize, usize)>>>);
+
+#[cfg(feature = "ssr")]
+impl ImportProgress {
+    fn running(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<i64, (usize, usize)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Report `id` has started here: nothing checked yet.
+    pub fn start(&self, id: i64) {
+        self.running().insert(id, (0, 0));
+    }
+
+    /// Report `id` has checked `done` of `total` services.
+    pub fn advance(&self, id: i64, done: usize, total: usize) {
+        self.running().insert(id, (done, total));
+    }
+
+    /// Report `id` is over (its report is kept).
+    pub fn finish(&self, id: i64) {
+        self.running().remove(&id);
+    }
+
+    /// How far report `id` has come, when it runs here and its package has been read.
+    pub fn of(&self, id: i64) -> Option<(usize, usize)> {
+        self.running().get(&id).copied().filter(|(_, total)| *total > 0)
+    }
 }

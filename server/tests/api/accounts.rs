@@ -146,4 +146,25 @@ impl TestApp {
         }
         request.send().await.unwrap()
     }
+
+    /// The report page an upload was sent to, once its import has finished: the import runs after the
+    /// response, so this first waits, as the page's own script does, until its report is kept.
+    pub async fn finished_report(&self, upload: reqwest::Response, session: &Session) -> String {
+        assert_eq!(upload.status(), 303, "an upload answers with the report's page");
+        let location = upload.headers()["location"].to_str().unwrap().to_owned();
+        let id: i64 = location.strip_prefix("/admin/import?report=").expect("the report's page").parse().unwrap();
+        loop {
+            let (_, _, stored) =
+                app::store::import::report(&self.db, id).await.unwrap().expect("the report is kept at once");
+            if stored != app::store::import::Stored::Running {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let page = self.page(&location, Some(session)).await;
+        assert_eq!(page.status(), 200);
+        let text = page.text().await.unwrap();
+        assert!(text.contains("data-testid=\"import-report\""), "finished: {text}");
+        text
+    }
 }

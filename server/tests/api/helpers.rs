@@ -22,6 +22,8 @@ pub struct TestApp {
     pub freshness: FreshnessPolicy,
     pub client: reqwest::Client,
     pub database_url: String,
+    /// The running server's record of its uploaded imports' progress.
+    pub imports: app::api::import::ImportProgress,
     _database: TestDatabase,
 }
 
@@ -152,9 +154,10 @@ async fn spawn_on(database: TestDatabase, url: String, adjust: impl FnOnce(&mut 
     let address = format!("http://{}", app.addr());
     let db = app.state().db.clone();
     let freshness = config.freshness;
+    let imports = app.state().imports.clone();
     // Never `run()`: that would install signal handlers, and Ctrl-C or SIGTERM would no longer end the tests.
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { address, db, freshness, client: test_client(), database_url: url, _database: database }
+    TestApp { address, db, freshness, client: test_client(), database_url: url, imports, _database: database }
 }
 
 /// Longest any test request may take: a hung request fails the test in seconds, naming its URL.
@@ -184,6 +187,7 @@ impl TestApp {
             freshness: FreshnessPolicy::default(),
             client: test_client(),
             database_url: url,
+            imports: Default::default(),
             _database: database,
         }
     }

@@ -237,14 +237,41 @@ async fn a_zipped_package_imports_as_its_folder_does(source: TestApp) {
     assert_eq!(found, [("directory.zip".to_owned(), 0, String::new())], "a broken archive is named");
 }
 
-/// The report page an upload was sent to.
+/// The report page an upload was sent to, once the import has finished.
 async fn report_page(app: &TestApp, upload: reqwest::Response, session: &crate::accounts::Session) -> String {
-    assert_eq!(upload.status(), 303, "an upload answers with the report's page");
-    let location = upload.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("/admin/import?report="), "{location}");
-    let page = app.page(&location, Some(session)).await;
-    assert_eq!(page.status(), 200);
-    page.text().await.unwrap()
+    app.finished_report(upload, session).await
+}
+
+async fn an_import_running_on_the_server_shows_how_far_it_has_come(app: TestApp) {
+    let admin = app.signed_in(app::domain::account::Role::Administrator, &[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let id = app::store::import::start_report(&app.db, admin.user_id, now, "services.json").await.unwrap();
+    app.imports.start(id);
+    let page = |id: i64| {
+        let app = &app;
+        let admin = &admin;
+        async move { app.page(&format!("/admin/import?report={id}"), Some(admin)).await.text().await.unwrap() }
+    };
+    let reading = page(id).await;
+    assert!(reading.contains("data-testid=\"import-running\"") && reading.contains("reading the file"), "{reading}");
+    app.imports.advance(id, 40, 200);
+    let running = page(id).await;
+    assert!(running.contains("40 of 200 services checked"), "{running}");
+    assert!(running.contains("<progress") && running.contains("value=\"40\"") && running.contains("max=\"200\""));
+    assert!(
+        running.contains(&format!("href=\"/admin/import?report={id}\"")),
+        "a link to look again without JavaScript"
+    );
+    let recent = app.page("/admin/import", Some(&admin)).await.text().await.unwrap();
+    assert!(recent.contains("importing"), "the list of recent imports says so too");
+
+    // One that could not finish, and one left running by a server that stopped long ago.
+    app::store::import::finish_report(&app.db, id, "could not finish, nothing written", None).await.unwrap();
+    app.imports.finish(id);
+    assert!(page(id).await.contains("stopped before it finished: nothing was written"));
+    let stale = now - app::api::import::STALE_IMPORT_SECONDS - 1;
+    let old = app::store::import::start_report(&app.db, admin.user_id, stale, "old.zip").await.unwrap();
+    assert!(page(old).await.contains("The import of old.zip stopped before it finished"));
 }
 
 async fn an_administrator_uploads_checks_and_then_imports(source: TestApp) {
@@ -341,4 +368,5 @@ both_backends!(
     open_referrals_example_is_refused_with_every_problem_where_it_is,
     a_connecticut_directory_imports_again_as_a_no_op_and_exports_as_it_came_in,
     a_broken_copy_names_each_problem_and_writes_nothing,
+    an_import_running_on_the_server_shows_how_far_it_has_come,
 );

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::import::{ImportReport, recent_imports, uploaded_import};
+use crate::api::import::{ImportReport, ImportStatus, recent_imports, uploaded_import};
 use crate::components::guard::Guarded;
 use crate::components::messages::FormMessages;
 use crate::components::record_table::RecordTable;
@@ -22,8 +22,9 @@ pub fn ImportPage() -> impl IntoView {
 #[component]
 fn Import() -> impl IntoView {
     let query = use_query_map();
+    let id = Memo::new(move |_| query.with(|q| q.get("report").and_then(|r| r.parse::<i64>().ok())));
     let report = Resource::new(
-        move || query.with(|q| q.get("report").and_then(|r| r.parse::<i64>().ok())),
+        move || id.get(),
         |id| async move {
             match id {
                 Some(id) => uploaded_import(id).await,
@@ -31,13 +32,32 @@ fn Import() -> impl IntoView {
             }
         },
     );
+    // In the browser, a running import is asked after every second until it is done.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(ImportStatus::Running { .. }))) = report.get() {
+            set_timeout(move || report.refetch(), std::time::Duration::from_secs(1));
+        }
+    });
     view! {
         <Suspense fallback=|| {
             view! { <p>"Loading…"</p> }
         }>
             {move || Suspend::new(async move {
                 match report.await {
-                    Ok(Some(report)) => view! { <Report report /> }.into_any(),
+                    Ok(Some(ImportStatus::Finished(report))) => view! { <Report report /> }.into_any(),
+                    Ok(Some(ImportStatus::Running { file, progress, .. })) => {
+                        view! { <Running file progress id=id.get_untracked().unwrap_or_default() /> }.into_any()
+                    }
+                    Ok(Some(ImportStatus::Interrupted { file })) => {
+                        view! {
+                            <p class="message error" role="status" data-testid="import-interrupted">
+                                {format!(
+                                    "The import of {file} stopped before it finished: nothing was written. Upload it again.",
+                                )}
+                            </p>
+                        }
+                            .into_any()
+                    }
                     Ok(None) => ().into_any(),
                     Err(error) => view! { <crate::components::messages::ErrorMessage error /> }.into_any(),
                 }
@@ -116,6 +136,31 @@ fn RecentImports() -> impl IntoView {
                     })
             })}
         </Suspense>
+    }
+}
+
+/// An import still running: how far it has come, and (without JavaScript) a link to look again.
+#[component]
+fn Running(file: String, progress: Option<(usize, usize)>, id: i64) -> impl IntoView {
+    let said = match progress {
+        Some((done, total)) => format!("Importing {file}: {done} of {total} services checked."),
+        None => format!("Importing {file}: reading the file."),
+    };
+    view! {
+        <section aria-labelledby="running-heading" data-testid="import-running">
+            <h2 id="running-heading">{format!("Importing: {file}")}</h2>
+            <p role="status">{said}</p>
+            {match progress {
+                Some((done, total)) => {
+                    view! { <progress max=total value=done aria-labelledby="running-heading"></progress> }.into_any()
+                }
+                None => view! { <progress aria-labelledby="running-heading"></progress> }.into_any(),
+            }}
+            <p>
+                <a href=format!("/admin/import?report={id}")>"Check again"</a>
+                " (the page also checks by itself every second when JavaScript is on)."
+            </p>
+        </section>
     }
 }
 
