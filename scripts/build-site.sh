@@ -21,6 +21,11 @@ if [ "$PROFILE" != dev ]; then
     -o "$PKG/continuum_bg.wasm" "$PKG/continuum_bg.wasm"
 fi
 cp style/main.css "$PKG/continuum.css"
+cp style/favicon.svg "$PKG/favicon.svg"
+# Precompressed copies, served to browsers that accept gzip (no name or time inside: the same bytes every build).
+for asset in continuum_bg.wasm continuum.js continuum.css favicon.svg; do
+  gzip -9 -n -k -f "$PKG/$asset"
+done
 
 size() { printf '%-22s %8d B raw %8d B gzip\n' "$(basename "$1")" "$(wc -c < "$1")" "$(gzip -9 -c "$1" | wc -c)"; }
 echo "site built ($PROFILE):"

@@ -1,7 +1,7 @@
 //! The HTML document and the router every page lives in.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="continuum" href="/pkg/continuum.css" />
+        <Link rel="icon" href="/pkg/favicon.svg" type_="image/svg+xml" />
         <Title text="Continuum" />
         <HydrationMarker />
         <Router>

@@ -55,8 +55,12 @@ pub async fn security_headers(hsts: bool, request: Request, next: Next) -> Respo
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     // Pages and API answers may be personal: never stored by browsers or proxies. Built assets may be cached.
+    // Assets keep their names from build to build, so a browser revalidates them (a 304 costs a few bytes).
     let cache = if is_asset { "no-cache" } else { "no-store" };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if is_asset {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 

@@ -201,6 +201,9 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         )
         .route("/oversight/export.csv", axum::routing::get(crate::export::export_csv))
         .merge(crate::hsds::routes())
+        // Built assets: the gzip copy when the browser takes it, and 304 for a copy the browser already has.
+        .nest_service("/pkg", assets(&state.leptos_options))
+        .route("/favicon.ico", axum::routing::get(|| async { axum::response::Redirect::permanent(FAVICON) }))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -220,6 +223,16 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
         .layer(axum::middleware::from_fn(move |req, next| crate::security::security_headers(hsts, req, next)))
         .with_state(state)
+}
+
+/// Where the site's icon is (browsers that ask for `/favicon.ico` are sent there).
+const FAVICON: &str = "/pkg/favicon.svg";
+
+/// The built assets under `pkg/` of the site root, with their precompressed gzip copies (`scripts/build-site.sh`
+/// writes them) and answers to conditional requests.
+fn assets(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    tower_http::services::ServeDir::new(dir).precompressed_gzip()
 }
 
 /// Records expired holds and removes expired sessions, every `every`.

@@ -111,6 +111,44 @@ async fn static_assets_and_the_wasm_carry_the_headers_with_the_right_type() {
 }
 
 #[tokio::test]
+async fn assets_come_gzipped_to_a_browser_that_takes_it_and_a_copy_it_has_is_not_sent_again() {
+    let site = std::env::temp_dir().join(format!("continuum-site-gz-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let css = "body { color: #1b1f23; }\n".repeat(50);
+    std::fs::write(site.join("pkg/continuum.css"), &css).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, css.as_bytes()).unwrap();
+    let gzipped = gz.finish().unwrap();
+    std::fs::write(site.join("pkg/continuum.css.gz"), &gzipped).unwrap();
+    std::fs::write(site.join("pkg/favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let site_root = site.clone();
+    let Some(app) = spawn_app_with(Backend::Sqlite, move |c| c.site_root = site_root).await else { return };
+    let url = format!("{}/pkg/continuum.css", app.address);
+
+    let compressed = app.client.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(compressed.status(), 200);
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    assert_eq!(compressed.headers()["vary"], "accept-encoding", "caches keep the two copies apart");
+    assert_eq!(compressed.headers()["cache-control"], "no-cache", "revalidated, as names stay the same");
+    let modified = compressed.headers()["last-modified"].clone();
+    assert_eq!(compressed.bytes().await.unwrap().as_ref(), gzipped.as_slice(), "the precompressed copy");
+
+    let plain = app.client.get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none(), "no gzip for a client that did not ask");
+    assert_eq!(plain.text().await.unwrap(), css);
+
+    let again = app.client.get(&url).header("if-modified-since", modified).send().await.unwrap();
+    assert_eq!(again.status(), 304, "the browser's copy is current: nothing is sent again");
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    let icon = app.client.get(format!("{}/favicon.ico", app.address)).send().await.unwrap();
+    assert_eq!(icon.status(), 308, "browsers asking for /favicon.ico are sent to the icon");
+    assert_eq!(icon.headers()["location"], "/pkg/favicon.svg");
+    let page = app.page("/", None).await.text().await.unwrap();
+    assert!(page.contains(r#"<link href="/pkg/favicon.svg" rel="icon" type="image/svg+xml">"#), "{page}");
+}
+
+#[tokio::test]
 async fn hsts_is_sent_when_served_over_https() {
     // A process of its own: an https deployment needs its own audit key.
     let env = [
