@@ -133,7 +133,7 @@ impl SuppressedCapacity {
     }
 
     /// Total and free units of `region` and `family` (0 for all, else 1-based), or `None` when hidden.
-    /// `region` is a coordinate of the layout built with ([`RegionLayout::region`]).
+    /// `region` is a coordinate of the layout the figures were built with ([`RegionLayout::region`]).
     pub fn figure(&self, region: usize, family: usize) -> Option<(i64, i64)> {
         let i = region * (self.families + 1) + family;
         (!self.hidden[i]).then(|| (self.cells[i].total, self.cells[i].free))
