@@ -41,6 +41,7 @@ test('a funder reads the dashboard by county and downloads it under the county\'
   const notPlaced = page.getByTestId('data-table').filter({ hasText: 'Needs not placed, by week' });
   await expect(notPlaced.locator('tbody tr').filter({ hasText: 'Tolland County' })).toHaveCount(1);
   await expect(notPlaced.locator('tbody tr').filter({ hasText: 'Planning Region' })).toHaveCount(0);
+  await expect(page.getByTestId('compliance-by-region').getByRole('columnheader', { name: 'County' })).toHaveCount(1);
   await expectAccessible(page, js);
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -91,6 +91,12 @@ fn Dashboard() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 let qs = filter.get_untracked().map(|f| f.to_query_string()).unwrap_or_default();
+                let by_county = filter.get_untracked().is_ok_and(|f| f.scheme == RegionScheme::County);
+                let (region_column, freshness_caption) = if by_county {
+                    ("County", "Freshness by county, last week shown")
+                } else {
+                    ("Planning region", "Freshness by planning region, last week shown")
+                };
                 match data.await {
                     Err(e) => view! { <ErrorMessage error=e testid="filter-error" /> }.into_any(),
                     Ok(v) => {
@@ -223,9 +229,9 @@ fn Dashboard() -> impl IntoView {
                                     )
                                 />
                                 <RecordTable
-                                    caption="Freshness by region, last week shown"
+                                    caption=freshness_caption
                                     testid="compliance-by-region"
-                                    columns=vec!["Region", "Services", "Fresh", "Share"]
+                                    columns=vec![region_column, "Services", "Fresh", "Share"]
                                 >
                                     {v
                                         .compliance_by_region
