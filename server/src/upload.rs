@@ -64,7 +64,7 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, form: Mul
         Err(refusal) => return refusal,
     };
     let now = chrono::Utc::now().timestamp();
-    let id = match app::store::import::start_report(&state.db, viewer.id, now, &upload.name).await {
+    let id = match app::store::import_reports::start_report(&state.db, viewer.id, now, &upload.name).await {
         Ok(id) => id,
         Err(e) => {
             tracing::error!(error = ?e, "an uploaded import could not start");
@@ -98,7 +98,7 @@ async fn run(state: AppState, upload: Upload, user_id: i64, id: i64, now: i64) {
         Ok(report) => {
             let shown = shown(&upload, report, now);
             let text = serde_json::to_string(&shown).unwrap_or_default();
-            let kept = app::store::import::finish_report(&state.db, id, &shown.outcome(), Some(&text)).await;
+            let kept = app::store::import_reports::finish_report(&state.db, id, &shown.outcome(), Some(&text)).await;
             if shown.written {
                 state.events.publish(&state.db, app::live::LiveEvent::resync()).await;
             }
@@ -106,7 +106,7 @@ async fn run(state: AppState, upload: Upload, user_id: i64, id: i64, now: i64) {
         }
         Err(e) => {
             tracing::error!(error = ?e, report = id, "an uploaded import failed: nothing was written");
-            app::store::import::finish_report(&state.db, id, "could not finish, nothing written", None).await
+            app::store::import_reports::finish_report(&state.db, id, "could not finish, nothing written", None).await
         }
     };
     if let Err(e) = kept {

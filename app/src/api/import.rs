@@ -77,7 +77,8 @@ pub const RECENT_IMPORTS: i64 = 20;
 pub async fn recent_imports() -> Result<Vec<ImportSummary>, AppError> {
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
-    let rows = crate::store::import::recent_reports(&state.db, RECENT_IMPORTS).await.map_err(super::internal)?;
+    let rows =
+        crate::store::import_reports::recent_reports(&state.db, RECENT_IMPORTS).await.map_err(super::internal)?;
     Ok(rows.into_iter().map(|(id, at, file, outcome)| ImportSummary { id, at, file, outcome }).collect())
 }
 
@@ -108,10 +109,12 @@ pub const STALE_IMPORT_SECONDS: i64 = 15 * 60;
 /// What the import of report `id` has come to, for an administrator.
 #[server(prefix = "/api", endpoint = "import_report")]
 pub async fn uploaded_import(id: i64) -> Result<Option<ImportStatus>, AppError> {
-    use crate::store::import::Stored;
+    use crate::store::import_reports::Stored;
     crate::auth::require(crate::domain::access::Area::Administration.roles()).await?;
     let state = crate::state::app_state()?;
-    let Some((file, at, stored)) = crate::store::import::report(&state.db, id).await.map_err(super::internal)? else {
+    let Some((file, at, stored)) =
+        crate::store::import_reports::report(&state.db, id).await.map_err(super::internal)?
+    else {
         return Ok(None);
     };
     let now = chrono::Utc::now().timestamp();

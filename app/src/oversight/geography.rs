@@ -16,17 +16,22 @@ pub struct Geography {
     planning: Vec<String>,
     counties: Vec<String>,
     places: Vec<(String, String)>,
+    /// Region ids by name, of both schemes (filters name regions by id).
+    ids: Vec<(RegionScheme, i64, String)>,
 }
 
 impl Geography {
     /// Connecticut's regions and places as the database has them, with a "not recorded" county when some of
     /// `facts` have none.
     pub async fn load(db: &Db, facts: &[NeedFact]) -> Result<Self, StoreError> {
-        let names = |summaries: Vec<crate::domain::region::RegionSummary>| summaries.into_iter().map(|r| r.name);
-        let planning: Vec<String> = names(regions::summaries(db, RegionScheme::Planning).await?).collect();
-        let counties: Vec<String> = names(regions::summaries(db, RegionScheme::County).await?).collect();
+        let mut ids = Vec::new();
+        for scheme in RegionScheme::ALL {
+            ids.extend(regions::summaries(db, scheme).await?.into_iter().map(|r| (scheme, r.id, r.name)));
+        }
+        let names = |scheme| ids.iter().filter(|(s, _, _)| *s == scheme).map(|(_, _, n)| n.clone()).collect();
+        let (planning, counties) = (names(RegionScheme::Planning), names(RegionScheme::County));
         let places = regions::places(db).await?;
-        Ok(Self::new(planning, counties, places, facts.iter().any(|f| f.county.is_none())))
+        Ok(Self { ids, ..Self::new(planning, counties, places, facts.iter().any(|f| f.county.is_none())) })
     }
 
     /// From region names and places; `unrecorded` adds [`COUNTY_NOT_RECORDED`] as a county holding one
@@ -41,7 +46,17 @@ impl Geography {
             counties.push(COUNTY_NOT_RECORDED.to_owned());
             places.extend(planning.iter().map(|p| (p.clone(), COUNTY_NOT_RECORDED.to_owned())));
         }
-        Self { planning, counties, places }
+        Self { planning, counties, places, ids: Vec::new() }
+    }
+
+    /// The name of region `id` of `scheme`, if it is one.
+    pub fn region_name(&self, scheme: RegionScheme, id: i64) -> Option<&str> {
+        self.ids.iter().find(|(s, i, _)| *s == scheme && *i == id).map(|(_, _, n)| n.as_str())
+    }
+
+    /// The position (1-based) of region `name` in `scheme`, or 0 for none (statewide).
+    pub fn position(&self, scheme: RegionScheme, name: Option<&str>) -> usize {
+        name.and_then(|name| self.regions(scheme).iter().position(|r| r == name)).map_or(0, |i| i + 1)
     }
 
     /// The position of a scheme in the layout: planning regions first.

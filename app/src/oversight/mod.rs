@@ -2,18 +2,23 @@
 //! Shared by the dashboard's server function and the CSV export.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::domain::capacity_web::{CapacityCell, SuppressedCapacity};
 use crate::domain::freshness::FreshnessPolicy;
 use crate::domain::local_time::midnight_utc;
 use crate::domain::oversight::{OversightFilter, OversightView, WeeklyValue};
+use crate::domain::region_layout::RegionLayout;
 use crate::domain::series::{Bucket, NeedFact};
 use crate::domain::suppression::DEFAULT_K;
 use crate::domain::taxonomy::CategoryFamily;
-use crate::store::{Db, StoreError, regions, series};
+use crate::store::{Db, StoreError, series};
 
 mod geography;
+mod kept;
 mod needs;
+
+use kept::Kept;
 
 pub use geography::{COUNTY_NOT_RECORDED, Geography};
 
@@ -31,9 +36,7 @@ pub async fn build(
     // then filtered.
     let facts: Vec<NeedFact> = series::need_facts(db, from, to).await?;
     let geography = Geography::load(db, &facts).await?;
-    let in_scheme = regions::summaries(db, filter.scheme).await?;
-    let region_name = filter.region_id.and_then(|id| in_scheme.iter().find(|r| r.id == id).map(|r| r.name.clone()));
-    let region_names = geography.regions(filter.scheme);
+    let region_name = filter.region_id.and_then(|id| geography.region_name(filter.scheme, id)).map(str::to_owned);
 
     // Weeks in range, so empty weeks still appear.
     let mut weeks = Vec::new();
@@ -82,10 +85,8 @@ pub async fn build(
     // and family are suppressed together (enough organizations behind each, no small number in use,
     // nothing recoverable by subtraction, within a scheme or across the two), and the filter reads its own.
     let layout = geography.layout();
-    let position = |i: Option<usize>| i.map_or(0, |i| i + 1);
-    let at_region =
-        layout.region(scheme, position(region_name.as_ref().and_then(|n| region_names.iter().position(|r| r == n))));
-    let at_family = position(filter.family.and_then(|f| CategoryFamily::ALL.iter().position(|x| *x == f)));
+    let at_region = layout.region(scheme, geography.position(filter.scheme, region_name.as_deref()));
+    let at_family = filter.family.and_then(|f| CategoryFamily::ALL.iter().position(|x| *x == f)).map_or(0, |i| i + 1);
     let capacity = cells_by_week
         .iter()
         .map(|(w, cells)| {
@@ -113,30 +114,16 @@ pub async fn build(
     })
 }
 
-/// How many suppressed capacity weeks [`suppressed_capacity`] keeps.
-const KEPT_CAPACITY_WEEKS: usize = 512;
-
 /// A week's capacity suppression, worked out once for the same figures (its cross-scheme audit solves
 /// linear programs): every filter and export of the week reads the same one.
 fn suppressed_capacity(
-    layout: &crate::domain::region_layout::RegionLayout,
+    layout: &RegionLayout,
     families: usize,
     cells: &[CapacityCell],
     k: i64,
-) -> std::sync::Arc<SuppressedCapacity> {
-    use std::sync::{Arc, LazyLock, Mutex};
-    type Key = (crate::domain::region_layout::RegionLayout, usize, Vec<CapacityCell>, i64);
-    static KEPT: LazyLock<Mutex<std::collections::HashMap<Key, Arc<SuppressedCapacity>>>> =
-        LazyLock::new(Default::default);
-    let key = (layout.clone(), families, cells.to_vec(), k);
-    if let Some(week) = KEPT.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Arc::clone(week);
-    }
-    let week = Arc::new(SuppressedCapacity::build_by_place(layout, families, cells, k));
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if kept.len() >= KEPT_CAPACITY_WEEKS {
-        kept.clear();
-    }
-    kept.insert(key, Arc::clone(&week));
-    week
+) -> Arc<SuppressedCapacity> {
+    static KEPT: Kept<(RegionLayout, usize, Vec<CapacityCell>, i64), SuppressedCapacity> = Kept::new(512);
+    KEPT.get_or((layout.clone(), families, cells.to_vec(), k), |(layout, families, cells, k)| {
+        SuppressedCapacity::build_by_place(layout, *families, cells, *k)
+    })
 }

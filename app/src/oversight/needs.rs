@@ -1,12 +1,12 @@
 //! The dashboard's need tables: each week's needs counted once, into a [`SuppressedWeek`] that every filter
 //! and table reads from, so that no combination of views reveals a count another hides.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::Geography;
+use super::kept::Kept;
 use crate::domain::need_web::{NeedAtom, OUTCOMES, Shape, SuppressedWeek};
 use crate::domain::oversight::{LabelledTable, OversightFilter, WeeklyValue};
 use crate::domain::profile::{AgeGroup, VictimType};
@@ -60,11 +60,9 @@ struct Selection {
 impl Selection {
     fn of(filter: &OversightFilter, shape: &Shape, geography: &Geography, region: Option<&str>) -> Self {
         let position = |i: Option<usize>| i.map_or(0, |i| i + 1);
-        let scheme = Geography::index(filter.scheme);
-        let regions = geography.regions(filter.scheme);
         Self {
             family: position(filter.family.and_then(|f| CategoryFamily::ALL.iter().position(|x| *x == f))),
-            region: shape.region(scheme, position(region.and_then(|name| regions.iter().position(|r| r == name)))),
+            region: shape.region(Geography::index(filter.scheme), geography.position(filter.scheme, region)),
             victim: position(filter.victim.and_then(|v| VictimType::ALL.iter().position(|x| *x == v))),
         }
     }
@@ -96,7 +94,7 @@ pub fn build(
     let regions = geography.regions(filter.scheme);
     let scheme = Geography::index(filter.scheme);
     // The filter's region within its scheme (1-based, 0 for statewide), for splits by region.
-    let chosen = if at.region == 0 { 0 } else { at.region + 1 - shape.region(scheme, 1) };
+    let chosen = geography.position(filter.scheme, region);
     let series = filter.split.series(regions);
     let mut needs_lines = Vec::new();
     let mut split_lines = Vec::new();
@@ -149,29 +147,12 @@ pub fn build(
     }
 }
 
-/// How many suppressed weeks [`suppressed`] keeps (a year of weeks for several scales, about 20 KB each).
-const KEPT_WEEKS: usize = 512;
-
 /// A week's suppression, worked out once for the same needs: every filter, table and export of a week
-/// reads the same [`SuppressedWeek`], and its audit solves linear programs, so repeated views of the
-/// dashboard (a new filter, the CSV after the page) find it here. Keyed by the needs themselves, so a
-/// changed week is worked out anew.
+/// reads the same [`SuppressedWeek`] (a year of weeks for several scales, about 20 KB each, are kept).
 fn suppressed(shape: &Shape, mut atoms: Vec<NeedAtom>, k: i64) -> Arc<SuppressedWeek> {
-    type Key = (Shape, i64, Vec<NeedAtom>);
-    static KEPT: LazyLock<Mutex<HashMap<Key, Arc<SuppressedWeek>>>> = LazyLock::new(Default::default);
+    static KEPT: Kept<(Shape, i64, Vec<NeedAtom>), SuppressedWeek> = Kept::new(512);
     atoms.sort_unstable();
-    let key = (shape.clone(), k, atoms);
-    if let Some(week) = KEPT.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Arc::clone(week);
-    }
-    // Worked out without the lock held: two requests for the same new week may both do the work.
-    let week = Arc::new(SuppressedWeek::build(shape, &key.2, k));
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if kept.len() >= KEPT_WEEKS {
-        kept.clear();
-    }
-    kept.insert(key, Arc::clone(&week));
-    week
+    KEPT.get_or((shape.clone(), k, atoms), |(shape, k, atoms)| SuppressedWeek::build(shape, atoms, *k))
 }
 
 /// The counts of one coordinate's values 1 to `n`, read by `read`; zero (and known to be) outside the

@@ -16,6 +16,7 @@ pub mod gaps;
 pub mod holds;
 pub mod hsds;
 pub mod import;
+pub mod import_reports;
 pub mod needs;
 pub mod organizations;
 pub mod providers;

@@ -155,8 +155,8 @@ impl TestApp {
         let id: i64 = location.strip_prefix("/admin/import?report=").expect("the report's page").parse().unwrap();
         loop {
             let (_, _, stored) =
-                app::store::import::report(&self.db, id).await.unwrap().expect("the report is kept at once");
-            if stored != app::store::import::Stored::Running {
+                app::store::import_reports::report(&self.db, id).await.unwrap().expect("the report is kept at once");
+            if stored != app::store::import_reports::Stored::Running {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;

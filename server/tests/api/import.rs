@@ -245,7 +245,7 @@ async fn report_page(app: &TestApp, upload: reqwest::Response, session: &crate::
 async fn an_import_running_on_the_server_shows_how_far_it_has_come(app: TestApp) {
     let admin = app.signed_in(app::domain::account::Role::Administrator, &[]).await;
     let now = chrono::Utc::now().timestamp();
-    let id = app::store::import::start_report(&app.db, admin.user_id, now, "services.json").await.unwrap();
+    let id = app::store::import_reports::start_report(&app.db, admin.user_id, now, "services.json").await.unwrap();
     app.imports.start(id);
     let page = |id: i64| {
         let app = &app;
@@ -266,11 +266,11 @@ async fn an_import_running_on_the_server_shows_how_far_it_has_come(app: TestApp)
     assert!(recent.contains("importing"), "the list of recent imports says so too");
 
     // One that could not finish, and one left running by a server that stopped long ago.
-    app::store::import::finish_report(&app.db, id, "could not finish, nothing written", None).await.unwrap();
+    app::store::import_reports::finish_report(&app.db, id, "could not finish, nothing written", None).await.unwrap();
     app.imports.finish(id);
     assert!(page(id).await.contains("stopped before it finished: nothing was written"));
     let stale = now - app::api::import::STALE_IMPORT_SECONDS - 1;
-    let old = app::store::import::start_report(&app.db, admin.user_id, stale, "old.zip").await.unwrap();
+    let old = app::store::import_reports::start_report(&app.db, admin.user_id, stale, "old.zip").await.unwrap();
     assert!(page(old).await.contains("The import of old.zip stopped before it finished"));
 }
 
