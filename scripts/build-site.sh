@@ -13,22 +13,38 @@ PKG="target/site/pkg"
 DIR="$PROFILE"; [ "$PROFILE" = dev ] && DIR=debug
 
 cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "$PROFILE"
-mkdir -p "$PKG"
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$PKG" --out-name continuum \
+STAGE="target/site/stage"
+rm -rf "$STAGE" && mkdir -p "$STAGE"
+"$WASM_BINDGEN" --target web --no-typescript --out-dir "$STAGE" --out-name continuum \
   "target/wasm32-unknown-unknown/$DIR/frontend.wasm"
 if [ "$PROFILE" != dev ]; then
   "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    -o "$PKG/continuum_bg.wasm" "$PKG/continuum_bg.wasm"
+    -o "$STAGE/continuum_bg.wasm" "$STAGE/continuum_bg.wasm"
 fi
-cp style/main.css "$PKG/continuum.css"
-cp style/favicon.svg "$PKG/favicon.svg"
-# Precompressed copies, served to browsers that accept gzip (no name or time inside: the same bytes every build).
-for asset in continuum_bg.wasm continuum.js continuum.css favicon.svg; do
-  gzip -9 -n -k -f "$PKG/$asset"
-done
 
-size() { printf '%-22s %8d B raw %8d B gzip\n' "$(basename "$1")" "$(wc -c < "$1")" "$(gzip -9 -c "$1" | wc -c)"; }
+# Content-hashed names: a browser keeps each file for a year, and a new build is fetched at once. The script
+# and its wasm share one name (the page names them together); pkg/assets.json tells the server the names.
+hash() { cat "$@" | sha256sum | cut -c1-16; }
+APP="continuum.$(hash "$STAGE/continuum.js" "$STAGE/continuum_bg.wasm")"
+CSS="continuum.$(hash style/main.css).css"
+ICON="favicon.$(hash style/favicon.svg).svg"
+rm -rf "$PKG" && mkdir -p "$PKG"
+mv "$STAGE/continuum.js" "$PKG/$APP.js"
+mv "$STAGE/continuum_bg.wasm" "$PKG/${APP}_bg.wasm"
+rm -rf "$STAGE"
+cp style/main.css "$PKG/$CSS"
+cp style/favicon.svg "$PKG/$ICON"
+printf '{"app":"%s","stylesheet":"%s","icon":"%s"}\n' "$APP" "$CSS" "$ICON" > "$PKG/assets.json"
+
+# Precompressed copies for browsers that accept brotli or gzip (no name or time inside: the same bytes
+# every build).
+ASSETS=("$PKG/$APP.js" "$PKG/${APP}_bg.wasm" "$PKG/$CSS" "$PKG/$ICON")
+for asset in "${ASSETS[@]}"; do
+  gzip -9 -n -k -f "$asset"
+done
+node scripts/brotli.js "${ASSETS[@]}"
+
+size() { printf '  %-36s %9d B raw %8d B gzip %8d B brotli\n' "$(basename "$1")" "$(wc -c < "$1")" \
+  "$(wc -c < "$1.gz")" "$(wc -c < "$1.br")"; }
 echo "site built ($PROFILE):"
-size "$PKG/continuum_bg.wasm"
-size "$PKG/continuum.js"
-size "$PKG/continuum.css"
+for asset in "${ASSETS[@]}"; do size "$asset"; done

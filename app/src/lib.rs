@@ -23,8 +23,12 @@ pub mod map;
 #[cfg(feature = "ssr")]
 pub mod oversight;
 #[cfg(feature = "ssr")]
+pub mod site_assets;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use shell::{App, shell};
+pub use shell::App;
+#[cfg(feature = "ssr")]
+pub use shell::shell;

@@ -1,7 +1,9 @@
 //! The HTML document and the router every page lives in.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -29,15 +31,22 @@ use crate::pages::{
     account::AccountPage, home::HomePage, not_found::NotFound, sign_in::SignInPage, welcome::WelcomePage,
 };
 
-/// The whole HTML document, rendered on the server around [`App`].
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The whole HTML document, rendered on the server around [`App`]: the built assets by their content-hashed
+/// names, and the hydration scripts unless the page is one that ships no wasm.
+#[cfg(feature = "ssr")]
+pub fn shell(mut options: LeptosOptions, assets: crate::site_assets::SiteAssets) -> impl IntoView {
+    options.output_name = assets.app.clone().into();
+    let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_owned());
+    let hydrated = !path.is_some_and(|path| crate::site_assets::ships_no_wasm(&path));
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HydrationScripts options />
+                <link rel="stylesheet" href=assets.stylesheet_href() />
+                <link rel="icon" href=assets.icon_href() type="image/svg+xml" />
+                {hydrated.then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -52,8 +61,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="continuum" href="/pkg/continuum.css" />
-        <Link rel="icon" href="/pkg/favicon.svg" type_="image/svg+xml" />
         <Title text="Continuum" />
         <HydrationMarker />
         <Router>

@@ -25,6 +25,8 @@ pub struct AppState {
     pub coordinator_limits: CoordinatorLimits,
     /// How far the imports uploaded to this instance have come.
     pub imports: crate::api::import::ImportProgress,
+    /// Names of the built browser assets.
+    pub assets: crate::site_assets::SiteAssets,
 }
 
 /// Bounds on one coordinator account, so no single account can make every bed look taken or slow down

@@ -32,15 +32,34 @@ const test = base.extend({
   ],
 });
 
+// Pages nothing on them reacts to: they ship no script and no wasm, with JavaScript on as well.
+const WITHOUT_WASM = [
+  /^\/sign-in$/, /^\/welcome\/[^/]+$/, /^\/account$/, /^\/public$/, /^\/holds$/, /^\/admin\/taxonomy$/,
+  /^\/my-capacity\/bulk$/, /^\/my-capacity\/site\/[^/]+$/,
+];
+
+/** True when the page at `path` (query aside) ships no wasm. */
+function shipsNoWasm(path) {
+  return WITHOUT_WASM.some((page) => page.test(new URL(path, 'http://x').pathname));
+}
+
+/** With JavaScript on, waits until the wasm has hydrated the current page (or, on a page without wasm, that
+ * none is named); with it off, checks that nothing hydrated. */
+async function settled(page, js) {
+  const body = page.locator('body');
+  if (js && !shipsNoWasm(page.url())) {
+    await expect(body).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  } else {
+    if (js) await expect(page.locator('link[rel=modulepreload]')).toHaveCount(0);
+    await expect(body).not.toHaveAttribute('data-hydrated', 'true');
+  }
+}
+
 /** Opens `path` and, with JavaScript on, waits until the wasm has hydrated the page. */
 async function open(page, js, path) {
   const response = await page.goto(path);
   expect(response.status()).toBeLessThan(400);
-  if (js) {
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
-  } else {
-    await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
-  }
+  await settled(page, js);
   return response;
 }
 
@@ -79,7 +98,7 @@ async function signInWithForm(page, js, email, password, secret) {
   if (secret) await page.getByLabel('Authentication code').fill(totp(secret));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).not.toHaveURL(/\/sign-in/);
-  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  await settled(page, js);
 }
 
 // Demo accounts whose role needs a second factor, and where each starts.
@@ -199,6 +218,8 @@ module.exports = {
   test,
   expect,
   open,
+  settled,
+  shipsNoWasm,
   expectAccessible,
   signIn,
   addServices,

@@ -37,7 +37,7 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
 /// was occasionally lost under load, leaving a page whose wasm the browser refused to run. Everything else
 /// gets a policy that allows nothing to run.
 pub async fn security_headers(hsts: bool, request: Request, next: Next) -> Response {
-    let is_asset = request.uri().path().starts_with("/pkg/");
+    let asset = request.uri().path().strip_prefix("/pkg/").map(app::site_assets::is_fingerprinted);
     let response: Response<Body> = next.run(request).await;
     let mut response = with_page_csp(response).await;
     let h = response.headers_mut();
@@ -54,11 +54,16 @@ pub async fn security_headers(hsts: bool, request: Request, next: Next) -> Respo
     if hsts {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
-    // Pages and API answers may be personal: never stored by browsers or proxies. Built assets may be cached.
-    // Assets keep their names from build to build, so a browser revalidates them (a 304 costs a few bytes).
-    let cache = if is_asset { "no-cache" } else { "no-store" };
+    // Pages and API answers may be personal: never stored by browsers or proxies. Built assets are public.
+    // A content-hashed name never changes its bytes (a new build brings new names), so a browser keeps it for
+    // a year without asking; any other asset is revalidated (a 304 costs a few bytes).
+    let cache = match asset {
+        Some(true) => "public, max-age=31536000, immutable",
+        Some(false) => "no-cache",
+        None => "no-store",
+    };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    if is_asset {
+    if asset.is_some() {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response

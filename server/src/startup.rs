@@ -47,6 +47,9 @@ pub enum StartupError {
          Unset CONTINUUM_DEMO_DATA"
     )]
     DemoOnPublicDeployment,
+    /// The site folder's list of built assets cannot be used.
+    #[error("cannot use the built site: {0}. Rebuild it with `make site`")]
+    Site(#[from] app::site_assets::ManifestError),
 }
 
 /// Opens the database named in the config, applies migrations and reference data, and keys the audit log
@@ -98,6 +101,7 @@ impl Application {
             .map_err(|e| StartupError::Bind { addr: config.bind, reason: e.to_string() })?;
         let addr =
             listener.local_addr().map_err(|e| StartupError::Bind { addr: config.bind, reason: e.to_string() })?;
+        let assets = site_assets(config)?;
         let leptos_options = LeptosOptions::builder()
             .output_name("continuum")
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -115,6 +119,7 @@ impl Application {
                 alerts: config.max_alerts_per_coordinator,
             },
             imports: Default::default(),
+            assets,
         };
         let shutdown = Shutdown::default();
         let options = RouterOptions {
@@ -192,6 +197,7 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
+    let (page_assets, error_assets, icon) = (state.assets.clone(), state.assets.clone(), state.assets.icon_href());
     let RouterOptions { hsts, request_timeout, shutdown } = options;
     Router::new()
         .route("/health", axum::routing::get(|| async { "ok" }))
@@ -203,14 +209,17 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .merge(crate::hsds::routes())
         // Built assets: the gzip copy when the browser takes it, and 304 for a copy the browser already has.
         .nest_service("/pkg", assets(&state.leptos_options))
-        .route("/favicon.ico", axum::routing::get(|| async { axum::response::Redirect::permanent(FAVICON) }))
+        // Browsers that ask for `/favicon.ico` are sent to this build's icon (temporarily: its name changes).
+        .route("/favicon.ico", axum::routing::get(move || async move { axum::response::Redirect::temporary(&icon) }))
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(context_state.clone()),
-            move || shell(shell_options.clone()),
+            move || shell(shell_options.clone(), page_assets.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |options| {
+            shell(options, error_assets.clone())
+        }))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::page_viewer::resolve_page_viewer))
         .layer(axum::middleware::from_fn(crate::limits::limit_body))
         // Added after the body limit, so it has only its own: the one request that carries a file.
@@ -225,14 +234,21 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .with_state(state)
 }
 
-/// Where the site's icon is (browsers that ask for `/favicon.ico` are sent there).
-const FAVICON: &str = "/pkg/favicon.svg";
-
-/// The built assets under `pkg/` of the site root, with their precompressed gzip copies (`scripts/build-site.sh`
-/// writes them) and answers to conditional requests.
+/// The built assets under `pkg/` of the site root, with their precompressed brotli and gzip copies
+/// (`scripts/build-site.sh` writes them) and answers to conditional requests.
 fn assets(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {
     let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    tower_http::services::ServeDir::new(dir).precompressed_gzip()
+    tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip()
+}
+
+/// The names of the built assets from the site folder's manifest; the plain names when the folder has none
+/// (a server started before `make site`, as the integration tests are: its pages still render).
+fn site_assets(config: &Config) -> Result<app::site_assets::SiteAssets, StartupError> {
+    let pkg = config.site_root.join("pkg");
+    Ok(app::site_assets::read_manifest(&pkg)?.unwrap_or_else(|| {
+        tracing::warn!(folder = %pkg.display(), "no list of built assets: pages name them unfingerprinted");
+        app::site_assets::SiteAssets::unfingerprinted()
+    }))
 }
 
 /// Records expired holds and removes expired sessions, every `every`.

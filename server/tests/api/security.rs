@@ -110,42 +110,88 @@ async fn static_assets_and_the_wasm_carry_the_headers_with_the_right_type() {
     }
 }
 
-#[tokio::test]
-async fn assets_come_gzipped_to_a_browser_that_takes_it_and_a_copy_it_has_is_not_sent_again() {
-    let site = std::env::temp_dir().join(format!("continuum-site-gz-{}", std::process::id()));
-    std::fs::create_dir_all(site.join("pkg")).unwrap();
-    let css = "body { color: #1b1f23; }\n".repeat(50);
-    std::fs::write(site.join("pkg/continuum.css"), &css).unwrap();
+/// A built site folder as `scripts/build-site.sh` leaves it: content-hashed names, their brotli and gzip copies
+/// and the manifest naming them.
+fn built_site(name: &str, css: &str) -> (std::path::PathBuf, Vec<u8>) {
+    let site = std::env::temp_dir().join(format!("continuum-site-{name}-{}", std::process::id()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let app = "continuum.0123456789abcdef";
+    let stylesheet = "continuum.fedcba9876543210.css";
+    std::fs::write(pkg.join(stylesheet), css).unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     std::io::Write::write_all(&mut gz, css.as_bytes()).unwrap();
     let gzipped = gz.finish().unwrap();
-    std::fs::write(site.join("pkg/continuum.css.gz"), &gzipped).unwrap();
-    std::fs::write(site.join("pkg/favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
-    let site_root = site.clone();
-    let Some(app) = spawn_app_with(Backend::Sqlite, move |c| c.site_root = site_root).await else { return };
-    let url = format!("{}/pkg/continuum.css", app.address);
+    std::fs::write(pkg.join(format!("{stylesheet}.gz")), &gzipped).unwrap();
+    std::fs::write(pkg.join(format!("{stylesheet}.br")), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join(format!("{app}.js")), "export default function init() {}").unwrap();
+    std::fs::write(pkg.join(format!("{app}_bg.wasm")), b"\0asm").unwrap();
+    std::fs::write(pkg.join("favicon.00112233445566ff.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    std::fs::write(pkg.join("notes.txt"), "a file without a content hash").unwrap();
+    let manifest = format!(r#"{{"app":"{app}","stylesheet":"{stylesheet}","icon":"favicon.00112233445566ff.svg"}}"#);
+    std::fs::write(pkg.join("assets.json"), manifest).unwrap();
+    (site, gzipped)
+}
+
+#[tokio::test]
+async fn assets_have_content_hashed_names_kept_a_year_and_come_compressed_to_a_browser_that_takes_it() {
+    let css = "body { color: #1b1f23; }\n".repeat(50);
+    let (site, gzipped) = built_site("cached", &css);
+    let Some(app) = spawn_app_with(Backend::Sqlite, move |c| c.site_root = site).await else { return };
+    let url = format!("{}/pkg/continuum.fedcba9876543210.css", app.address);
+
+    let page = app.page("/", None).await;
+    assert_eq!(page.headers()["cache-control"], "no-store", "pages may be personal: never stored");
+    let page = page.text().await.unwrap();
+    assert!(page.contains(r#"<link rel="stylesheet" href="/pkg/continuum.fedcba9876543210.css">"#), "{page}");
+    assert!(page.contains(r#"<link rel="icon" href="/pkg/favicon.00112233445566ff.svg" type="image/svg+xml">"#));
+    assert!(page.contains(r#"href="/pkg/continuum.0123456789abcdef.js""#), "the script by its hashed name");
+    assert!(page.contains("/pkg/continuum.0123456789abcdef_bg.wasm"), "the wasm by its hashed name");
+
+    let brotli = app.client.get(&url).header("accept-encoding", "gzip, deflate, br").send().await.unwrap();
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br", "brotli first: the smallest");
+    assert_eq!(brotli.headers()["vary"], "accept-encoding", "caches keep the copies apart");
+    assert_eq!(brotli.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(brotli.headers()["content-type"], "text/css");
+    assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli bytes", "the precompressed copy");
 
     let compressed = app.client.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
-    assert_eq!(compressed.status(), 200);
     assert_eq!(compressed.headers()["content-encoding"], "gzip");
-    assert_eq!(compressed.headers()["vary"], "accept-encoding", "caches keep the two copies apart");
-    assert_eq!(compressed.headers()["cache-control"], "no-cache", "revalidated, as names stay the same");
     let modified = compressed.headers()["last-modified"].clone();
-    assert_eq!(compressed.bytes().await.unwrap().as_ref(), gzipped.as_slice(), "the precompressed copy");
+    assert_eq!(compressed.bytes().await.unwrap().as_ref(), gzipped.as_slice());
 
     let plain = app.client.get(&url).send().await.unwrap();
-    assert!(plain.headers().get("content-encoding").is_none(), "no gzip for a client that did not ask");
+    assert!(plain.headers().get("content-encoding").is_none(), "nothing compressed for a client that did not ask");
     assert_eq!(plain.text().await.unwrap(), css);
 
     let again = app.client.get(&url).header("if-modified-since", modified).send().await.unwrap();
     assert_eq!(again.status(), 304, "the browser's copy is current: nothing is sent again");
     assert!(again.bytes().await.unwrap().is_empty());
 
+    let unhashed = app.client.get(format!("{}/pkg/notes.txt", app.address)).send().await.unwrap();
+    assert_eq!(unhashed.headers()["cache-control"], "no-cache", "a name without its hash is revalidated");
+
     let icon = app.client.get(format!("{}/favicon.ico", app.address)).send().await.unwrap();
-    assert_eq!(icon.status(), 308, "browsers asking for /favicon.ico are sent to the icon");
-    assert_eq!(icon.headers()["location"], "/pkg/favicon.svg");
-    let page = app.page("/", None).await.text().await.unwrap();
-    assert!(page.contains(r#"<link href="/pkg/favicon.svg" rel="icon" type="image/svg+xml">"#), "{page}");
+    assert_eq!(icon.status(), 307, "browsers asking for /favicon.ico are sent to this build's icon");
+    assert_eq!(icon.headers()["location"], "/pkg/favicon.00112233445566ff.svg");
+}
+
+#[tokio::test]
+async fn pages_nothing_reacts_to_carry_no_script_and_no_wasm() {
+    let (site, _) = built_site("static", "body {}");
+    let Some(app) = spawn_app_with(Backend::Sqlite, move |c| c.site_root = site).await else { return };
+    let admin = app.signed_in(Role::Administrator, &[]).await;
+    for path in ["/sign-in", "/public", "/account", "/admin/taxonomy"] {
+        let html = app.page(path, Some(&admin)).await.text().await.unwrap();
+        assert!(html.contains("/pkg/continuum.fedcba9876543210.css"), "{path} keeps its stylesheet");
+        assert!(!html.contains("continuum.0123456789abcdef"), "{path} names no script and no wasm: {html}");
+        assert!(!html.contains("modulepreload"), "{path}");
+    }
+    for path in ["/", "/search", "/my-capacity", "/oversight"] {
+        let html = app.page(path, Some(&admin)).await.text().await.unwrap();
+        assert!(html.contains("/pkg/continuum.0123456789abcdef_bg.wasm"), "{path} is hydrated");
+    }
 }
 
 #[tokio::test]
