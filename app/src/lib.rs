@@ -32,3 +32,10 @@ pub mod store;
 pub use shell::App;
 #[cfg(feature = "ssr")]
 pub use shell::shell;
+
+/// Hydrates the islands of the server-rendered page: the browser's entry point calls this, which also links
+/// this crate's islands (each an exported wasm function) into the browser's build.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+}

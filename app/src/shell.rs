@@ -46,7 +46,7 @@ pub fn shell(mut options: LeptosOptions, assets: crate::site_assets::SiteAssets)
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" href=assets.stylesheet_href() />
                 <link rel="icon" href=assets.icon_href() type="image/svg+xml" />
-                {hydrated.then(|| view! { <HydrationScripts options /> })}
+                {hydrated.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -62,10 +62,11 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Title text="Continuum" />
-        <HydrationMarker />
         <Router>
             <Chrome />
         </Router>
+        // Last: islands hydrate in document order, so the mark means every island before it is live.
+        <HydrationMarker />
     }
 }
 

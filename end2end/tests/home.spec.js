@@ -34,39 +34,3 @@ test('the page fits a 360 px phone without sideways scrolling', async ({ page, j
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
-
-/** Opens `path` and returns what the browser fetched for it: the URLs, those that came over the wire (not from
- * its cache) and their bytes. */
-async function fetched(page, js, path) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  const urls = new Map();
-  const seen = { bytes: 0, urls: [], network: [] };
-  cdp.on('Network.requestWillBeSent', (e) => {
-    urls.set(e.requestId, e.request.url);
-    seen.urls.push(e.request.url);
-  });
-  cdp.on('Network.loadingFinished', (e) => {
-    if (e.encodedDataLength === 0) return;
-    seen.bytes += e.encodedDataLength;
-    seen.network.push(urls.get(e.requestId));
-  });
-  await open(page, js, path);
-  await cdp.detach();
-  return seen;
-}
-
-test('pages nothing reacts to fetch no script or wasm, and a second view fetches only its HTML', async ({ page, js }) => {
-  test.skip(!js, 'what a browser fetches for scripts matters only when it runs them');
-  for (const path of ['/sign-in', '/public']) {
-    const { urls } = await fetched(page, js, path);
-    expect(urls.filter((u) => /\.(js|wasm)$/.test(u)), path).toEqual([]);
-    expect(urls.some((u) => /\/pkg\/continuum\.[0-9a-f]{16}\.css$/.test(u)), path).toBe(true);
-  }
-  const first = await fetched(page, js, '/');
-  expect(first.urls.some((u) => /\/pkg\/continuum\.[0-9a-f]{16}_bg\.wasm$/.test(u))).toBe(true);
-  // Assets are named by their content and kept for a year: the second view asks the server for the page alone.
-  const again = await fetched(page, js, '/');
-  expect(again.network.filter((u) => u.includes('/pkg/'))).toEqual([]);
-  expect(again.bytes).toBeLessThan(20_000);
-});

@@ -22,7 +22,11 @@ const test = base.extend({
           r.text().then((t) => log.push(`   body: ${t.slice(0, 400)} … ${t.length} chars`)).catch(() => {});
         }
       });
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
       await use(log);
+      // An uncaught error in a page is a failure of the test that met it, even when its steps passed.
+      if (testInfo.status === testInfo.expectedStatus) expect(errors, 'errors thrown in the page').toEqual([]);
       if (testInfo.status !== testInfo.expectedStatus && log.length > 0) {
         console.log(`browser log of "${testInfo.title}":\n  ${log.join('\n  ')}`);
         await testInfo.attach('browser-log', { body: log.join('\n'), contentType: 'text/plain' });

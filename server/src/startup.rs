@@ -231,7 +231,18 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| crate::limits::bound_request(request_timeout, req, next)))
         .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
         .layer(axum::middleware::from_fn(move |req, next| crate::security::security_headers(hsts, req, next)))
+        .layer(compression())
         .with_state(state)
+}
+
+/// Pages, JSON and CSV compressed for browsers that take brotli or gzip, at a level that costs about a
+/// millisecond per page. Built assets are already compressed (their `Content-Encoding` is kept) and event
+/// streams never are (tower-http's default predicate), so a live message is never held in a buffer.
+fn compression() -> tower_http::compression::CompressionLayer {
+    tower_http::compression::CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(tower_http::CompressionLevel::Precise(5))
 }
 
 /// The built assets under `pkg/` of the site root, with their precompressed brotli and gzip copies

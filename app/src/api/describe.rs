@@ -100,7 +100,8 @@ pub async fn describe_service(
     nonbinary: Option<String>,
     min_age: Option<String>,
     max_age: Option<String>,
-    children: Option<String>,
+    // Not `children`: a form control of that name hides the form's DOM `children`, which hydration walks.
+    with_children: Option<String>,
     pets: Option<String>,
     wheelchair: Option<String>,
     id_required: Option<String>,
@@ -159,7 +160,7 @@ pub async fn describe_service(
         genders,
         min_age,
         max_age,
-        accepts_children: children.is_some(),
+        accepts_children: with_children.is_some(),
         pets_allowed: pets.is_some(),
         wheelchair_accessible: wheelchair.is_some(),
         id_required: id_required.is_some(),

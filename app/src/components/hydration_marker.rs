@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-/// Sets `data-hydrated="true"` on `<body>` once hydration has run. Effects never run during server
-/// rendering, so a page without JavaScript never carries the mark.
-#[component]
+/// Sets `data-hydrated="true"` on `<body>` once the page's islands have hydrated (this island is one of
+/// them). Effects never run during server rendering, so a page without JavaScript never carries the mark.
+#[island]
 pub fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]

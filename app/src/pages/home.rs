@@ -11,7 +11,6 @@ use crate::domain::region::RegionSummary;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let initial = use_query_map().with_untracked(|q| q.get("q").unwrap_or_default());
-    let filter = RwSignal::new(initial);
     let regions = Resource::new(|| (), |_| list_regions(None));
 
     view! {
@@ -19,6 +18,29 @@ pub fn HomePage() -> impl IntoView {
         <p>
             "Continuum shows, live, where help exists for survivors of human trafficking across the state's nine planning regions, and where it does not."
         </p>
+        <Suspense fallback=|| view! { <p>"Loading regions…"</p> }>
+            <ErrorBoundary fallback=|_| {
+                view! { <p role="alert">"The regions could not be loaded. Please try again."</p> }
+            }>
+                {move || {
+                    let initial = initial.clone();
+                    Suspend::new(async move { regions.await.map(|regions| view! { <RegionFilter regions initial /> }) })
+                }}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+/// The filter and the list it narrows: an island, so the list narrows as you type once hydrated; without
+/// JavaScript the form's GET does the same on the server.
+#[island]
+pub fn RegionFilter(regions: Vec<RegionSummary>, initial: String) -> impl IntoView {
+    let filter = RwSignal::new(initial);
+    let shown = Memo::new(move |_| {
+        let f = filter.get();
+        regions.iter().filter(|r| r.matches(&f)).cloned().collect::<Vec<_>>()
+    });
+    view! {
         <form method="get" action="/" role="search" class="filter-form">
             <label for="region-filter">"Filter regions by name"</label>
             <input
@@ -32,25 +54,6 @@ pub fn HomePage() -> impl IntoView {
             />
             <button type="submit">"Filter"</button>
         </form>
-        <Transition fallback=|| view! { <p>"Loading regions…"</p> }>
-            <ErrorBoundary fallback=|_| {
-                view! { <p role="alert">"The regions could not be loaded. Please try again."</p> }
-            }>
-                {move || Suspend::new(async move {
-                    regions.await.map(|all| view! { <RegionList regions=all filter /> })
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
-}
-
-#[component]
-fn RegionList(regions: Vec<RegionSummary>, filter: RwSignal<String>) -> impl IntoView {
-    let shown = Memo::new(move |_| {
-        let f = filter.get();
-        regions.iter().filter(|r| r.matches(&f)).cloned().collect::<Vec<_>>()
-    });
-    view! {
         <p aria-live="polite" data-testid="region-count">
             {move || {
                 let n = shown.with(Vec::len);

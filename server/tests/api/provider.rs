@@ -233,7 +233,7 @@ async fn a_provider_describes_eligibility_and_bad_input_changes_nothing(app: Tes
                 ("female", "on"),
                 ("nonbinary", "on"),
                 ("max_age", "17"),
-                ("children", "on"),
+                ("with_children", "on"),
                 ("languages", "en, es, ht"),
             ],
         )

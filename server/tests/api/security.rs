@@ -1,11 +1,12 @@
 //! Request protection and headers: cross-site refusal, throttling, security headers everywhere, no GET writes.
 
 use app::domain::account::Role;
+use futures_util::StreamExt;
 
 use crate::accounts::PASSWORD;
 use crate::both_backends;
 use crate::helpers::TestApp;
-use crate::helpers::{Backend, spawn_app_with};
+use crate::helpers::{Backend, spawn_app, spawn_app_with};
 
 async fn a_cross_site_post_with_a_valid_session_is_refused(app: TestApp) {
     let admin = app.signed_in(Role::Administrator, &[]).await;
@@ -175,6 +176,71 @@ async fn assets_have_content_hashed_names_kept_a_year_and_come_compressed_to_a_b
     let icon = app.client.get(format!("{}/favicon.ico", app.address)).send().await.unwrap();
     assert_eq!(icon.status(), 307, "browsers asking for /favicon.ico are sent to this build's icon");
     assert_eq!(icon.headers()["location"], "/pkg/favicon.00112233445566ff.svg");
+}
+
+#[tokio::test]
+async fn pages_come_compressed_to_a_browser_that_takes_it_and_live_events_never_wait_in_a_compressor() {
+    let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    let cookie = format!("__Host-session={}", coordinator.cookie);
+    let ask = |encoding: Option<&str>| {
+        let request = app.client.get(format!("{}/search", app.address)).header("cookie", &cookie);
+        match encoding {
+            Some(e) => request.header("accept-encoding", e),
+            None => request,
+        }
+    };
+    let plain = ask(None).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none(), "nothing compressed for a client that did not ask");
+    let html = plain.bytes().await.unwrap();
+    assert!(String::from_utf8_lossy(&html).contains("Find a placement"));
+    for (accepts, encoding) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+        let compressed = ask(Some(accepts)).send().await.unwrap();
+        assert_eq!(compressed.status(), 200);
+        assert_eq!(compressed.headers()["content-encoding"], encoding, "{accepts}");
+        assert!(compressed.headers()["vary"].to_str().unwrap().contains("accept-encoding"));
+        assert_eq!(compressed.headers()["cache-control"], "no-store", "still never stored");
+        let body = compressed.bytes().await.unwrap();
+        assert!(body.len() * 3 < html.len(), "{encoding}: {} of {} bytes", body.len(), html.len());
+    }
+
+    let events = app
+        .client
+        .get(format!("{}/events", app.address))
+        .header("cookie", &cookie)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert!(events.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(events.headers().get("content-encoding").is_none(), "a compressor would hold live events back");
+    let mut stream = events.bytes_stream();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
+        .await
+        .expect("the stream's first message at once")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("resync"), "readable as it comes");
+}
+
+#[tokio::test]
+async fn live_pages_ship_only_their_islands_and_mark_the_regions_a_live_refresh_swaps() {
+    let (site, _) = built_site("islands", "body {}");
+    let Some(app) = spawn_app_with(Backend::Sqlite, move |c| c.site_root = site).await else { return };
+    let coordinator = app.signed_in(Role::Coordinator, &[]).await;
+    for (path, region) in [
+        ("/search", "live-results"),
+        ("/gaps", "live-gaps"),
+        ("/map", "live-map"),
+        ("/notifications", "live-notifications"),
+    ] {
+        let html = app.page(path, Some(&coordinator)).await.text().await.unwrap();
+        assert!(html.contains(&format!(r#"<div id="{region}" data-live"#)), "{path} marks its live region: {html}");
+        assert!(html.contains(r#"<leptos-island data-component="LiveRefresh_"#), "{path} refreshes live");
+        assert!(html.contains(r#"<leptos-island data-component="HydrationMarker_"#), "{path}");
+        let islands = html.matches("<leptos-island").count();
+        assert_eq!(islands, 2, "{path}: the page itself is plain HTML, only the refresh and the mark hydrate");
+    }
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::import::{ImportReport, ImportStatus, recent_imports, uploaded_import};
 use crate::components::guard::Guarded;
+use crate::components::live::LivePoll;
 use crate::components::messages::FormMessages;
 use crate::components::record_table::RecordTable;
 
@@ -32,37 +33,35 @@ fn Import() -> impl IntoView {
             }
         },
     );
-    // In the browser, a running import is asked after every second until it is done.
-    Effect::new(move |_| {
-        if let Some(Ok(Some(ImportStatus::Running { .. }))) = report.get() {
-            set_timeout(move || report.refetch(), std::time::Duration::from_secs(1));
-        }
-    });
     view! {
-        <Suspense fallback=|| {
-            view! { <p>"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(Some(ImportStatus::Finished(report))) => view! { <Report report /> }.into_any(),
-                    Ok(Some(ImportStatus::Running { file, progress, .. })) => {
-                        view! { <Running file progress id=id.get_untracked().unwrap_or_default() /> }.into_any()
-                    }
-                    Ok(Some(ImportStatus::Interrupted { file })) => {
-                        view! {
-                            <p class="message error" role="status" data-testid="import-interrupted">
-                                {format!(
-                                    "The import of {file} stopped before it finished: nothing was written. Upload it again.",
-                                )}
-                            </p>
+        // In the browser, a running import (`data-live-poll`) is asked after every second until it is done.
+        <LivePoll every_secs=1 />
+        <div id="live-import" data-live>
+            <Suspense fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match report.await {
+                        Ok(Some(ImportStatus::Finished(report))) => view! { <Report report /> }.into_any(),
+                        Ok(Some(ImportStatus::Running { file, progress, .. })) => {
+                            view! { <Running file progress id=id.get_untracked().unwrap_or_default() /> }.into_any()
                         }
-                            .into_any()
+                        Ok(Some(ImportStatus::Interrupted { file })) => {
+                            view! {
+                                <p class="message error" role="status" data-testid="import-interrupted">
+                                    {format!(
+                                        "The import of {file} stopped before it finished: nothing was written. Upload it again.",
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(None) => ().into_any(),
+                        Err(error) => view! { <crate::components::messages::ErrorMessage error /> }.into_any(),
                     }
-                    Ok(None) => ().into_any(),
-                    Err(error) => view! { <crate::components::messages::ErrorMessage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </div>
         <form method="post" action="/admin/import" enctype="multipart/form-data" class="stacked-form">
             <label for="import-file">"File"</label>
             <p class="hint" id="import-file-hint">
@@ -147,7 +146,7 @@ fn Running(file: String, progress: Option<(usize, usize)>, id: i64) -> impl Into
         None => format!("Importing {file}: reading the file."),
     };
     view! {
-        <section aria-labelledby="running-heading" data-testid="import-running">
+        <section aria-labelledby="running-heading" data-testid="import-running" data-live-poll>
             <h2 id="running-heading">{format!("Importing: {file}")}</h2>
             <p role="status">{said}</p>
             {match progress {

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::map::region_map;
 use crate::components::guard::Guarded;
-use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::components::live::LiveRefresh;
 use crate::components::record_table::RecordTable;
 use crate::components::scheme_choice::scheme_choice;
 use crate::domain::profile::VictimType;
@@ -47,13 +47,10 @@ fn Map(can_search: bool) -> impl IntoView {
     let scheme = Memo::new(move |_| {
         query.with(|q| q.get("scheme").and_then(|s| RegionScheme::parse(&s).ok())).unwrap_or_default()
     });
-    let LiveVersion(live) = provide_live();
-    let map = Resource::new(
-        move || (scheme.get(), family.get(), victim.get(), live.get()),
-        |(scheme, f, v, _)| region_map(scheme, f, v),
-    );
+    let map =
+        Resource::new(move || (scheme.get(), family.get(), victim.get()), |(scheme, f, v)| region_map(scheme, f, v));
     view! {
-        <LiveAnnouncer />
+        <LiveRefresh />
         {move || {
             let (f, v) = (family.get(), victim.get());
             scheme_choice(
@@ -95,121 +92,129 @@ fn Map(can_search: bool) -> impl IntoView {
             </select>
             <button type="submit">"Show"</button>
         </form>
-        <Transition fallback=|| {
-            view! { <p>"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                let (f, v, in_scheme) = (family.get_untracked(), victim.get_untracked(), scheme.get_untracked());
-                map.await
-                    .map(|m| {
-                        let link = move |region_id: i64| {
-                            format!(
-                                "/search?scheme={}&family={}&age={}&type={}&region={region_id}&stale=1",
-                                in_scheme.code(),
-                                f.code(),
-                                v.age_group().code(),
-                                v.trafficking_type().code(),
-                            )
-                        };
-                        let regions = m.regions.clone();
-                        view! {
-                            <figure class="state-map">
-                                <svg
-                                    viewBox=format!("0 0 600 {}", m.height)
-                                    role="group"
-                                    aria-labelledby="map-title"
-                                    data-testid="map"
-                                >
-                                    <title id="map-title">
-                                        {format!(
-                                            "{} for {}: fresh free units by {}",
-                                            f.label(),
-                                            v.label(),
-                                            match in_scheme {
-                                                RegionScheme::Planning => "planning region",
-                                                RegionScheme::County => "county",
-                                            },
-                                        )}
-                                    </title>
-                                    {m
-                                        .regions
-                                        .into_iter()
-                                        .map(|r| {
-                                            let (class, words) = if r.hidden {
-                                                ("shade-hidden", "hidden")
-                                            } else {
-                                                shade(r.available)
-                                            };
-                                            let label = if r.hidden {
-                                                format!("{}: hidden (a small number)", r.shape.name)
-                                            } else {
-                                                format!("{}: {} free ({words})", r.shape.name, r.available)
-                                            };
-                                            let shape = view! {
-                                                <path d=r.shape.path class=format!("region {class}")>
-                                                    <title>{label.clone()}</title>
-                                                </path>
-                                            };
-                                            if can_search {
-                                                view! {
-                                                    <a href=link(r.region_id) aria-label=label>
-                                                        {shape}
-                                                    </a>
-                                                }
-                                                    .into_any()
-                                            } else {
-                                                shape.into_any()
-                                            }
-                                        })
-                                        .collect_view()}
-                                </svg>
-                                <figcaption>
-                                    <ul class="legend">
-                                        {[0, 1, 3, 10]
+        <div id="live-map" data-live>
+            <Suspense fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    let (f, v, in_scheme) = (family.get_untracked(), victim.get_untracked(), scheme.get_untracked());
+                    map.await
+                        .map(|m| {
+                            let link = move |region_id: i64| {
+                                format!(
+                                    "/search?scheme={}&family={}&age={}&type={}&region={region_id}&stale=1",
+                                    in_scheme.code(),
+                                    f.code(),
+                                    v.age_group().code(),
+                                    v.trafficking_type().code(),
+                                )
+                            };
+                            let regions = m.regions.clone();
+                            view! {
+                                <figure class="state-map">
+                                    <svg
+                                        viewBox=format!("0 0 600 {}", m.height)
+                                        role="group"
+                                        aria-labelledby="map-title"
+                                        data-testid="map"
+                                    >
+                                        <title id="map-title">
+                                            {format!(
+                                                "{} for {}: fresh free units by {}",
+                                                f.label(),
+                                                v.label(),
+                                                match in_scheme {
+                                                    RegionScheme::Planning => "planning region",
+                                                    RegionScheme::County => "county",
+                                                },
+                                            )}
+                                        </title>
+                                        {m
+                                            .regions
                                             .into_iter()
-                                            .map(|n| {
-                                                let (class, words) = shade(n);
-                                                view! {
-                                                    <li>
-                                                        <span class=format!("swatch {class}")></span>
-                                                        {words}
-                                                    </li>
+                                            .map(|r| {
+                                                let (class, words) = if r.hidden {
+                                                    ("shade-hidden", "hidden")
+                                                } else {
+                                                    shade(r.available)
+                                                };
+                                                let label = if r.hidden {
+                                                    format!("{}: hidden (a small number)", r.shape.name)
+                                                } else {
+                                                    format!("{}: {} free ({words})", r.shape.name, r.available)
+                                                };
+                                                let shape = view! {
+                                                    <path d=r.shape.path class=format!("region {class}")>
+                                                        <title>{label.clone()}</title>
+                                                    </path>
+                                                };
+                                                if can_search {
+                                                    view! {
+                                                        <a href=link(r.region_id) aria-label=label>
+                                                            {shape}
+                                                        </a>
+                                                    }
+                                                        .into_any()
+                                                } else {
+                                                    shape.into_any()
                                                 }
                                             })
                                             .collect_view()}
-                                    </ul>
-                                </figcaption>
-                            </figure>
-                            <RecordTable
-                                caption="The map as a table"
-                                testid="map-table"
-                                columns=vec!["Region", "Fresh free units", "Unknown (stale) services"]
-                            >
-                                {regions
-                                    .into_iter()
-                                    .map(|r| {
-                                        view! {
-                                            <tr>
-                                                <th scope="row">
-                                                    {if can_search {
-                                                        view! { <a href=link(r.region_id)>{r.shape.name.clone()}</a> }
-                                                            .into_any()
-                                                    } else {
-                                                        r.shape.name.clone().into_any()
-                                                    }}
-                                                </th>
-                                                <td>
-                                                    {if r.hidden { HIDDEN.to_owned() } else { r.available.to_string() }}
-                                                </td>
-                                                <td>{r.unknown_services}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </RecordTable>
-                        }
-                    })
-            })}
-        </Transition>
+                                    </svg>
+                                    <figcaption>
+                                        <ul class="legend">
+                                            {[0, 1, 3, 10]
+                                                .into_iter()
+                                                .map(|n| {
+                                                    let (class, words) = shade(n);
+                                                    view! {
+                                                        <li>
+                                                            <span class=format!("swatch {class}")></span>
+                                                            {words}
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    </figcaption>
+                                </figure>
+                                <RecordTable
+                                    caption="The map as a table"
+                                    testid="map-table"
+                                    columns=vec!["Region", "Fresh free units", "Unknown (stale) services"]
+                                >
+                                    {regions
+                                        .into_iter()
+                                        .map(|r| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">
+                                                        {if can_search {
+                                                            view! {
+                                                                <a href=link(r.region_id)>{r.shape.name.clone()}</a>
+                                                            }
+                                                                .into_any()
+                                                        } else {
+                                                            r.shape.name.clone().into_any()
+                                                        }}
+                                                    </th>
+                                                    <td>
+                                                        {if r.hidden {
+                                                            HIDDEN.to_owned()
+                                                        } else {
+                                                            r.available.to_string()
+                                                        }}
+                                                    </td>
+                                                    <td>{r.unknown_services}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </RecordTable>
+                            }
+                        })
+                })}
+            </Suspense>
+        </div>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::coordinator::my_notifications;
 use crate::components::guard::Guarded;
-use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::components::live::LiveRefresh;
 use crate::components::messages::FormMessages;
 
 /// The notifications page.
@@ -19,39 +19,40 @@ pub fn NotificationsPage() -> impl IntoView {
 
 #[component]
 fn Notifications() -> impl IntoView {
-    let LiveVersion(live) = provide_live();
-    let list = Resource::new(move || live.get(), |_| my_notifications());
+    let list = Resource::new(|| (), |_| my_notifications());
     view! {
-        <LiveAnnouncer />
+        <LiveRefresh />
         <p class="hint">
             "Save a search as an alert from the search page. When a service matching it has fresh free capacity, it appears here."
         </p>
-        <Transition fallback=|| {
-            view! { <p>"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                list.await
-                    .map(|items| {
-                        view! {
-                            <ul data-testid="notifications">
-                                {items
-                                    .into_iter()
-                                    .map(|n| {
-                                        view! {
-                                            <li>
-                                                {format!(
-                                                    "{}: fresh capacity at {}. ",
-                                                    crate::domain::local_time::date_time(n.at),
-                                                    n.what,
-                                                )} <a href=format!("/search?{}", n.query)>"Open the search"</a>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                    })
-            })}
-        </Transition>
+        <div id="live-notifications" data-live>
+            <Suspense fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    list.await
+                        .map(|items| {
+                            view! {
+                                <ul data-testid="notifications">
+                                    {items
+                                        .into_iter()
+                                        .map(|n| {
+                                            view! {
+                                                <li>
+                                                    {format!(
+                                                        "{}: fresh capacity at {}. ",
+                                                        crate::domain::local_time::date_time(n.at),
+                                                        n.what,
+                                                    )} <a href=format!("/search?{}", n.query)>"Open the search"</a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
+                })}
+            </Suspense>
+        </div>
     }
 }

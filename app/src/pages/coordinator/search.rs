@@ -10,7 +10,7 @@ use super::search_result::ResultCard;
 use crate::api::regions::list_regions;
 use crate::api::search::search_services;
 use crate::components::guard::Guarded;
-use crate::components::live::{LiveAnnouncer, LiveVersion, provide_live};
+use crate::components::live::LiveRefresh;
 use crate::components::messages::FormMessages;
 use crate::components::scheme_choice::scheme_choice;
 use crate::domain::profile::{AgeGroup, COMMON_LANGUAGES, Gender, TraffickingType};
@@ -31,14 +31,12 @@ pub fn SearchPage() -> impl IntoView {
 fn Search() -> impl IntoView {
     let query = use_query_map();
     let current = Memo::new(move |_| query.with(search_from));
-    let LiveVersion(live) = provide_live();
-    let results = Resource::new(move || (current.get(), live.get()), |(q, _)| search_services(q));
+    let results = Resource::new(move || current.get(), search_services);
     let scheme = Memo::new(move |_| current.with(|q| q.scheme));
     let regions = Resource::new(move || scheme.get(), |scheme| list_regions(Some(scheme)));
     let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
-    let hold = ServerAction::<crate::api::coordinator::PlaceHold>::new();
     view! {
-        <LiveAnnouncer />
+        <LiveRefresh />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let all = regions.await.unwrap_or_default();
@@ -46,61 +44,63 @@ fn Search() -> impl IntoView {
                 view! { <Filters query=current.get_untracked() regions=all categories /> }
             })}
         </Suspense>
-        <Transition fallback=|| {
-            view! { <p>"Searching…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                let q = current.get_untracked();
-                results
-                    .await
-                    .map(|page| {
-                        let qs = q.to_query_string();
-                        let pages = (page.total_found + i64::from(page.page_size) - 1) / i64::from(page.page_size);
-                        let link = move |p: u32| {
-                            let mut next = q.clone();
-                            next.page = p;
-                            format!("/search?{}", next.to_query_string())
-                        };
-                        view! {
-                            <h2 data-testid="result-count">
-                                {format!(
-                                    "{} service{} found",
-                                    page.total_found,
-                                    if page.total_found == 1 { "" } else { "s" },
-                                )}
-                            </h2>
-                            <div class="actions-row">
-                                <a href=format!("/needs/new?{qs}")>"Record a need for this profile"</a>
-                                <form method="post" action=crate::api::coordinator::SaveAlert::PATH class="inline">
-                                    <input type="hidden" name="query" value=qs.clone() />
-                                    <button type="submit" class="secondary">
-                                        "Alert me when this has fresh capacity"
-                                    </button>
-                                </form>
-                            </div>
-                            <ol class="results" data-testid="results">
-                                {page
-                                    .hits
-                                    .into_iter()
-                                    .map(|hit| {
-                                        view! {
-                                            <li>
-                                                <ResultCard hit hold />
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ol>
-                            <nav aria-label="Pages" class="pager">
-                                {(page.page > 1).then(|| view! { <a href=link(page.page - 1)>"Previous page"</a> })}
-                                <span>{format!("Page {} of {}", page.page, pages.max(1))}</span>
-                                {(i64::from(page.page) < pages)
-                                    .then(|| view! { <a href=link(page.page + 1)>"Next page"</a> })}
-                            </nav>
-                        }
-                    })
-            })}
-        </Transition>
+        <div id="live-results" data-live>
+            <Suspense fallback=|| {
+                view! { <p>"Searching…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    let q = current.get_untracked();
+                    results
+                        .await
+                        .map(|page| {
+                            let qs = q.to_query_string();
+                            let pages = (page.total_found + i64::from(page.page_size) - 1) / i64::from(page.page_size);
+                            let link = move |p: u32| {
+                                let mut next = q.clone();
+                                next.page = p;
+                                format!("/search?{}", next.to_query_string())
+                            };
+                            view! {
+                                <h2 data-testid="result-count">
+                                    {format!(
+                                        "{} service{} found",
+                                        page.total_found,
+                                        if page.total_found == 1 { "" } else { "s" },
+                                    )}
+                                </h2>
+                                <div class="actions-row">
+                                    <a href=format!("/needs/new?{qs}")>"Record a need for this profile"</a>
+                                    <form method="post" action=crate::api::coordinator::SaveAlert::PATH class="inline">
+                                        <input type="hidden" name="query" value=qs.clone() />
+                                        <button type="submit" class="secondary">
+                                            "Alert me when this has fresh capacity"
+                                        </button>
+                                    </form>
+                                </div>
+                                <ol class="results" data-testid="results">
+                                    {page
+                                        .hits
+                                        .into_iter()
+                                        .map(|hit| {
+                                            view! {
+                                                <li>
+                                                    <ResultCard hit />
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ol>
+                                <nav aria-label="Pages" class="pager">
+                                    {(page.page > 1).then(|| view! { <a href=link(page.page - 1)>"Previous page"</a> })}
+                                    <span>{format!("Page {} of {}", page.page, pages.max(1))}</span>
+                                    {(i64::from(page.page) < pages)
+                                        .then(|| view! { <a href=link(page.page + 1)>"Next page"</a> })}
+                                </nav>
+                            }
+                        })
+                })}
+            </Suspense>
+        </div>
     }
 }
 

@@ -2,16 +2,15 @@
 
 use leptos::prelude::*;
 
-use crate::api::coordinator::{HoldResult, PlaceHold};
+use leptos::server_fn::ServerFn;
+
+use crate::api::coordinator::PlaceHold;
 use crate::components::freshness_badge::FreshnessBadge;
-use crate::components::messages::ErrorMessage;
 use crate::domain::search::SearchHit;
 
-/// A result card with its hold form. The hold action belongs to the page, so its answer survives the live
-/// refresh that the hold itself triggers.
+/// A result card with its hold form: a plain post that lands on "Your holds" with the hold's answer.
 #[component]
-pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoView {
-    let id = hit.service_id;
+pub fn ResultCard(hit: SearchHit) -> impl IntoView {
     let age = (chrono::Utc::now() - hit.last_confirmed_at).num_seconds();
     let counts = match hit.available {
         Some(a) => format!("{a} of {} {}s free", hit.total, hit.unit),
@@ -38,7 +37,7 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
             {holdable
                 .then(|| {
                     view! {
-                        <ActionForm action=hold attr:class="hold-form">
+                        <form method="post" action=PlaceHold::PATH class="hold-form">
                             <input type="hidden" name="service_id" value=hit.service_id.to_string() />
                             <label class="inline-field">
                                 <span>"Units"</span>
@@ -57,30 +56,9 @@ pub fn ResultCard(hit: SearchHit, hold: ServerAction<PlaceHold>) -> impl IntoVie
                                 </select>
                             </label>
                             <button type="submit">"Hold"</button>
-                        </ActionForm>
+                        </form>
                     }
                 })}
-            {move || {
-                hold.value()
-                    .get()
-                    .and_then(|r| match r {
-                        Ok(HoldResult::Held { expires_at, service_id, .. }) if service_id == id => {
-                            Some(
-                                view! {
-                                    <p class="message notice" role="status" data-testid="hold-message">
-                                        {format!("Held until {}. ", crate::domain::local_time::time_of_day(expires_at))}
-                                        <a href="/holds">"Your holds"</a>
-                                    </p>
-                                }
-                                    .into_any(),
-                            )
-                        }
-                        Ok(HoldResult::Refused { reason, service_id }) if service_id == id => {
-                            Some(view! { <ErrorMessage error=reason testid="hold-message" /> }.into_any())
-                        }
-                        _ => None,
-                    })
-            }}
         </article>
     }
 }

@@ -1,10 +1,11 @@
-//! One service's capacity with its update form. Works as a plain form; once hydrated it saves without a
-//! page load and the steppers change the number locally.
+//! One service's capacity with its update form: plain forms that save and come back with the answer; the
+//! steppers change the number locally once hydrated.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::provider::{CapacityResult, ConfirmCapacity, ServiceCard, UpdateCapacity};
+use crate::api::provider::{ConfirmCapacity, ServiceCard, UpdateCapacity};
 use crate::components::freshness_badge::FreshnessBadge;
 use crate::domain::capacity::{CapacityError, CapacityField, CapacitySnapshot};
 
@@ -54,141 +55,62 @@ fn outcome_from_query(id: i64, current: &CapacitySnapshot) -> Option<(CardMessag
     }
 }
 
-/// A service's card on "My capacity".
+/// A service's card on "My capacity": plain forms that save and come back with the answer; once hydrated,
+/// the − / + steppers change the number in the form without a round trip (the [`Stepper`] island).
 #[component]
 pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
     let id = card.service_id;
-    let snapshot = RwSignal::new(card.capacity.clone());
-    let age = RwSignal::new(card.age_secs);
+    let snapshot = card.capacity.clone();
     let from_query = outcome_from_query(id, &card.capacity);
-    let (initial_total, initial_available) = from_query
+    let (total, available) = from_query
         .as_ref()
         .and_then(|(_, mine)| mine.clone())
         .unwrap_or_else(|| (card.capacity.total.to_string(), card.capacity.available.to_string()));
-    let total = RwSignal::new(initial_total);
-    let available = RwSignal::new(initial_available);
-    let message: RwSignal<Option<CardMessage>> = RwSignal::new(from_query.map(|(said, _)| said));
-    let update = ServerAction::<UpdateCapacity>::new();
-    let confirm = ServerAction::<ConfirmCapacity>::new();
-
-    let apply = move |result: &CapacityResult| match result {
-        CapacityResult::Saved(s) => {
-            snapshot.set(s.clone());
-            total.set(s.total.to_string());
-            available.set(s.available.to_string());
-            age.set(0);
-            message.set(Some(CardMessage::Saved));
-        }
-        CapacityResult::Conflict { current, yours_total, yours_available } => {
-            snapshot.set(current.clone());
-            total.set(yours_total.to_string());
-            available.set(yours_available.to_string());
-            message.set(Some(CardMessage::Conflict(conflict_text(current))));
-        }
-        CapacityResult::Invalid { field, rule } => {
-            message.set(Some(CardMessage::Invalid { field: *field, text: rule.to_string() }))
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = update.value().get() {
-            apply(&r);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = confirm.value().get() {
-            apply(&r);
-        }
-    });
-    let step = move |delta: i64| {
-        let current = available.get_untracked().trim().parse::<i64>().unwrap_or(0);
-        available.set((current + delta).max(0).to_string());
-    };
-    let field_error = move |field: CapacityField| match message.get() {
-        Some(CardMessage::Invalid { field: f, text }) if f == field => Some(text),
+    let message = from_query.map(|(said, _)| said);
+    let field_error = |field: CapacityField| match &message {
+        Some(CardMessage::Invalid { field: f, text }) if *f == field => Some(text.clone()),
         _ => None,
     };
-    let unit = card.unit.clone();
+    let available_error = field_error(CapacityField::Available);
+    let total_error = field_error(CapacityField::Total);
+    let version = snapshot.version.0.to_string();
 
     view! {
         <article class="card" id=format!("service-{id}") data-testid=format!("service-{id}")>
             <h3>{card.name.clone()}</h3>
             <p class="meta">{card.category_name.clone()} " · " {card.organization_name.clone()}</p>
             <p class="counts" data-testid="counts">
-                {move || {
-                    let s = snapshot.get();
-                    format!(
-                        "{} of {} {}s free · {} on hold{}",
-                        s.available,
-                        s.total,
-                        unit,
-                        s.on_hold,
-                        if s.accepting_referrals { "" } else { " · not accepting referrals" },
-                    )
-                }}
+                {format!(
+                    "{} of {} {}s free · {} on hold{}",
+                    snapshot.available,
+                    snapshot.total,
+                    card.unit,
+                    snapshot.on_hold,
+                    if snapshot.accepting_referrals { "" } else { " · not accepting referrals" },
+                )}
             </p>
-            <p>{move || view! { <FreshnessBadge band=snapshot.get().freshness age_secs=age.get() /> }}</p>
-            {move || {
-                message
-                    .get()
-                    .map(|said| {
-                        let saved = said == CardMessage::Saved;
-                        let class = if saved { "message notice" } else { "message error" };
-                        let role = if saved { "status" } else { "alert" };
-                        view! {
-                            <p class=class role=role data-testid="card-message">
-                                {said.text()}
-                            </p>
-                        }
-                    })
-            }}
-            <ActionForm action=update attr:class="capacity-form">
+            <p>
+                <FreshnessBadge band=snapshot.freshness age_secs=card.age_secs />
+            </p>
+            {message
+                .as_ref()
+                .map(|said| {
+                    let saved = *said == CardMessage::Saved;
+                    let class = if saved { "message notice" } else { "message error" };
+                    let role = if saved { "status" } else { "alert" };
+                    view! {
+                        <p class=class role=role data-testid="card-message">
+                            {said.text()}
+                        </p>
+                    }
+                })}
+            <form method="post" action=UpdateCapacity::PATH class="capacity-form">
                 <input type="hidden" name="service_id" value=id.to_string() />
-                <input type="hidden" name="version" value=move || snapshot.get().version.0.to_string() />
-                <input type="hidden" name="seen_total" value=move || snapshot.get().total.to_string() />
-                <input type="hidden" name="seen_available" value=move || snapshot.get().available.to_string() />
-                <div class="stepper">
-                    <button
-                        type="submit"
-                        name="step"
-                        value="-1"
-                        class="step"
-                        aria-label=format!("One fewer free: {}", card.name)
-                        on:click=move |ev| {
-                            ev.prevent_default();
-                            step(-1);
-                        }
-                    >
-                        "−"
-                    </button>
-                    <label class="stepper-field">
-                        <span>"Free now"</span>
-                        <input
-                            name="available"
-                            type="number"
-                            inputmode="numeric"
-                            min="0"
-                            required
-                            value=available.get_untracked()
-                            prop:value=move || available.get()
-                            on:input=move |ev| available.set(event_target_value(&ev))
-                            aria-invalid=move || field_error(CapacityField::Available).is_some().to_string()
-                        />
-                    </label>
-                    <button
-                        type="submit"
-                        name="step"
-                        value="+1"
-                        class="step"
-                        aria-label=format!("One more free: {}", card.name)
-                        on:click=move |ev| {
-                            ev.prevent_default();
-                            step(1);
-                        }
-                    >
-                        "+"
-                    </button>
-                </div>
-                {move || field_error(CapacityField::Available).map(|m| view! { <p class="field-error">{m}</p> })}
+                <input type="hidden" name="version" value=version.clone() />
+                <input type="hidden" name="seen_total" value=snapshot.total.to_string() />
+                <input type="hidden" name="seen_available" value=snapshot.available.to_string() />
+                <Stepper name=card.name.clone() available invalid=available_error.is_some() />
+                {available_error.map(|m| view! { <p class="field-error">{m}</p> })}
                 <label class="inline-field">
                     <span>"Total"</span>
                     <input
@@ -197,36 +119,83 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
                         inputmode="numeric"
                         min="0"
                         required
-                        value=total.get_untracked()
-                        prop:value=move || total.get()
-                        on:input=move |ev| total.set(event_target_value(&ev))
-                        aria-invalid=move || field_error(CapacityField::Total).is_some().to_string()
+                        value=total
+                        aria-invalid=total_error.is_some().to_string()
                     />
                 </label>
-                {move || field_error(CapacityField::Total).map(|m| view! { <p class="field-error">{m}</p> })}
+                {total_error.map(|m| view! { <p class="field-error">{m}</p> })}
                 <label class="checkbox">
-                    <input
-                        name="accepting"
-                        type="checkbox"
-                        value="on"
-                        checked=card.capacity.accepting_referrals
-                        prop:checked=move || snapshot.get().accepting_referrals
-                    />
+                    <input name="accepting" type="checkbox" value="on" checked=snapshot.accepting_referrals />
                     " Accepting referrals"
                 </label>
                 <button type="submit">"Save"</button>
-            </ActionForm>
-            <ActionForm action=confirm attr:class="confirm-form">
+            </form>
+            <form method="post" action=ConfirmCapacity::PATH class="confirm-form">
                 <input type="hidden" name="service_id" value=id.to_string() />
-                <input type="hidden" name="version" value=move || snapshot.get().version.0.to_string() />
+                <input type="hidden" name="version" value=version />
                 <button type="submit" class="secondary">
                     "Still accurate"
                 </button>
-            </ActionForm>
+            </form>
             <p class="small">
                 <a href=format!("/my-capacity/service/{id}")>"Describe this service and see its history"</a>
             </p>
         </article>
+    }
+}
+
+/// "Free now" between its − and + buttons. Without JavaScript each button is a submit that saves one step
+/// at once (`step=-1` / `step=+1`); hydrated, they change the number in the form and Save sends it.
+#[island]
+pub fn Stepper(name: String, available: String, invalid: bool) -> impl IntoView {
+    let available = RwSignal::new(available);
+    let step = move |delta: i64| {
+        let current = available.get_untracked().trim().parse::<i64>().unwrap_or(0);
+        available.set((current + delta).max(0).to_string());
+    };
+    view! {
+        <div class="stepper">
+            <button
+                type="submit"
+                name="step"
+                value="-1"
+                class="step"
+                aria-label=format!("One fewer free: {name}")
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    step(-1);
+                }
+            >
+                "−"
+            </button>
+            <label class="stepper-field">
+                <span>"Free now"</span>
+                <input
+                    name="available"
+                    type="number"
+                    inputmode="numeric"
+                    min="0"
+                    required
+                    value=available.get_untracked()
+                    prop:value=move || available.get()
+                    on:input=move |ev| available.set(event_target_value(&ev))
+                    aria-invalid=invalid.to_string()
+                />
+            </label>
+            <button
+                type="submit"
+                name="step"
+                value="+1"
+                class="step"
+                aria-label=format!("One more free: {name}")
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    step(1);
+                }
+            >
+                "+"
+            </button>
+        </div>
     }
 }
 

@@ -112,7 +112,7 @@ fn Service(retires: bool) -> impl IntoView {
                                 </fieldset>
                                 <fieldset>
                                     <legend>"Access and requirements"</legend>
-                                    {check("children", "Accompanying children accepted", e.accepts_children)}
+                                    {check("with_children", "Accompanying children accepted", e.accepts_children)}
                                     {check("pets", "Pets accepted", e.pets_allowed)}
                                     {check("wheelchair", "Wheelchair accessible", e.wheelchair_accessible)}
                                     {check("id_required", "Photo ID required", e.id_required)}
