@@ -8,7 +8,7 @@ SITE_ROOT := target/site
 TEST_DATABASE_URL ?= postgres://continuum:continuum@127.0.0.1:5432/continuum
 export TEST_DATABASE_URL
 
-.PHONY: run test bootstrap bootstrap-test site server postgres fmt lint test-rust test-browser test-repeat soak bench clean
+.PHONY: run test bootstrap bootstrap-test site server postgres fmt lint test-rust test-browser test-repeat soak bench lighthouse clean
 
 ## run: install what is missing, build, migrate ./data/continuum.db, load demo data once, serve on :3000
 run: bootstrap site server
@@ -61,9 +61,14 @@ SOAK_SECS ?= 60
 soak: postgres
 	CONTINUUM_SOAK_SECS=$(SOAK_SECS) cargo test -p server --test api -- sixty_four_writers
 
-## bench: capacity, search and gap-matrix timings on both backends (see BENCHMARKS.md)
+## bench: capacity, search and gap-matrix timings on both backends, then Lighthouse (see BENCHMARKS.md)
 bench: postgres
 	cargo bench -p server --bench api -- $(BENCH_ARGS)
+	scripts/lighthouse.sh
+
+## lighthouse: Lighthouse mobile on each role's main pages, written into BENCHMARKS.md
+lighthouse:
+	scripts/lighthouse.sh
 
 clean:
 	rm -rf target/site target/e2e data

@@ -32,10 +32,13 @@ use crate::pages::{
 };
 
 /// The whole HTML document, rendered on the server around [`App`]: the built assets by their content-hashed
-/// names, and the hydration scripts unless the page is one that ships no wasm.
+/// names, and the islands' loader unless the page is one that ships no wasm.
 #[cfg(feature = "ssr")]
-pub fn shell(mut options: LeptosOptions, assets: crate::site_assets::SiteAssets) -> impl IntoView {
-    options.output_name = assets.app.clone().into();
+pub fn shell(assets: crate::site_assets::SiteAssets) -> impl IntoView {
+    // Islands hydrate from their own props: nothing else on the page is serialized for the browser.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_owned());
     let hydrated = !path.is_some_and(|path| crate::site_assets::ships_no_wasm(&path));
     view! {
@@ -46,13 +49,31 @@ pub fn shell(mut options: LeptosOptions, assets: crate::site_assets::SiteAssets)
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" href=assets.stylesheet_href() />
                 <link rel="icon" href=assets.icon_href() type="image/svg+xml" />
-                {hydrated.then(|| view! { <HydrationScripts options islands=true /> })}
+                {hydrated.then(|| islands_loader(&assets))}
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The script that hydrates the page's islands once it has painted (`islands_loader.js`), with the page's
+/// nonce. No preload hints: on a slow phone the wasm would share the connection with the HTML and CSS the
+/// first paint needs.
+#[cfg(feature = "ssr")]
+fn islands_loader(assets: &crate::site_assets::SiteAssets) -> impl IntoView + use<> {
+    /// The loader without its comment lines and indentation: what every page carries.
+    static LOADER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let code = include_str!("islands_loader.js").lines().map(str::trim).filter(|l| !l.starts_with("//"));
+        code.collect::<Vec<_>>().join("\n")
+    });
+    let call = format!("{}({:?}, {:?});", LOADER.as_str(), assets.script_href(), assets.wasm_href());
+    view! {
+        <script type="module" nonce=leptos::nonce::use_nonce()>
+            {call}
+        </script>
     }
 }
 

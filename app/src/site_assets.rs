@@ -38,6 +38,16 @@ impl SiteAssets {
     pub fn icon_href(&self) -> String {
         format!("/pkg/{}", self.icon)
     }
+
+    /// URL path of the script that loads the wasm and exports each island's hydration function.
+    pub fn script_href(&self) -> String {
+        format!("/pkg/{}.js", self.app)
+    }
+
+    /// URL path of the islands' wasm.
+    pub fn wasm_href(&self) -> String {
+        format!("/pkg/{}_bg.wasm", self.app)
+    }
 }
 
 /// Why the list of built assets could not be used.

@@ -196,7 +196,6 @@ pub struct RouterOptions {
 pub fn router(state: AppState, options: RouterOptions) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let shell_options = state.leptos_options.clone();
     let (page_assets, error_assets, icon) = (state.assets.clone(), state.assets.clone(), state.assets.icon_href());
     let RouterOptions { hsts, request_timeout, shutdown } = options;
     Router::new()
@@ -215,11 +214,9 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
             &state,
             routes,
             move || provide_context(context_state.clone()),
-            move || shell(shell_options.clone(), page_assets.clone()),
+            move || shell(page_assets.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |options| {
-            shell(options, error_assets.clone())
-        }))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(error_assets.clone())))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::page_viewer::resolve_page_viewer))
         .layer(axum::middleware::from_fn(crate::limits::limit_body))
         // Added after the body limit, so it has only its own: the one request that carries a file.

@@ -146,8 +146,9 @@ async fn assets_have_content_hashed_names_kept_a_year_and_come_compressed_to_a_b
     let page = page.text().await.unwrap();
     assert!(page.contains(r#"<link rel="stylesheet" href="/pkg/continuum.fedcba9876543210.css">"#), "{page}");
     assert!(page.contains(r#"<link rel="icon" href="/pkg/favicon.00112233445566ff.svg" type="image/svg+xml">"#));
-    assert!(page.contains(r#"href="/pkg/continuum.0123456789abcdef.js""#), "the script by its hashed name");
-    assert!(page.contains("/pkg/continuum.0123456789abcdef_bg.wasm"), "the wasm by its hashed name");
+    assert!(page.contains(r#""/pkg/continuum.0123456789abcdef.js""#), "the script by its hashed name");
+    assert!(page.contains(r#""/pkg/continuum.0123456789abcdef_bg.wasm""#), "the wasm by its hashed name");
+    assert!(!page.contains("preload"), "nothing fetched ahead of the first paint: the islands load when idle");
 
     let brotli = app.client.get(&url).header("accept-encoding", "gzip, deflate, br").send().await.unwrap();
     assert_eq!(brotli.status(), 200);
@@ -240,6 +241,8 @@ async fn live_pages_ship_only_their_islands_and_mark_the_regions_a_live_refresh_
         assert!(html.contains(r#"<leptos-island data-component="HydrationMarker_"#), "{path}");
         let islands = html.matches("<leptos-island").count();
         assert_eq!(islands, 2, "{path}: the page itself is plain HTML, only the refresh and the mark hydrate");
+        // Only islands hydrate, from their own props: no resource of the page is serialized for the browser.
+        assert!(html.contains("__RESOLVED_RESOURCES=[];"), "{path} carries no hydration data: {html}");
     }
 }
 

@@ -149,26 +149,27 @@ pub fn CapacityCard(card: ServiceCard) -> impl IntoView {
 #[island]
 pub fn Stepper(name: String, available: String, invalid: bool) -> impl IntoView {
     let available = RwSignal::new(available);
-    let step = move |delta: i64| {
-        let current = available.get_untracked().trim().parse::<i64>().unwrap_or(0);
-        available.set((current + delta).max(0).to_string());
-    };
-    view! {
-        <div class="stepper">
+    let button = move |delta: i64, label: String, symbol: &'static str| {
+        view! {
             <button
                 type="submit"
                 name="step"
-                value="-1"
+                value=format!("{delta:+}")
                 class="step"
-                aria-label=format!("One fewer free: {name}")
+                aria-label=label
                 on:click=move |ev| {
                     ev.prevent_default();
-                    step(-1);
+                    let current = available.get_untracked().trim().parse::<i64>().unwrap_or(0);
+                    available.set((current + delta).max(0).to_string());
                 }
             >
-                "−"
+                {symbol}
             </button>
-            <label class="stepper-field">
+        }
+    };
+    view! {
+        <div class="stepper">
+            {button(-1, format!("One fewer free: {name}"), "−")} <label class="stepper-field">
                 <span>"Free now"</span>
                 <input
                     name="available"
@@ -181,20 +182,7 @@ pub fn Stepper(name: String, available: String, invalid: bool) -> impl IntoView 
                     on:input=move |ev| available.set(event_target_value(&ev))
                     aria-invalid=invalid.to_string()
                 />
-            </label>
-            <button
-                type="submit"
-                name="step"
-                value="+1"
-                class="step"
-                aria-label=format!("One more free: {name}")
-                on:click=move |ev| {
-                    ev.prevent_default();
-                    step(1);
-                }
-            >
-                "+"
-            </button>
+            </label> {button(1, format!("One more free: {name}"), "+")}
         </div>
     }
 }
