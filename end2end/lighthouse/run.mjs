@@ -7,11 +7,11 @@ import { createRequire } from 'node:module';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 
-const { totp } = createRequire(import.meta.url)('../tests/totp.js');
+const require = createRequire(import.meta.url);
+const { totp } = require('../tests/totp.js');
+const { DEMO_PASSWORD, DEMO_TOTP } = require('../tests/demo.js');
 
 const [base, benchmarks] = process.argv.slice(2);
-const PASSWORD = 'continuum demo 2026';
-const DEMO_TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 // Who opens which page: each role's main page, and the pages anyone opens.
 const PAGES = [
   ['/', null],
@@ -29,7 +29,7 @@ const END = '<!-- lighthouse:end -->';
 
 /** Signs in over HTTP as a browser's form would and returns the session cookie. */
 async function signIn(email) {
-  const form = new URLSearchParams({ email, password: PASSWORD });
+  const form = new URLSearchParams({ email, password: DEMO_PASSWORD });
   if (WITH_CODE.has(email)) form.set('code', totp(DEMO_TOTP));
   const response = await fetch(`${base}/api/sign_in`, {
     method: 'POST',

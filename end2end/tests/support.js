@@ -90,9 +90,7 @@ async function expectAccessible(page, js) {
 const fs = require('node:fs');
 const path = require('node:path');
 const { totp } = require('./totp');
-
-const DEMO_PASSWORD = 'continuum demo 2026';
-const DEMO_TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const { DEMO_PASSWORD, DEMO_TOTP } = require('./demo');
 
 /** Signs in through the form, as a person would. */
 async function signInWithForm(page, js, email, password, secret) {

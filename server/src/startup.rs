@@ -232,14 +232,12 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .with_state(state)
 }
 
-/// Pages, JSON and CSV compressed for browsers that take brotli or gzip, at a level that costs about a
-/// millisecond per page. Built assets are already compressed (their `Content-Encoding` is kept) and event
+/// Pages, JSON and CSV compressed for browsers that take brotli or gzip, at level 5 for both (a page is
+/// compressed on every request, so not the slowest, smallest level). Built assets are already compressed (their `Content-Encoding` is kept) and event
 /// streams never are (tower-http's default predicate), so a live message is never held in a buffer.
 fn compression() -> tower_http::compression::CompressionLayer {
-    tower_http::compression::CompressionLayer::new()
-        .br(true)
-        .gzip(true)
-        .quality(tower_http::CompressionLevel::Precise(5))
+    // Brotli and gzip: the encodings compiled in (the workspace's tower-http features), both on by default.
+    tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(5))
 }
 
 /// The built assets under `pkg/` of the site root, with their precompressed brotli and gzip copies

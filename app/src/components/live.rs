@@ -21,6 +21,19 @@ pub fn LiveRefresh() -> impl IntoView {
     }
 }
 
+/// A part of the page kept current by [`LiveRefresh`] (placed just above it, with its announcement): on every
+/// change the server announces, the part is replaced by its copy in the page fetched again. `id` names it on
+/// the page; it holds no islands (swapped HTML is never hydrated).
+#[component]
+pub fn LiveRegion(id: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <LiveRefresh />
+        <div id=id data-live>
+            {children()}
+        </div>
+    }
+}
+
 /// Refreshes the page's live regions every `every_secs` seconds while the page holds an element marked
 /// `data-live-poll` (an import still running, a provider's holds), silently.
 #[island]

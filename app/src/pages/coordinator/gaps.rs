@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::search::gap_matrix;
 use crate::components::guard::Guarded;
-use crate::components::live::LiveRefresh;
+use crate::components::live::LiveRegion;
 use crate::components::scheme_choice::scheme_choice;
 use crate::domain::gaps::worst_gaps;
 use crate::domain::profile::VictimType;
@@ -37,7 +37,6 @@ fn Gaps(can_search: bool) -> impl IntoView {
     });
     let rows = Resource::new(move || (scheme.get(), family.get()), |(scheme, f)| gap_matrix(scheme, f));
     view! {
-        <LiveRefresh />
         {move || {
             let f = family.get();
             scheme_choice(scheme.get(), &|s| format!("/gaps?family={}&scheme={}", f.code(), s.code()))
@@ -66,7 +65,7 @@ fn Gaps(can_search: bool) -> impl IntoView {
             "“None” means no fresh capacity at all; out-of-date listings are counted apart as unknown. "
             "For funders, small numbers are hidden (“*”) as on the public page."
         </p>
-        <div id="live-gaps" data-live>
+        <LiveRegion id="live-gaps">
             <Suspense fallback=|| {
                 view! { <p>"Loading…"</p> }
             }>
@@ -202,6 +201,6 @@ fn Gaps(can_search: bool) -> impl IntoView {
                         })
                 })}
             </Suspense>
-        </div>
+        </LiveRegion>
     }
 }

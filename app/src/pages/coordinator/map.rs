@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::map::region_map;
 use crate::components::guard::Guarded;
-use crate::components::live::LiveRefresh;
+use crate::components::live::LiveRegion;
 use crate::components::record_table::RecordTable;
 use crate::components::scheme_choice::scheme_choice;
 use crate::domain::profile::VictimType;
@@ -50,7 +50,6 @@ fn Map(can_search: bool) -> impl IntoView {
     let map =
         Resource::new(move || (scheme.get(), family.get(), victim.get()), |(scheme, f, v)| region_map(scheme, f, v));
     view! {
-        <LiveRefresh />
         {move || {
             let (f, v) = (family.get(), victim.get());
             scheme_choice(
@@ -92,7 +91,7 @@ fn Map(can_search: bool) -> impl IntoView {
             </select>
             <button type="submit">"Show"</button>
         </form>
-        <div id="live-map" data-live>
+        <LiveRegion id="live-map">
             <Suspense fallback=|| {
                 view! { <p>"Loading…"</p> }
             }>
@@ -215,6 +214,6 @@ fn Map(can_search: bool) -> impl IntoView {
                         })
                 })}
             </Suspense>
-        </div>
+        </LiveRegion>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::coordinator::my_notifications;
 use crate::components::guard::Guarded;
-use crate::components::live::LiveRefresh;
+use crate::components::live::LiveRegion;
 use crate::components::messages::FormMessages;
 
 /// The notifications page.
@@ -21,11 +21,10 @@ pub fn NotificationsPage() -> impl IntoView {
 fn Notifications() -> impl IntoView {
     let list = Resource::new(|| (), |_| my_notifications());
     view! {
-        <LiveRefresh />
         <p class="hint">
             "Save a search as an alert from the search page. When a service matching it has fresh free capacity, it appears here."
         </p>
-        <div id="live-notifications" data-live>
+        <LiveRegion id="live-notifications">
             <Suspense fallback=|| {
                 view! { <p>"Loading…"</p> }
             }>
@@ -53,6 +52,6 @@ fn Notifications() -> impl IntoView {
                         })
                 })}
             </Suspense>
-        </div>
+        </LiveRegion>
     }
 }

@@ -10,7 +10,7 @@ use super::search_result::ResultCard;
 use crate::api::regions::list_regions;
 use crate::api::search::search_services;
 use crate::components::guard::Guarded;
-use crate::components::live::LiveRefresh;
+use crate::components::live::LiveRegion;
 use crate::components::messages::FormMessages;
 use crate::components::scheme_choice::scheme_choice;
 use crate::domain::profile::{AgeGroup, COMMON_LANGUAGES, Gender, TraffickingType};
@@ -36,7 +36,6 @@ fn Search() -> impl IntoView {
     let regions = Resource::new(move || scheme.get(), |scheme| list_regions(Some(scheme)));
     let categories = Resource::new(|| (), |_| crate::api::regions::taxonomy());
     view! {
-        <LiveRefresh />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let all = regions.await.unwrap_or_default();
@@ -44,7 +43,7 @@ fn Search() -> impl IntoView {
                 view! { <Filters query=current.get_untracked() regions=all categories /> }
             })}
         </Suspense>
-        <div id="live-results" data-live>
+        <LiveRegion id="live-results">
             <Suspense fallback=|| {
                 view! { <p>"Searching…"</p> }
             }>
@@ -100,7 +99,7 @@ fn Search() -> impl IntoView {
                         })
                 })}
             </Suspense>
-        </div>
+        </LiveRegion>
     }
 }
 
