@@ -43,6 +43,9 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage the daily capacity rollups the oversight dashboard reads.
+    #[command(subcommand)]
+    Rollup(RollupCommand),
     /// Bring a directory in: an HSDS 3.1 tabular data package (a folder or .zip with datapackage.json and one
     /// CSV per table), HSDS 3.1 JSON (a .json list of services or organizations) or the one-sheet template
     /// (.csv). Rows are matched by their ids: importing the same file again changes nothing, and within the
@@ -108,6 +111,13 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum RollupCommand {
+    /// Forget every daily capacity rollup and build them again from the capacity history (after a change of
+    /// freshness thresholds, or to check them). The server keeps them current on its own.
+    Rebuild,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute the hash chain; exits non-zero if any entry was edited or deleted.
     Verify,
@@ -137,6 +147,7 @@ fn main() -> ExitCode {
             Command::SeedDemo { scale } => seed_demo(&config, scale).await,
             Command::User(command) => users(&config, command).await,
             Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
+            Command::Rollup(RollupCommand::Rebuild) => rebuild_rollups(&config).await,
             Command::Export(ExportCommand::Hsds { dir }) => export_hsds(&config, &dir).await,
             Command::Import { path, dry_run, whole_directory } => {
                 let scope = if whole_directory { Scope::WholeDirectory } else { Scope::NamedOrganizations };
@@ -282,6 +293,20 @@ async fn verify_audit(config: &Config) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(broken)) => fail(&broken),
+        Err(e) => fail(&e),
+    }
+}
+
+async fn rebuild_rollups(config: &Config) -> ExitCode {
+    let db = match open_database(config).await {
+        Ok(db) => db,
+        Err(e) => return fail(&e),
+    };
+    match app::store::rollup::rebuild(&db, &config.freshness, chrono::Utc::now().timestamp()).await {
+        Ok(days) => {
+            println!("Rolled up {days} days of capacity.");
+            ExitCode::SUCCESS
+        }
         Err(e) => fail(&e),
     }
 }

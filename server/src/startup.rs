@@ -277,5 +277,8 @@ async fn sweep_expired(state: AppState, every: Duration) {
         if let Err(e) = store::throttle::prune(&state.db, now).await {
             tracing::warn!(error = ?e, "sign-in attempt pruning failed; will retry");
         }
+        if let Err(e) = store::rollup::catch_up(&state.db, &state.freshness, now).await {
+            tracing::warn!(error = ?e, "capacity rollup failed; will retry");
+        }
     }
 }

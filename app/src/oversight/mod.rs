@@ -48,7 +48,7 @@ pub async fn build(
     let tables = needs::build(&facts, &weeks, &geography, region_name.as_deref(), filter, k);
 
     // Capacity and compliance, replayed from history at the end of each week, by place.
-    let points = series::capacity_by_place(db, filter.from, filter.to, Bucket::Week, policy).await?;
+    let points = series::capacity_by_place(db, filter.from, filter.to, Bucket::Week, policy, now).await?;
     let families = CategoryFamily::ALL.len();
     let scheme = Geography::index(filter.scheme);
     let mut by_week: BTreeMap<chrono::NaiveDate, (i64, i64)> = BTreeMap::new();

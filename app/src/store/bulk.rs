@@ -65,6 +65,9 @@ pub async fn insert_history(db: &Db, rows: &[HistoryRecord]) -> Result<(), Store
         }
         q.execute(&mut tx).await?;
     }
+    if let Some(first) = rows.iter().map(|r| r.at).min() {
+        super::rollup::invalidate_from(&mut tx, first).await?;
+    }
     tx.commit().await
 }
 

@@ -141,8 +141,8 @@ impl HistoryLine {
     pub(crate) async fn record(&self, tx: &mut WriteTx) -> Result<(), StoreError> {
         let mut q = query(HISTORY_INSERT);
         self.push_values(&mut q);
-        q.execute(tx).await?;
-        Ok(())
+        q.execute(&mut *tx).await?;
+        super::rollup::invalidate_from(tx, self.at).await
     }
 }
 

@@ -186,7 +186,9 @@ async fn retire_services_in(tx: &mut WriteTx, scope: &str, id: i64, now: i64) ->
     lock.execute(&mut *tx).await?;
     let mut close = query("UPDATE services SET status = 'inactive', retired_at = $1 WHERE id IN ").bind(now);
     close.push_bind_list(ids());
-    close.execute(&mut *tx).await
+    let closed = close.execute(&mut *tx).await?;
+    super::rollup::invalidate_from(tx, now).await?;
+    Ok(closed)
 }
 
 /// Retires a service at `now`, its history kept, audited.

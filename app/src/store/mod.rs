@@ -23,6 +23,7 @@ pub mod providers;
 mod query;
 pub mod reference;
 pub mod regions;
+pub mod rollup;
 pub mod search;
 pub mod series;
 pub mod sessions;

@@ -1,4 +1,5 @@
-//! Time series for oversight charts: needs as facts, and capacity replayed from its history day by day.
+//! Time series for oversight charts: needs as facts, and capacity at the end of each bucket (from the daily
+//! rollups in [`super::rollup`], which replay the capacity history day by day).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,9 +18,6 @@ use super::{Db, StoreError, query};
 
 /// A need id with one of its categories or reasons.
 type Tagged = (i64, String);
-
-/// One capacity history row: service, time, total, vacant.
-type HistoryPoint = (i64, i64, i64, i64);
 
 #[derive(sqlx::FromRow)]
 struct NeedRow {
@@ -102,18 +100,38 @@ pub struct CapacityPoint {
     pub organization_ids: std::collections::BTreeSet<i64>,
 }
 
-#[derive(sqlx::FromRow)]
-struct ServiceMeta {
-    id: i64,
-    family: String,
-    region: String,
-    county: String,
-    organization_id: i64,
-    retired_at: Option<i64>,
-}
-
 /// A place: the planning region and county its towns share.
 pub type Place = (String, String);
+
+/// Capacity of every place and family at the end of each day.
+pub(super) type DailyCapacity = BTreeMap<(NaiveDate, Place, CategoryFamily), CapacityPoint>;
+
+impl CapacityPoint {
+    /// Counts one service whose count was `band` when the day ended.
+    pub(super) fn count(&mut self, total: i64, vacant: i64, band: FreshnessBand, organization_id: i64) {
+        self.total += total;
+        self.services += 1;
+        self.organization_ids.insert(organization_id);
+        match band {
+            FreshnessBand::Fresh => {
+                self.fresh_services += 1;
+                self.countable_available += vacant;
+            }
+            FreshnessBand::Aging => self.countable_available += vacant,
+            FreshnessBand::Stale => self.stale_services += 1,
+        }
+    }
+
+    /// Adds another point's services (organizations counted once).
+    fn merge(&mut self, other: &CapacityPoint) {
+        self.total += other.total;
+        self.countable_available += other.countable_available;
+        self.services += other.services;
+        self.fresh_services += other.fresh_services;
+        self.stale_services += other.stale_services;
+        self.organization_ids.extend(&other.organization_ids);
+    }
+}
 
 /// Capacity per bucket, place and family: the same as [`capacity_series`], keyed by each place's planning
 /// region and county (the towns the two schemes group alike), for figures published by both at once.
@@ -124,11 +142,19 @@ pub async fn capacity_by_place(
     to: NaiveDate,
     bucket: Bucket,
     policy: &FreshnessPolicy,
+    now: i64,
 ) -> Result<BTreeMap<(NaiveDate, Place, CategoryFamily), CapacityPoint>, StoreError> {
-    replay(db, from, to, bucket, policy, |s| (s.region.clone(), s.county.clone())).await
+    let buckets = last_days(from, to, bucket);
+    let days: Vec<NaiveDate> = buckets.iter().map(|(_, last)| *last).collect();
+    let start_of: HashMap<NaiveDate, NaiveDate> = buckets.into_iter().map(|(start, last)| (last, start)).collect();
+    let daily = super::rollup::capacity_on(db, &days, policy, now).await?;
+    Ok(daily
+        .into_iter()
+        .filter_map(|((day, place, family), p)| Some(((*start_of.get(&day)?, place, family), p)))
+        .collect())
 }
 
-/// Capacity per bucket (the state at the end of its last day), region and family, replayed from history.
+/// Capacity per bucket (the state at the end of its last day), region and family.
 #[tracing::instrument(skip(db, policy), fields(backend = db.backend()))]
 pub async fn capacity_series(
     db: &Db,
@@ -137,83 +163,28 @@ pub async fn capacity_series(
     to: NaiveDate,
     bucket: Bucket,
     policy: &FreshnessPolicy,
+    now: i64,
 ) -> Result<BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint>, StoreError> {
-    replay(db, from, to, bucket, policy, |s| match scheme {
-        RegionScheme::Planning => s.region.clone(),
-        RegionScheme::County => s.county.clone(),
-    })
-    .await
+    let mut out: BTreeMap<(NaiveDate, String, CategoryFamily), CapacityPoint> = BTreeMap::new();
+    for ((start, (planning, county), family), p) in capacity_by_place(db, from, to, bucket, policy, now).await? {
+        let region = match scheme {
+            RegionScheme::Planning => planning,
+            RegionScheme::County => county,
+        };
+        out.entry((start, region, family)).or_default().merge(&p);
+    }
+    Ok(out)
 }
 
-/// Replays capacity history into buckets, each service counted under `key` of its site's regions.
-async fn replay<K: Ord + Clone>(
-    db: &Db,
-    from: NaiveDate,
-    to: NaiveDate,
-    bucket: Bucket,
-    policy: &FreshnessPolicy,
-    key: impl Fn(&ServiceMeta) -> K,
-) -> Result<BTreeMap<(NaiveDate, K, CategoryFamily), CapacityPoint>, StoreError> {
-    const SERVICES: &str = "SELECT s.id, cat.family, r.name AS region, c.name AS county, si.organization_id,
-            s.retired_at
-        FROM services s JOIN categories cat ON cat.code = s.category JOIN sites si ON si.id = s.site_id
-        JOIN town_regions tr ON tr.town_id = si.town_id AND tr.scheme = $1 JOIN regions r ON r.id = tr.region_id
-        JOIN town_regions tc ON tc.town_id = si.town_id AND tc.scheme = $2 JOIN regions c ON c.id = tc.region_id";
-    const HISTORY: &str = "SELECT service_id, at, new_total, new_vacant FROM capacity_history
-        WHERE at < $1 ORDER BY service_id, at, id";
-    let end_utc = midnight_utc(to.succ_opt().unwrap_or(to));
-    let (services, history): (Vec<ServiceMeta>, Vec<HistoryPoint>) = {
-        let services =
-            query(SERVICES).bind(RegionScheme::Planning.code()).bind(RegionScheme::County.code()).fetch_all(db).await?;
-        let history = query(HISTORY).bind(end_utc).fetch_all(db).await?;
-        (services, history)
-    };
-    // Bucket ends: the local midnight after the last day of each bucket.
-    let mut ends = Vec::new();
+/// Each bucket of `[from, to]` with the last of its days inside the range (a bucket's figure is the state at
+/// the end of that day).
+fn last_days(from: NaiveDate, to: NaiveDate, bucket: Bucket) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
     let mut start = bucket.start_of(midnight_utc(from));
     while start <= to {
         let next = bucket.next(start);
-        ends.push((start, midnight_utc(next.min(to.succ_opt().unwrap_or(to)))));
+        out.push((start, next.pred_opt().unwrap_or(next).min(to)));
         start = next;
     }
-    let meta: HashMap<i64, (CategoryFamily, K, i64, Option<i64>)> = services
-        .iter()
-        .filter_map(|s| {
-            let family = CategoryFamily::parse(&s.family)?;
-            Some((s.id, (family, key(s), s.organization_id, s.retired_at)))
-        })
-        .collect();
-    let mut out: BTreeMap<(NaiveDate, K, CategoryFamily), CapacityPoint> = BTreeMap::new();
-    for events in history.chunk_by(|a, b| a.0 == b.0) {
-        let Some((family, region, organization_id, retired_at)) = meta.get(&events[0].0) else { continue };
-        let (family, organization_id, retired_at) = (*family, *organization_id, *retired_at);
-        let thresholds = policy.for_family(family);
-        let mut i = 0;
-        let mut state: Option<(i64, i64, i64)> = None; // (at, total, vacant)
-        for &(start, end) in &ends {
-            while i < events.len() && events[i].1 < end {
-                state = Some((events[i].1, events[i].2, events[i].3));
-                i += 1;
-            }
-            let Some((at, total, vacant)) = state else { continue };
-            if retired_at.is_some_and(|retired| retired < end) {
-                // Retired before this bucket ended: it counts in no total from that moment on.
-                continue;
-            }
-            let band = thresholds.band(end - at);
-            let p = out.entry((start, region.clone(), family)).or_default();
-            p.total += total;
-            p.services += 1;
-            p.organization_ids.insert(organization_id);
-            match band {
-                FreshnessBand::Fresh => {
-                    p.fresh_services += 1;
-                    p.countable_available += vacant;
-                }
-                FreshnessBand::Aging => p.countable_available += vacant,
-                FreshnessBand::Stale => p.stale_services += 1,
-            }
-        }
-    }
-    Ok(out)
+    out
 }

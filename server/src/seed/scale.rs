@@ -1,4 +1,4 @@
-//! Scale data for benchmarks: N generated services with about 100 history rows each over 90 days.
+//! Scale data for benchmarks: N generated services with about 100 history rows each over 100 days.
 
 use std::io::Write;
 
@@ -14,7 +14,7 @@ pub async fn generate_scale(db: &Db, services: u32, now: i64) -> Result<(), Seed
         seed: 10_000 + services as u64,
         organizations: services.div_ceil(3).max(1),
         services,
-        days: 90,
+        days: 100,
         name_style: NameStyle::Scale,
         spread: Spread::Even,
     };

@@ -175,6 +175,7 @@ async fn a_retired_service_leaves_search_the_matrix_and_later_totals_and_takes_n
             to,
             Bucket::Week,
             &app::domain::freshness::FreshnessPolicy::default(),
+            now(),
         )
         .await
         .unwrap();

@@ -26,6 +26,7 @@ mod oversight;
 mod pages;
 mod provider;
 mod reference;
+mod rollup;
 mod schema;
 mod search;
 mod second_factor;

@@ -95,6 +95,7 @@ async fn capacity_over_time_counts_stale_days_as_unknown(app: TestApp) {
         date(2026, 6, 5),
         Bucket::Day,
         &app.freshness,
+        chrono::Utc::now().timestamp(),
     )
     .await
     .unwrap();

@@ -1,0 +1,25 @@
+-- Capacity at the end of each local day, by place (planning region and county) and service family, under one
+-- freshness policy: the oversight dashboard reads these instead of replaying the whole capacity history.
+-- A day counts as rolled up only once it is listed in capacity_rollup_days; a history line dated on or before a
+-- day removes that listing, and the next sweep or dashboard read rebuilds it.
+CREATE TABLE capacity_rollup (
+    policy              TEXT NOT NULL,
+    day                 TEXT NOT NULL,
+    region              TEXT NOT NULL,
+    county              TEXT NOT NULL,
+    family              TEXT NOT NULL,
+    total               INTEGER NOT NULL,
+    countable_available INTEGER NOT NULL,
+    services            INTEGER NOT NULL,
+    fresh_services      INTEGER NOT NULL,
+    stale_services      INTEGER NOT NULL,
+    organization_ids    TEXT NOT NULL,
+    PRIMARY KEY (policy, day, region, county, family)
+);
+
+CREATE TABLE capacity_rollup_days (
+    policy TEXT NOT NULL,
+    day    TEXT NOT NULL,
+    PRIMARY KEY (policy, day)
+);
+CREATE INDEX capacity_rollup_days_day ON capacity_rollup_days(day);
