@@ -63,3 +63,10 @@ for (const [who, email, secret, path] of [
     console.log(`${path}: first view ${first.bytes} B, repeat view ${again.bytes} B (the README's table)`);
   });
 }
+
+test("a funder's dashboard has no interactive part, so it is marked hydrated and fetches no script or wasm", async ({ page }) => {
+  await signIn(page, true, 'funder@demo.continuum.test');
+  const { urls } = await fetched(page, '/oversight');
+  expect(urls.filter((u) => /\.(js|wasm)$/.test(u))).toEqual([]);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+});

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use app::domain::capacity::{CapacityChange, UpdateOutcome};
+use app::domain::freshness::FreshnessPolicy;
 use app::domain::profile::{AgeGroup, ProfileFilter, TraffickingType};
 use app::domain::region::RegionScheme;
 use app::domain::search::SearchQuery;
@@ -270,6 +271,7 @@ async fn main() {
         "| operation | backend | services | API p50 µs | API p99 µs | bare SQL p50 µs | bare SQL p99 µs | ratio p50 | ratio p99 |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let mut durable = Vec::new();
     for backend in &args.backends {
         for &n in &args.sizes {
             let url = common::database_url(backend, &n.to_string()).await;
@@ -440,7 +442,77 @@ async fn main() {
 
             // Update-to-screen latency with 100 open event streams.
             live_latency(&client, &address, &db, &cookie, backend, n).await;
+            durable.push(durable_rates(&db, &policy, backend, n).await);
             db.close().await;
         }
     }
+    println!();
+    println!("| backend | services | fsync loop per s | 1 writer: updates per s | ratio | 64 writers: updates per s | ratio |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for line in durable {
+        println!("{line}");
+    }
+}
+
+/// How long each durable-write measurement runs.
+const RATE_WINDOW: Duration = Duration::from_secs(5);
+
+/// Durable capacity updates per second with one writer and with 64 (each on its own service, through the full
+/// update path), against a plain loop that writes 4 KB and `fdatasync`s it on the same disk, in the same run.
+async fn durable_rates(db: &Db, policy: &FreshnessPolicy, backend: &str, n: u32) -> String {
+    let fsync = tokio::task::spawn_blocking(|| {
+        use std::io::{Seek, Write};
+        let path = std::env::temp_dir().join(format!("continuum-bench-fsync-{}", std::process::id()));
+        let mut file = std::fs::File::create(&path).unwrap();
+        let block = [7_u8; 4096];
+        let (start, mut count) = (Instant::now(), 0_u64);
+        while start.elapsed() < RATE_WINDOW {
+            file.seek(std::io::SeekFrom::Start(0)).unwrap();
+            file.write_all(&block).unwrap();
+            file.sync_data().unwrap();
+            count += 1;
+        }
+        let _ = std::fs::remove_file(path);
+        count as f64 / start.elapsed().as_secs_f64()
+    })
+    .await
+    .unwrap();
+    let rate = |writers: i64| {
+        let db = db.clone();
+        let policy = *policy;
+        async move {
+            let start = Instant::now();
+            let tasks: Vec<_> = (0..writers)
+                .map(|w| {
+                    let db = db.clone();
+                    tokio::spawn(async move {
+                        let service = 100 + w;
+                        let mut count = 0_u64;
+                        while start.elapsed() < RATE_WINDOW {
+                            let now = chrono::Utc::now().timestamp();
+                            let s = capacity::snapshot(&db, service, now, &policy).await.unwrap();
+                            let change = CapacityChange {
+                                total: s.total,
+                                available: (count as i64 % 2).min(s.total - s.on_hold),
+                                accepting_referrals: true,
+                                expected_version: s.version,
+                            };
+                            let outcome = capacity::update(&db, service, change, None, now, &policy).await.unwrap();
+                            assert!(matches!(outcome, UpdateOutcome::Saved(_)));
+                            count += 1;
+                        }
+                        count
+                    })
+                })
+                .collect();
+            let mut total = 0;
+            for t in tasks {
+                total += t.await.unwrap();
+            }
+            total as f64 / start.elapsed().as_secs_f64()
+        }
+    };
+    let one = rate(1).await;
+    let many = rate(64).await;
+    format!("| {backend} | {n} | {fsync:.0} | {one:.0} | {:.2} | {many:.0} | {:.2} |", one / fsync, many / fsync)
 }
