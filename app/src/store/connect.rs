@@ -72,7 +72,7 @@ pub async fn connect(url: &str) -> Result<Db, ConnectError> {
             .connect_with(options)
             .await
             .map_err(unreachable)?;
-        Ok(Db::Sqlite { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())) })
+        Ok(Db::Sqlite { pool, writer: Arc::default() })
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let lock_timeout = format!("{}ms", WAIT_LIMIT.as_millis());
         let options =

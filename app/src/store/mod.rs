@@ -13,6 +13,7 @@ pub mod capacity;
 mod connect;
 pub mod directory;
 pub mod gaps;
+mod group_commit;
 pub mod holds;
 pub mod hsds;
 pub mod import;
@@ -44,15 +45,33 @@ pub enum Db {
     Sqlite {
         /// The pool.
         pool: SqlitePool,
-        /// Serializes this process's write transactions, so they queue fairly in Rust instead of
-        /// spinning in SQLite's busy handler. `BEGIN IMMEDIATE` still guards against other processes.
-        write_gate: Arc<tokio::sync::Mutex<()>>,
+        /// Queues this process's writers fairly in Rust instead of SQLite's busy handler, and lets writers
+        /// queued together share one commit ([`group_commit`]). `BEGIN IMMEDIATE` still guards against other
+        /// processes.
+        writer: Arc<group_commit::Writer>,
     },
     /// The production, scale-out backend.
     Postgres(PgPool),
 }
 
 impl Db {
+    /// On SQLite, how many commits this pool made and how many writes they made durable (several writers
+    /// queued together share one: see [`group_commit`]); `None` on PostgreSQL, which groups commits itself.
+    pub fn commit_counts(&self) -> Option<(u64, u64)> {
+        match self {
+            Db::Sqlite { writer, .. } => Some(writer.commit_counts()),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// On SQLite, how many writers of this process wait for their turn; `None` on PostgreSQL.
+    pub fn writers_queued(&self) -> Option<usize> {
+        match self {
+            Db::Sqlite { writer, .. } => Some(writer.queued()),
+            Db::Postgres(_) => None,
+        }
+    }
+
     /// Which backend this is, for logs and tests.
     pub fn backend(&self) -> &'static str {
         match self {
@@ -85,6 +104,10 @@ pub enum StoreError {
     /// Another write held the lock longer than [`connect::WAIT_LIMIT`].
     #[error("timed out waiting for another write to finish")]
     Busy,
+    /// The commit that would have made this write durable (shared with the writers queued with it) failed:
+    /// nothing of it was kept.
+    #[error("the write could not be made durable")]
+    NotDurable(String),
 }
 
 impl From<crate::domain::profile::InvalidMask> for StoreError {

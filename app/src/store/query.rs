@@ -18,7 +18,7 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Arguments, Database, Encode, FromRow, Postgres, Sqlite, Type};
 
-use super::{Db, StoreError, WAIT_LIMIT};
+use super::{Db, StoreError};
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,7 +153,7 @@ impl Query {
             }
             On::Tx(tx) => match &mut tx.inner {
                 Inner::Sqlite(t) => {
-                    sqlx::query_with(text, args::<Sqlite>(&self.args)?).execute(&mut **t).await?.rows_affected()
+                    sqlx::query_with(text, args::<Sqlite>(&self.args)?).execute(t.connection()).await?.rows_affected()
                 }
                 Inner::Postgres(t) => {
                     sqlx::query_with(text, args::<Postgres>(&self.args)?).execute(&mut **t).await?.rows_affected()
@@ -173,7 +173,9 @@ impl Query {
                 sqlx::query_as_with(text, args::<Postgres>(&self.args)?).fetch_all(pool).await
             }
             On::Tx(tx) => match &mut tx.inner {
-                Inner::Sqlite(t) => sqlx::query_as_with(text, args::<Sqlite>(&self.args)?).fetch_all(&mut **t).await,
+                Inner::Sqlite(t) => {
+                    sqlx::query_as_with(text, args::<Sqlite>(&self.args)?).fetch_all(t.connection()).await
+                }
                 Inner::Postgres(t) => {
                     sqlx::query_as_with(text, args::<Postgres>(&self.args)?).fetch_all(&mut **t).await
                 }
@@ -193,7 +195,7 @@ impl Query {
             }
             On::Tx(tx) => match &mut tx.inner {
                 Inner::Sqlite(t) => {
-                    sqlx::query_as_with(text, args::<Sqlite>(&self.args)?).fetch_optional(&mut **t).await
+                    sqlx::query_as_with(text, args::<Sqlite>(&self.args)?).fetch_optional(t.connection()).await
                 }
                 Inner::Postgres(t) => {
                     sqlx::query_as_with(text, args::<Postgres>(&self.args)?).fetch_optional(&mut **t).await
@@ -228,32 +230,25 @@ impl<'c> From<&'c mut WriteTx> for On<'c> {
     }
 }
 
-/// A write transaction that holds the write lock from its start (`BEGIN IMMEDIATE` behind this process's
-/// write gate on SQLite; on PostgreSQL writers queue on the row locks they take). Commit it with
-/// [`WriteTx::commit`]; dropping it rolls back.
+/// A write transaction that holds the write lock from its start: on SQLite a turn in this process's writer
+/// queue, whose work shares a commit with the writers queued with it ([`super::group_commit`]), under
+/// `BEGIN IMMEDIATE`; on PostgreSQL writers queue on the row locks they take. Commit it with
+/// [`WriteTx::commit`], which returns once the write is durable; dropping it rolls its work back.
 pub struct WriteTx {
-    // Declared before the gate, so a dropped transaction is rolled back before the next writer may begin.
     inner: Inner,
-    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 enum Inner {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(super::group_commit::Turn),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Db {
-    /// Begins a write transaction, waiting at most [`WAIT_LIMIT`] for another writer of this process.
+    /// Begins a write transaction, waiting at most [`super::WAIT_LIMIT`] for another writer of this process.
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
         match self {
-            Db::Sqlite { pool, write_gate } => {
-                let gate = tokio::time::timeout(WAIT_LIMIT, write_gate.clone().lock_owned())
-                    .await
-                    .map_err(|_| StoreError::Busy)?;
-                let inner = Inner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?);
-                Ok(WriteTx { inner, _gate: Some(gate) })
-            }
-            Db::Postgres(pool) => Ok(WriteTx { inner: Inner::Postgres(pool.begin().await?), _gate: None }),
+            Db::Sqlite { pool, writer } => Ok(WriteTx { inner: Inner::Sqlite(writer.begin(pool).await?) }),
+            Db::Postgres(pool) => Ok(WriteTx { inner: Inner::Postgres(pool.begin().await?) }),
         }
     }
 }
@@ -262,7 +257,7 @@ impl WriteTx {
     /// Makes the transaction's writes durable and visible.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.inner {
-            Inner::Sqlite(t) => t.commit().await?,
+            Inner::Sqlite(turn) => turn.commit().await?,
             Inner::Postgres(t) => t.commit().await?,
         }
         Ok(())

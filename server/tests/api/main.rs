@@ -15,6 +15,7 @@ mod directory;
 mod directory_upkeep;
 mod fixtures;
 mod gaps;
+mod group_commit;
 mod hardening;
 mod holds;
 mod hsds;
