@@ -56,12 +56,13 @@ struct Batch {
     counts: Arc<Counts>,
 }
 
-/// One writer's turn: the shared transaction, with this writer's savepoint open until it commits.
+/// One writer's turn: the shared transaction, with this writer's savepoint open until it commits. The first
+/// writer of a transaction needs none: undoing its work is rolling the transaction back.
 pub struct Turn {
     guard: Option<OwnedMutexGuard<Option<Batch>>>,
     batch: Arc<Mutex<Option<Batch>>>,
     queued: Arc<AtomicUsize>,
-    savepoint_open: bool,
+    savepoint: bool,
 }
 
 /// Counts a writer as queued until it has its turn or gives up.
@@ -101,10 +102,11 @@ impl Writer {
             let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
             *guard = Some(Batch { tx, members: 0, committed: watch::channel(None).0, counts: self.counts.clone() });
         }
-        let mut turn =
-            Turn { guard: Some(guard), batch: self.batch.clone(), queued: self.queued.clone(), savepoint_open: false };
-        sqlx::query("SAVEPOINT writer").execute(turn.connection()).await?;
-        turn.savepoint_open = true;
+        let savepoint = guard.as_ref().is_some_and(|batch| batch.members > 0);
+        let mut turn = Turn { guard: Some(guard), batch: self.batch.clone(), queued: self.queued.clone(), savepoint };
+        if savepoint {
+            sqlx::query("SAVEPOINT writer").execute(turn.connection()).await?;
+        }
         Ok(turn)
     }
 }
@@ -119,8 +121,9 @@ impl Turn {
     /// Keeps this writer's work and returns once it is durable: committed now if nobody is queued, otherwise
     /// by whoever commits the shared transaction.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        sqlx::query("RELEASE writer").execute(self.connection()).await?;
-        self.savepoint_open = false;
+        if self.savepoint {
+            sqlx::query("RELEASE writer").execute(self.connection()).await?;
+        }
         let mut guard = self.guard.take().expect("a turn holds the lock until it commits");
         let batch = guard.as_mut().expect("a turn holds an open transaction");
         batch.members += 1;
@@ -139,10 +142,9 @@ impl Drop for Turn {
     /// it kept. That takes statements, so it runs as a task that keeps the lock until it is done.
     fn drop(&mut self) {
         let Some(guard) = self.guard.take() else { return };
-        let savepoint_open = self.savepoint_open;
-        let queued = self.queued.clone();
+        let (savepoint, queued) = (self.savepoint, self.queued.clone());
         match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => drop(runtime.spawn(undo(guard, savepoint_open, queued))),
+            Ok(runtime) => drop(runtime.spawn(undo(guard, savepoint, queued))),
             // No runtime left (shutting down): the transaction is rolled back with its connection.
             Err(_) => drop(guard),
         }
@@ -151,9 +153,9 @@ impl Drop for Turn {
 
 /// Undoes a dropped turn's savepoint; then rolls back a transaction nobody kept anything in, commits one whose
 /// members nobody else will commit, or leaves it for the writer queued next.
-async fn undo(mut guard: OwnedMutexGuard<Option<Batch>>, savepoint_open: bool, queued: Arc<AtomicUsize>) {
+async fn undo(mut guard: OwnedMutexGuard<Option<Batch>>, savepoint: bool, queued: Arc<AtomicUsize>) {
     let Some(batch) = guard.as_mut() else { return };
-    if savepoint_open && let Err(e) = undo_savepoint(&mut batch.tx).await {
+    if savepoint && let Err(e) = undo_savepoint(&mut batch.tx).await {
         tracing::warn!(error = ?e, "could not undo a dropped write; rolling back its whole group");
         if let Some(batch) = guard.take() {
             let _ = batch.committed.send(Some(Err("the group's transaction failed".into())));
