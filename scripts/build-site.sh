@@ -28,16 +28,19 @@ hash() { cat "$@" | sha256sum | cut -c1-16; }
 APP="continuum.$(hash "$STAGE/continuum.js" "$STAGE/continuum_bg.wasm")"
 CSS="continuum.$(hash style/main.css).css"
 ICON="favicon.$(hash style/favicon.svg).svg"
+TOUCH_ICON="icon-180.$(hash style/icon-180.png).png"
 rm -rf "$PKG" && mkdir -p "$PKG"
 mv "$STAGE/continuum.js" "$PKG/$APP.js"
 mv "$STAGE/continuum_bg.wasm" "$PKG/${APP}_bg.wasm"
 rm -rf "$STAGE"
 cp style/main.css "$PKG/$CSS"
 cp style/favicon.svg "$PKG/$ICON"
-printf '{"app":"%s","stylesheet":"%s","icon":"%s"}\n' "$APP" "$CSS" "$ICON" > "$PKG/assets.json"
+cp style/icon-180.png "$PKG/$TOUCH_ICON"
+printf '{"app":"%s","stylesheet":"%s","icon":"%s","touch_icon":"%s"}\n' "$APP" "$CSS" "$ICON" "$TOUCH_ICON" \
+  > "$PKG/assets.json"
 
 # Precompressed copies for browsers that accept brotli or gzip (no name or time inside: the same bytes
-# every build).
+# every build). The PNG icon is compressed already.
 ASSETS=("$PKG/$APP.js" "$PKG/${APP}_bg.wasm" "$PKG/$CSS" "$PKG/$ICON")
 for asset in "${ASSETS[@]}"; do
   gzip -9 -n -k -f "$asset"

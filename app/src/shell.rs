@@ -49,6 +49,7 @@ pub fn shell(assets: crate::site_assets::SiteAssets) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" href=assets.stylesheet_href() />
                 <link rel="icon" href=assets.icon_href() type="image/svg+xml" />
+                <link rel="apple-touch-icon" href=assets.touch_icon_href() />
                 {hydrated.then(|| islands_loader(&assets))}
                 <MetaTags />
             </head>

@@ -21,12 +21,19 @@ pub struct SiteAssets {
     pub stylesheet: String,
     /// The site icon's file name (SVG).
     pub icon: String,
+    /// The home-screen icon's file name (PNG, 180 px square).
+    pub touch_icon: String,
 }
 
 impl SiteAssets {
     /// The names before fingerprinting, for a site folder built without a manifest (or not built at all).
     pub fn unfingerprinted() -> Self {
-        Self { app: "continuum".into(), stylesheet: "continuum.css".into(), icon: "favicon.svg".into() }
+        Self {
+            app: "continuum".into(),
+            stylesheet: "continuum.css".into(),
+            icon: "favicon.svg".into(),
+            touch_icon: "icon-180.png".into(),
+        }
     }
 
     /// URL path of the stylesheet.
@@ -37,6 +44,11 @@ impl SiteAssets {
     /// URL path of the site icon.
     pub fn icon_href(&self) -> String {
         format!("/pkg/{}", self.icon)
+    }
+
+    /// URL path of the home-screen icon.
+    pub fn touch_icon_href(&self) -> String {
+        format!("/pkg/{}", self.touch_icon)
     }
 
     /// URL path of the script that loads the wasm and exports each island's hydration function.
@@ -74,7 +86,7 @@ pub fn read_manifest(pkg_dir: &std::path::Path) -> Result<Option<SiteAssets>, Ma
 /// Parses the list of built assets, refusing names that could point outside `pkg/`.
 pub fn parse_manifest(text: &str) -> Result<SiteAssets, ManifestError> {
     let assets: SiteAssets = serde_json::from_str(text).map_err(|e| ManifestError::Malformed(e.to_string()))?;
-    for name in [&assets.app, &assets.stylesheet, &assets.icon] {
+    for name in [&assets.app, &assets.stylesheet, &assets.icon, &assets.touch_icon] {
         let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if !plain || name.starts_with('.') {
             return Err(ManifestError::BadName(name.clone()));
@@ -131,10 +143,13 @@ mod tests {
 
     #[test]
     fn the_manifest_names_plain_files_only() {
-        let good = r#"{"app":"continuum.0123456789abcdef","stylesheet":"continuum.0123456789abcdef.css","icon":"favicon.0123456789abcdef.svg"}"#;
+        let good = r#"{"app":"continuum.0123456789abcdef","stylesheet":"continuum.0123456789abcdef.css","icon":"favicon.0123456789abcdef.svg","touch_icon":"icon-180.0123456789abcdef.png"}"#;
         let assets = parse_manifest(good).unwrap();
         assert_eq!(assets.stylesheet_href(), "/pkg/continuum.0123456789abcdef.css");
         assert_eq!(assets.icon_href(), "/pkg/favicon.0123456789abcdef.svg");
+        assert_eq!(assets.touch_icon_href(), "/pkg/icon-180.0123456789abcdef.png");
+        let escaping = good.replace("icon-180.0123456789abcdef.png", "/etc/passwd");
+        assert!(matches!(parse_manifest(&escaping), Err(ManifestError::BadName(n)) if n == "/etc/passwd"));
         let escaping = good.replace("favicon.0123456789abcdef.svg", "../secret");
         assert!(matches!(parse_manifest(&escaping), Err(ManifestError::BadName(n)) if n == "../secret"));
         let quoting = good.replace("continuum.0123456789abcdef.css", "a\\\" onload=\\\"x");

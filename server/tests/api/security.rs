@@ -128,8 +128,11 @@ fn built_site(name: &str, css: &str) -> (std::path::PathBuf, Vec<u8>) {
     std::fs::write(pkg.join(format!("{app}.js")), "export default function init() {}").unwrap();
     std::fs::write(pkg.join(format!("{app}_bg.wasm")), b"\0asm").unwrap();
     std::fs::write(pkg.join("favicon.00112233445566ff.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    std::fs::write(pkg.join("icon-180.00112233445566ff.png"), b"\x89PNG\r\n\x1a\n").unwrap();
     std::fs::write(pkg.join("notes.txt"), "a file without a content hash").unwrap();
-    let manifest = format!(r#"{{"app":"{app}","stylesheet":"{stylesheet}","icon":"favicon.00112233445566ff.svg"}}"#);
+    let manifest = format!(
+        r#"{{"app":"{app}","stylesheet":"{stylesheet}","icon":"favicon.00112233445566ff.svg","touch_icon":"icon-180.00112233445566ff.png"}}"#
+    );
     std::fs::write(pkg.join("assets.json"), manifest).unwrap();
     (site, gzipped)
 }
@@ -146,6 +149,7 @@ async fn assets_have_content_hashed_names_kept_a_year_and_come_compressed_to_a_b
     let page = page.text().await.unwrap();
     assert!(page.contains(r#"<link rel="stylesheet" href="/pkg/continuum.fedcba9876543210.css">"#), "{page}");
     assert!(page.contains(r#"<link rel="icon" href="/pkg/favicon.00112233445566ff.svg" type="image/svg+xml">"#));
+    assert!(page.contains(r#"<link rel="apple-touch-icon" href="/pkg/icon-180.00112233445566ff.png">"#));
     assert!(page.contains(r#""/pkg/continuum.0123456789abcdef.js""#), "the script by its hashed name");
     assert!(page.contains(r#""/pkg/continuum.0123456789abcdef_bg.wasm""#), "the wasm by its hashed name");
     assert!(!page.contains("preload"), "nothing fetched ahead of the first paint: the islands load when idle");
@@ -170,6 +174,12 @@ async fn assets_have_content_hashed_names_kept_a_year_and_come_compressed_to_a_b
     let again = app.client.get(&url).header("if-modified-since", modified).send().await.unwrap();
     assert_eq!(again.status(), 304, "the browser's copy is current: nothing is sent again");
     assert!(again.bytes().await.unwrap().is_empty());
+
+    let icon_url = format!("{}/pkg/icon-180.00112233445566ff.png", app.address);
+    let icon = app.client.get(icon_url).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(icon.status(), 200, "the home-screen icon, which has no compressed copies");
+    assert_eq!(icon.headers()["content-type"], "image/png");
+    assert_eq!(icon.headers()["cache-control"], "public, max-age=31536000, immutable");
 
     let unhashed = app.client.get(format!("{}/pkg/notes.txt", app.address)).send().await.unwrap();
     assert_eq!(unhashed.headers()["cache-control"], "no-cache", "a name without its hash is revalidated");
