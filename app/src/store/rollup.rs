@@ -26,6 +26,10 @@ use super::{Db, StoreError, WriteTx, query};
 /// How many ended days the sweeper keeps rolled up: the dashboard's default 13 weeks and then some.
 pub const KEPT_DAYS: i64 = 120;
 
+/// The most days one build transaction covers: writers of history wait for a build (see [`build`]), so a long
+/// range is built a quarter at a time, each a short wait.
+const SPAN_DAYS: i64 = 92;
+
 /// Rollup rows written per statement (eleven values each, inside both drivers' limits).
 const ROWS_PER_STATEMENT: usize = 400;
 
@@ -135,15 +139,27 @@ pub(crate) async fn invalidate_from(tx: &mut WriteTx, at: i64) -> Result<(), Sto
     Ok(())
 }
 
-/// Builds the days of `days` that are not listed yet (and every day between the first and last of them).
+/// Builds the days of `days` that are not listed yet (and every day between them), at most [`SPAN_DAYS`] days
+/// to a transaction.
 async fn ensure(db: &Db, days: &[NaiveDate], policy: &FreshnessPolicy) -> Result<usize, StoreError> {
     if days.is_empty() {
         return Ok(0);
     }
     let key = policy_key(policy);
-    if missing(db, days, &key).await?.is_empty() {
-        return Ok(0);
+    let missing = missing(db, days, &key).await?;
+    let mut built = 0;
+    let mut rest = missing.as_slice();
+    while let Some(first) = rest.first() {
+        let span_end = *first + chrono::Days::new(SPAN_DAYS as u64 - 1);
+        let (window, later) = rest.split_at(rest.partition_point(|d| *d <= span_end));
+        built += build(db, window, &key, policy).await?;
+        rest = later;
     }
+    Ok(built)
+}
+
+/// Builds one window of missing days in one write transaction.
+async fn build(db: &Db, days: &[NaiveDate], key: &str, policy: &FreshnessPolicy) -> Result<usize, StoreError> {
     let mut tx = db.write().await?;
     if tx.is_postgres() {
         // Writers unlisting days wait for this build, and it waits for those already unlisting: a day is never
@@ -151,11 +167,11 @@ async fn ensure(db: &Db, days: &[NaiveDate], policy: &FreshnessPolicy) -> Result
         query("LOCK TABLE capacity_rollup_days IN SHARE ROW EXCLUSIVE MODE").execute(&mut tx).await?;
     }
     // Another builder may have finished while this one waited.
-    let missing = missing(&mut tx, days, &key).await?;
+    let missing = missing(&mut tx, days, key).await?;
     let (Some(first), Some(last)) = (missing.first().copied(), missing.last().copied()) else { return Ok(0) };
     let built = replay(&mut tx, first, last, policy).await?;
     let span: Vec<String> = first.iter_days().take_while(|d| *d <= last).map(|d| d.to_string()).collect();
-    let mut clear = query("DELETE FROM capacity_rollup WHERE policy = $1 AND day IN ").bind(&key);
+    let mut clear = query("DELETE FROM capacity_rollup WHERE policy = $1 AND day IN ").bind(key);
     clear.push_bind_list(span.iter().map(String::as_str));
     clear.execute(&mut tx).await?;
     let rows: Vec<_> = built.iter().collect();
@@ -169,7 +185,7 @@ async fn ensure(db: &Db, days: &[NaiveDate], policy: &FreshnessPolicy) -> Result
                 q.push(", ");
             }
             let organizations: Vec<String> = p.organization_ids.iter().map(i64::to_string).collect();
-            q.push("(").push_bind(&key).push(", ").push_bind(day.to_string()).push(", ").push_bind(region);
+            q.push("(").push_bind(key).push(", ").push_bind(day.to_string()).push(", ").push_bind(region);
             q.push(", ").push_bind(county).push(", ").push_bind(family.code()).push(", ").push_bind(p.total);
             q.push(", ").push_bind(p.countable_available).push(", ").push_bind(p.services).push(", ");
             q.push_bind(p.fresh_services).push(", ").push_bind(p.stale_services).push(", ");
@@ -183,7 +199,7 @@ async fn ensure(db: &Db, days: &[NaiveDate], policy: &FreshnessPolicy) -> Result
             if i > 0 {
                 q.push(", ");
             }
-            q.push("(").push_bind(&key).push(", ").push_bind(day).push(")");
+            q.push("(").push_bind(key).push(", ").push_bind(day).push(")");
         }
         q.push(" ON CONFLICT (policy, day) DO NOTHING");
         q.execute(&mut tx).await?;
