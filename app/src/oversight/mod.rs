@@ -47,7 +47,7 @@ pub async fn build(
     }
     let tables = needs::build(&facts, &weeks, &geography, region_name.as_deref(), filter, k);
 
-    // Capacity and compliance, replayed from history at the end of each week, by place.
+    // Capacity and compliance at the end of each week, by place, from the daily rollups.
     let points = series::capacity_by_place(db, filter.from, filter.to, Bucket::Week, policy, now).await?;
     let families = CategoryFamily::ALL.len();
     let scheme = Geography::index(filter.scheme);

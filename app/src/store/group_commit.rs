@@ -209,6 +209,9 @@ async fn handed_on(
                 }
             }
             () = tokio::time::sleep(HANDED_ON_CHECK) => {
+                if queued.load(Ordering::SeqCst) > 0 {
+                    continue; // a queued writer carries the transaction on
+                }
                 let mut guard =
                     tokio::time::timeout(WAIT_LIMIT, batch.clone().lock_owned()).await.map_err(|_| StoreError::Busy)?;
                 // Nobody holds the lock, so nobody is working in the transaction: if it is still ours and no
