@@ -259,7 +259,9 @@ fn site_assets(config: &Config) -> Result<app::site_assets::SiteAssets, StartupE
 
 /// Records expired holds and removes expired sessions, every `every`.
 async fn sweep_expired(state: AppState, every: Duration) {
-    let mut tick = tokio::time::interval(every);
+    // The first round comes one interval after start-up, so a server's first requests never run beside it
+    // (expired holds count as expired when read; the dashboard builds the rollups it needs itself).
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tick.tick().await;
         let now = chrono::Utc::now().timestamp();
