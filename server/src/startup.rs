@@ -10,7 +10,7 @@ use app::{App, shell};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 
 use crate::config::Config;
 use crate::seed;
@@ -194,7 +194,7 @@ pub struct RouterOptions {
 /// The HTTP router: Leptos pages and server functions, then static files, then the 404 page; every response
 /// passes the cross-site guard and gets the security headers.
 pub fn router(state: AppState, options: RouterOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let (page_assets, error_assets, icon) = (state.assets.clone(), state.assets.clone(), state.assets.icon_href());
     let RouterOptions { hsts, request_timeout, shutdown } = options;
@@ -232,6 +232,15 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .with_state(state)
 }
 
+/// The app's pages, listed once per process. Listing them renders the whole app with resource loading switched
+/// off for the whole process (leptos_server's `SuppressResourceLoad` is one global flag), and a resource that
+/// first loads while it is off waits forever: listed again for each server, a page of another server in the
+/// same process that began loading its data in that moment never answered (leptos issue 4773).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::LazyLock<Vec<AxumRouteListing>> = std::sync::LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 /// Pages, JSON and CSV compressed for browsers that take brotli or gzip, at level 5 for both (a page is
 /// compressed on every request, so not the slowest, smallest level). Built assets are already compressed (their `Content-Encoding` is kept) and event
 /// streams never are (tower-http's default predicate), so a live message is never held in a buffer.
@@ -259,8 +268,8 @@ fn site_assets(config: &Config) -> Result<app::site_assets::SiteAssets, StartupE
 
 /// Records expired holds and removes expired sessions, every `every`.
 async fn sweep_expired(state: AppState, every: Duration) {
-    // The first round comes one interval after start-up, so a server's first requests never run beside it
-    // (expired holds count as expired when read; the dashboard builds the rollups it needs itself).
+    // The first round comes one interval after start-up: nothing needs it sooner (expired holds count as expired
+    // when read; the dashboard builds the rollups it needs itself).
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tick.tick().await;

@@ -147,6 +147,10 @@ pub async fn second_instance(app: &TestApp) -> TestApp {
 }
 
 async fn spawn_on(database: TestDatabase, url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    // `RUST_LOG=… cargo test` shows the servers' own logs beside the tests'.
+    if std::env::var_os("RUST_LOG").is_some() {
+        server::telemetry::init("warn");
+    }
     let mut config = Config { database_url: url.clone(), bind: "127.0.0.1:0".parse().unwrap(), ..Config::default() };
     config.site_root = std::env::temp_dir();
     adjust(&mut config);

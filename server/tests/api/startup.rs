@@ -60,3 +60,51 @@ async fn demo_data_is_refused_on_an_https_deployment() {
     let Err(err) = Application::build(&config).await else { panic!("start-up should refuse demo data") };
     assert!(matches!(err, StartupError::DemoOnPublicDeployment), "{err}");
 }
+
+/// Listing a server's routes renders the whole app once with resource loading switched off for the whole
+/// process (leptos_server's `SuppressResourceLoad`, a process-wide flag): a page of another server in the same
+/// process whose data began loading in that moment never answered. Routes are listed once per process, so
+/// pages answer while other servers start (as the tests' servers do, and a second instance).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_answer_while_other_servers_in_the_process_start() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let Some(app) = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await else { return };
+    let admin = app.signed_in(app::domain::account::Role::Administrator, &[]).await;
+    let config =
+        Config { database_url: app.database_url.clone(), bind: "127.0.0.1:0".parse().unwrap(), ..Config::default() };
+    let other = Application::build(&config).await.expect("a second server builds");
+    let starting = Arc::new(AtomicBool::new(true));
+    // Stops the other servers' start-ups however this test ends (a failed page must not leave them running).
+    struct StopOnDrop(Arc<AtomicBool>);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            self.0.store(false, Ordering::SeqCst);
+        }
+    }
+    let stop = StopOnDrop(starting.clone());
+    let starter = tokio::task::spawn_blocking({
+        let (state, starting) = (other.state().clone(), starting.clone());
+        move || {
+            let mut started = 0;
+            while starting.load(Ordering::SeqCst) {
+                let options = server::startup::RouterOptions {
+                    hsts: false,
+                    request_timeout: std::time::Duration::from_secs(30),
+                    shutdown: server::shutdown::Shutdown::default(),
+                };
+                drop(server::startup::router(state.clone(), options));
+                started += 1;
+            }
+            started
+        }
+    });
+    for _ in 0..25 {
+        // The account page loads two resources: the state of its second factor and its one-time messages.
+        let html = app.page("/account", Some(&admin)).await.text().await.unwrap();
+        assert!(html.contains("data-testid=\"two-factor-on\""), "the page loaded its data: {html}");
+    }
+    drop(stop);
+    assert!(starter.await.unwrap() > 0, "other servers started meanwhile");
+}
